@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Counterexample minimisation: the smallest trace that still makes a port
+ * fail one rule, found by delta debugging over ops.
+ */
+#ifndef KALLOCSPEC_MINIMIZE_H
+#define KALLOCSPEC_MINIMIZE_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include "port.h"
+#include "profile.h"
+#include "trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * dst = the ops of src whose keep[] entry is true, minus every op that
+ * refers (through an argument or a list entry) to a slot whose binding op
+ * is not kept, transitively.  Slots, list entries and strings are
+ * renumbered so dst is a well-formed trace on its own; source, profile and
+ * metadata are copied.  dst must not be initialised (it is overwritten).
+ * Returns the number of ops kept, or -1 on allocation failure.
+ */
+long kas_trace_select(struct kas_trace *dst, const struct kas_trace *src, const bool *keep);
+
+struct kas_minimize_opts {
+	size_t max_runs;            /* give up improving after this many runs (0 = 5000) */
+	unsigned attempts;          /* runs of a candidate before it counts as passing
+				     * (ports whose results depend on heap state; 0 = 3) */
+	size_t pool_bytes;          /* for the port's init (0 = default) */
+};
+
+struct kas_minimize_stats {
+	size_t runs;                /* kas_run_trace calls */
+	size_t ops_before, ops_after;
+};
+
+/*
+ * Shrink t to a trace that still FAILs rule `rule` (index into the
+ * catalog) on port under profile.  Every candidate runs with a fresh spec.
+ * Returns 0 with the result in *out (which must not be initialised; free
+ * with kas_trace_free), 1 if t itself does not fail the rule (out is then
+ * a copy of t), -1 on allocation failure or when the port cannot
+ * initialise (out is left empty-initialised).
+ */
+int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
+		 const struct kas_trace *t, size_t rule, const struct kas_minimize_opts *opts,
+		 struct kas_trace *out, struct kas_minimize_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

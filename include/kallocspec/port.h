@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The port ABI: how kallocspec talks to an implementation of the Linux
+ * kernel allocation API ("a port").
+ *
+ * A port is one `struct kas_port` returned by the exported function
+ * `kallocspec_port()` (see KAS_PORT_SYMBOL).  Built-in ports are linked
+ * statically; a port given to the CLI as a path is dlopen()ed and the
+ * symbol looked up.  Every function pointer may be NULL: the ops that need
+ * it are then reported UNSUPPORTED and so are the rules that need it.
+ * Never PASS.
+ *
+ * Conventions for every entry below:
+ *   - gfp arguments are kallocspec canonical values (gfp.h); an adapter
+ *     translates to the port's own values.
+ *   - "Pre:" is what the harness guarantees before calling, "Post:" is what
+ *     the kernel documentation promises and the spec checks.  The Post
+ *     lines summarise; the rule IDs in brackets are the normative checks
+ *     (spec/rules.def, `kallocspec rules`).
+ *   - Pointers are the addresses the caller dereferences.  Page allocations
+ *     are passed as the address of the first page (page_address()).
+ *   - The harness never calls a function with an object it knows to be
+ *     freed, and never performs a free the spec classifies as undefined
+ *     behaviour (e.g. kfree of vmalloc memory).
+ *   - Calls come from one thread unless a port declares KAS_CAP_THREADS.
+ */
+#ifndef KALLOCSPEC_PORT_H
+#define KALLOCSPEC_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "gfp.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* major << 16 | minor: the major must match exactly, the minor may be older */
+#define KAS_PORT_ABI_VERSION 0x00010000u
+#define KAS_PORT_ABI_MAJOR(v) ((v) >> 16)
+#define KAS_PORT_SYMBOL "kallocspec_port"
+
+/* Capability bits: API groups a port declares, and observations it offers. */
+enum kas_cap {
+	KAS_CAP_KMALLOC        = 1u << 0,  /* kmalloc, kzalloc, kfree */
+	KAS_CAP_KMALLOC_ARRAY  = 1u << 1,  /* kmalloc_array, kcalloc */
+	KAS_CAP_KREALLOC       = 1u << 2,  /* krealloc, krealloc_array */
+	KAS_CAP_KSIZE          = 1u << 3,  /* ksize */
+	KAS_CAP_ROUNDUP        = 1u << 4,  /* kmalloc_size_roundup */
+	KAS_CAP_KFREE_SENSITIVE= 1u << 5,
+	KAS_CAP_VMALLOC        = 1u << 6,  /* vmalloc, vzalloc, vfree, __vmalloc */
+	KAS_CAP_KVMALLOC       = 1u << 7,  /* kvmalloc family, kvfree */
+	KAS_CAP_CACHE          = 1u << 8,  /* kmem_cache_create/alloc/free/destroy */
+	KAS_CAP_CACHE_USERCOPY = 1u << 9,
+	KAS_CAP_BULK           = 1u << 10, /* kmem_cache_{alloc,free}_bulk, kfree_bulk */
+	KAS_CAP_PAGES          = 1u << 11, /* alloc_pages, __get_free_pages, ... */
+	KAS_CAP_OVERFLOW       = 1u << 12, /* size_mul, size_add, ..., struct_size */
+	KAS_CAP_VREALLOC       = 1u << 13, /* vrealloc */
+	KAS_CAP_KVREALLOC      = 1u << 14, /* kvrealloc */
+	KAS_CAP_OBS_PHYS       = 1u << 16, /* virt_to_phys observation */
+	KAS_CAP_OBS_VMADDR     = 1u << 17, /* is_vmalloc_addr observation */
+	KAS_CAP_WORLD          = 1u << 18, /* calls the world hooks (reclaim, OOM, warn, ...) */
+	KAS_CAP_THREADS        = 1u << 19, /* safe to call from several threads */
+};
+
+/* What a port reports through the world's warn hook. */
+enum kas_warn_kind {
+	KAS_WARN_OTHER = 0,
+	KAS_WARN_ALLOC_FAILURE,     /* "page allocation failure" / warn_alloc */
+	KAS_WARN_NOFAIL_MISUSE,     /* __GFP_NOFAIL without direct reclaim, order > 1 */
+	KAS_WARN_BAD_FLAGS,         /* "Unexpected gfp ... Fix your code!" */
+	KAS_WARN_BAD_FREE,          /* vfree of a non-vmalloc address, invalid free */
+	KAS_WARN_DESTROY_LIVE,      /* kmem_cache_destroy with objects left */
+	KAS_WARN_ZERO_SIZE,         /* vmalloc(0) */
+	KAS_WARN_TOO_LARGE,         /* order > MAX_PAGE_ORDER, kvmalloc > INT_MAX */
+	KAS_WARN_DOUBLE_FREE,       /* debug mode detection */
+	KAS_WARN__COUNT
+};
+
+/*
+ * The world: hooks a port calls so the rest of the kernel (simulated by the
+ * harness) can see and steer its behaviour.  `size` is sizeof the struct the
+ * harness was built with; a port must not read fields past it.  Later ABI
+ * minors append fields (reclaim rounds, kswapd, OOM, reserves, sleeping).
+ */
+struct kas_world_hooks {
+	uint32_t size;
+	void *ctx;
+	/* Report a kernel WARN/pr_warn.  text may be NULL. */
+	void (*warn)(void *ctx, enum kas_warn_kind kind, const char *text);
+};
+
+/* Handed to init() before every trace. */
+struct kas_port_env {
+	uint32_t size;               /* sizeof(struct kas_port_env) of the harness */
+	uint32_t kver;               /* kernel version to behave like (KAS_KVER) */
+	const char *profile;         /* profile name, for messages */
+	size_t pool_bytes;           /* simulated memory size, 0 = port default */
+	const struct kas_world_hooks *world;  /* never NULL; fields may be NULL */
+};
+
+typedef void (*kas_ctor_fn)(void *obj);
+
+struct kas_port {
+	uint32_t abi_version;        /* KAS_PORT_ABI_VERSION the port was built with */
+	uint32_t table_size;         /* sizeof(struct kas_port) the port was built with */
+	const char *name;
+	const char *description;
+	uint32_t caps;               /* KAS_CAP_* the port declares */
+
+	/* Pre: nothing live.  Post: a fresh allocator; 0 on success.
+	 * Called before every trace, paired with fini(). */
+	int (*init)(const struct kas_port_env *env);
+	/* Releases every resource, including objects still live. */
+	void (*fini)(void);
+
+	/* ---- kmalloc family (include/linux/slab.h) ---- */
+	/* Post: size 0 -> ZERO_SIZE_PTR [ZERO-1]; aligned to ARCH_KMALLOC_MINALIGN
+	 * [ALIGN-1], to size for powers of two [ALIGN-2], to the largest
+	 * power-of-two divisor since 6.11 [ALIGN-3], page aligned above
+	 * KMALLOC_MAX_CACHE_SIZE [ALIGN-4]; NULL above KMALLOC_MAX_SIZE [SIZE-5];
+	 * zeroed with __GFP_ZERO [ZERO-4]. */
+	void *(*kmalloc)(size_t size, kas_gfp_t gfp);
+	/* Post: as kmalloc(size, gfp | __GFP_ZERO). */
+	void *(*kzalloc)(size_t size, kas_gfp_t gfp);
+	/* Post: NULL without allocating when n * size overflows [REALLOC-8]. */
+	void *(*kmalloc_array)(size_t n, size_t size, kas_gfp_t gfp);
+	void *(*kcalloc)(size_t n, size_t size, kas_gfp_t gfp);
+	/* Pre: p is NULL, ZERO_SIZE_PTR or a live kmalloc object.
+	 * Post: p NULL -> kmalloc [REALLOC-1]; new_size 0 -> p freed, returns
+	 * ZERO_SIZE_PTR [REALLOC-2]; contents preserved up to min(old, new); on
+	 * failure NULL and p untouched [REALLOC-3]; same pointer when the object
+	 * still fits [REALLOC-4]. */
+	void *(*krealloc)(const void *p, size_t new_size, kas_gfp_t gfp);
+	void *(*krealloc_array)(void *p, size_t new_n, size_t new_size, kas_gfp_t gfp);
+	/* Pre: p NULL, ZERO_SIZE_PTR, a live kmalloc object, or (6.4+) a live
+	 * kmem_cache object.  Post: NULL/ZERO_SIZE_PTR are no-ops [ZERO-3]. */
+	void (*kfree)(const void *p);
+	/* Pre: NULL, ZERO_SIZE_PTR, or live kmalloc/vmalloc/kvmalloc memory [FREE-2]. */
+	void (*kvfree)(const void *p);
+	/* Post: 0 for NULL/ZERO_SIZE_PTR, >= the requested size otherwise [SIZE-1]. */
+	size_t (*ksize)(const void *p);
+	/* Post: the bucket size kmalloc(size) would use [SIZE-2]. */
+	size_t (*kmalloc_size_roundup)(size_t size);
+	/* Pre: as kfree.  Post: zeroes ksize(p) bytes, then frees. */
+	void (*kfree_sensitive)(const void *p);
+
+	/* ---- vmalloc (mm/vmalloc.c) ---- */
+	/* Post: page aligned [ALIGN-7]; vmalloc(0) NULL; not necessarily
+	 * physically contiguous. */
+	void *(*vmalloc)(size_t size);
+	void *(*vzalloc)(size_t size);
+	void *(*vmalloc_gfp)(size_t size, kas_gfp_t gfp);            /* __vmalloc */
+	/* Post: aligned to `align` (a power of two) or NULL [ALIGN-7]. */
+	void *(*vmalloc_node_align)(size_t size, size_t align, kas_gfp_t gfp); /* __vmalloc_node */
+	/* 6.12+: p NULL -> vmalloc; size 0 -> p freed, NULL returned. */
+	void *(*vrealloc)(const void *p, size_t size, kas_gfp_t gfp);
+	/* Pre: NULL or any pointer (a non-vmalloc one makes the kernel WARN). */
+	void (*vfree)(const void *p);
+
+	/* ---- kvmalloc (mm/util.c, mm/slub.c) ---- */
+	/* Post: size <= PAGE_SIZE is exactly kmalloc [KVMALLOC-1]; larger
+	 * requests may fall back to vmalloc [KVMALLOC-3]. */
+	void *(*kvmalloc)(size_t size, kas_gfp_t gfp);
+	void *(*kvzalloc)(size_t size, kas_gfp_t gfp);
+	void *(*kvmalloc_array)(size_t n, size_t size, kas_gfp_t gfp);
+	void *(*kvcalloc)(size_t n, size_t size, kas_gfp_t gfp);
+	/* old_size is the size of p's allocation (needed by <= 6.11 kvrealloc;
+	 * later ports ignore it). */
+	void *(*kvrealloc)(const void *p, size_t old_size, size_t new_size, kas_gfp_t gfp);
+
+	/* ---- slab caches ---- */
+	/* flags are canonical KAS_SLAB_*.  Post: a cache or NULL.  ctor runs
+	 * when a slab is populated, not per allocation [CACHE-5]. */
+	void *(*kmem_cache_create)(const char *name, unsigned int size, unsigned int align,
+				   uint32_t flags, kas_ctor_fn ctor);
+	void *(*kmem_cache_create_usercopy)(const char *name, unsigned int size, unsigned int align,
+					    uint32_t flags, unsigned int useroffset,
+					    unsigned int usersize, kas_ctor_fn ctor);
+	/* Post: aligned per ALIGN-5; zeroed with __GFP_ZERO. */
+	void *(*kmem_cache_alloc)(void *cache, kas_gfp_t gfp);
+	void *(*kmem_cache_zalloc)(void *cache, kas_gfp_t gfp);
+	void (*kmem_cache_free)(void *cache, void *obj);
+	/* Pre: cache may be NULL (no-op) [ZERO-3]. */
+	void (*kmem_cache_destroy)(void *cache);
+	/* Post: returns n with all objects in p[], or 0 with none left allocated [FREE-7]. */
+	int (*kmem_cache_alloc_bulk)(void *cache, kas_gfp_t gfp, size_t n, void **p);
+	void (*kmem_cache_free_bulk)(void *cache, size_t n, void **p);
+	/* Post: frees kmalloc (incl. large) objects; n == 0 no-op [FREE-6]. */
+	void (*kfree_bulk)(size_t n, void **p);
+
+	/* ---- page allocator (returns page_address of the first page) ---- */
+	/* Post: 2^order pages, NULL when order > MAX_PAGE_ORDER. */
+	void *(*alloc_pages)(kas_gfp_t gfp, unsigned int order);
+	unsigned long (*get_free_pages)(kas_gfp_t gfp, unsigned int order); /* __get_free_pages */
+	unsigned long (*get_zeroed_page)(kas_gfp_t gfp);
+	void (*free_pages)(unsigned long addr, unsigned int order);
+	void (*free_pages_page)(void *page, unsigned int order);           /* __free_pages */
+
+	/* ---- overflow helpers (include/linux/overflow.h) ---- */
+	size_t (*size_mul)(size_t a, size_t b);
+	size_t (*size_add)(size_t a, size_t b);
+	size_t (*size_sub)(size_t a, size_t b);
+	size_t (*array_size)(size_t a, size_t b);
+	size_t (*array3_size)(size_t a, size_t b, size_t c);
+	/* struct_size(p, member, count) with sizeof(*p) = header and
+	 * sizeof(p->member[0]) = elem. */
+	size_t (*struct_size)(size_t header, size_t elem, size_t count);
+
+	/* ---- observations ---- */
+	/* Physical address behind addr, or UINT64_MAX if unknown. */
+	uint64_t (*virt_to_phys)(const void *addr);
+	bool (*is_vmalloc_addr)(const void *addr);
+};
+
+/* Capabilities actually usable: the declared mask, minus groups whose
+ * functions are missing. */
+uint32_t kas_port_effective_caps(const struct kas_port *port);
+
+/* Find a port by name among the built-in ones, or load it from a path to a
+ * shared object exporting KAS_PORT_SYMBOL.  On failure returns NULL and
+ * writes a one-line reason into err. */
+const struct kas_port *kas_port_open(const char *name_or_path, char *err, size_t errlen);
+size_t kas_builtin_port_count(void);
+const struct kas_port *kas_builtin_port_at(size_t i);
+
+/* Short name of one KAS_CAP_* bit ("kmalloc", "obs_vmaddr"), NULL if unknown. */
+const char *kas_cap_name(uint32_t cap);
+/* Comma-separated names of the bits in caps ("none" for 0); snprintf-style
+ * return value. */
+size_t kas_caps_format(uint32_t caps, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The port registry: built-in ports by name, loadable ports by path, and
+ * the capabilities a port can actually deliver.
+ */
+#include <kallocspec/port.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifdef KAS_HAVE_PORT_REF
+extern const struct kas_port kas_port_ref;
+#endif
+extern const struct kas_port kas_port_libc_naive;
+
+/* Built-in ports, in the order `kallocspec ports` lists them.  A new
+ * built-in port (e.g. a mutant) is one line here plus its library in
+ * ports/CMakeLists.txt. */
+static const struct kas_port *const builtin_ports[] = {
+#ifdef KAS_HAVE_PORT_REF
+	&kas_port_ref,
+#endif
+	&kas_port_libc_naive,
+};
+
+#define N_BUILTIN (sizeof(builtin_ports) / sizeof(builtin_ports[0]))
+
+/* The size of struct kas_port at ABI 1.0; later minors only append. */
+#define KAS_PORT_SIZE_1_0 \
+	(offsetof(struct kas_port, is_vmalloc_addr) + sizeof(((struct kas_port *)0)->is_vmalloc_addr))
+
+size_t kas_builtin_port_count(void)
+{
+	return N_BUILTIN;
+}
+
+const struct kas_port *kas_builtin_port_at(size_t i)
+{
+	return i < N_BUILTIN ? builtin_ports[i] : NULL;
+}
+
+static const struct {
+	uint32_t bit;
+	const char *name;
+} cap_names[] = {
+	{ KAS_CAP_KMALLOC, "kmalloc" },
+	{ KAS_CAP_KMALLOC_ARRAY, "kmalloc_array" },
+	{ KAS_CAP_KREALLOC, "krealloc" },
+	{ KAS_CAP_KSIZE, "ksize" },
+	{ KAS_CAP_ROUNDUP, "roundup" },
+	{ KAS_CAP_KFREE_SENSITIVE, "kfree_sensitive" },
+	{ KAS_CAP_VMALLOC, "vmalloc" },
+	{ KAS_CAP_KVMALLOC, "kvmalloc" },
+	{ KAS_CAP_CACHE, "cache" },
+	{ KAS_CAP_CACHE_USERCOPY, "cache_usercopy" },
+	{ KAS_CAP_BULK, "bulk" },
+	{ KAS_CAP_PAGES, "pages" },
+	{ KAS_CAP_OVERFLOW, "overflow" },
+	{ KAS_CAP_VREALLOC, "vrealloc" },
+	{ KAS_CAP_KVREALLOC, "kvrealloc" },
+	{ KAS_CAP_OBS_PHYS, "obs_phys" },
+	{ KAS_CAP_OBS_VMADDR, "obs_vmaddr" },
+	{ KAS_CAP_WORLD, "world" },
+	{ KAS_CAP_THREADS, "threads" },
+};
+
+const char *kas_cap_name(uint32_t cap)
+{
+	for (size_t i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
+		if (cap_names[i].bit == cap)
+			return cap_names[i].name;
+	return NULL;
+}
+
+size_t kas_caps_format(uint32_t caps, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (unsigned bit = 0; bit < 32; bit++) {
+		uint32_t c = 1u << bit;
+		const char *name;
+		char hex[16];
+		int w;
+
+		if (!(caps & c))
+			continue;
+		name = kas_cap_name(c);
+		if (!name) {
+			snprintf(hex, sizeof(hex), "0x%x", c);
+			name = hex;
+		}
+		w = snprintf(buf + (n < len ? n : len), n < len ? len - n : 0, "%s%s",
+			     n ? "," : "", name);
+		n += (size_t)w;
+	}
+	if (n == 0)
+		n = (size_t)snprintf(buf, len, "none");
+	return n;
+}
+
+/*
+ * A group is usable when the functions its rules cannot do without are
+ * present.  Optional members (kzalloc next to kmalloc, ...) only make their
+ * own ops UNSUPPORTED, which the harness reports per op.
+ */
+uint32_t kas_port_effective_caps(const struct kas_port *p)
+{
+	uint32_t caps;
+
+	if (!p)
+		return 0;
+	caps = p->caps;
+#define NEED(cap, cond) do { if (!(cond)) caps &= ~(uint32_t)(cap); } while (0)
+	NEED(KAS_CAP_KMALLOC, p->kmalloc && p->kfree);
+	NEED(KAS_CAP_KMALLOC_ARRAY, p->kmalloc_array && p->kcalloc && p->kfree);
+	NEED(KAS_CAP_KREALLOC, p->krealloc && p->kfree);
+	NEED(KAS_CAP_KSIZE, p->ksize);
+	NEED(KAS_CAP_ROUNDUP, p->kmalloc_size_roundup);
+	NEED(KAS_CAP_KFREE_SENSITIVE, p->kfree_sensitive);
+	NEED(KAS_CAP_VMALLOC, p->vmalloc && p->vfree);
+	NEED(KAS_CAP_KVMALLOC, p->kvmalloc && p->kvfree);
+	NEED(KAS_CAP_CACHE, p->kmem_cache_create && p->kmem_cache_alloc &&
+			    p->kmem_cache_free && p->kmem_cache_destroy);
+	NEED(KAS_CAP_CACHE_USERCOPY, p->kmem_cache_create_usercopy && p->kmem_cache_alloc &&
+				     p->kmem_cache_free && p->kmem_cache_destroy);
+	NEED(KAS_CAP_BULK, p->kmem_cache_alloc_bulk && p->kmem_cache_free_bulk);
+	NEED(KAS_CAP_PAGES, (p->alloc_pages && p->free_pages_page) ||
+			    (p->get_free_pages && p->free_pages));
+	NEED(KAS_CAP_OVERFLOW, p->size_mul || p->size_add || p->size_sub || p->array_size ||
+			       p->array3_size || p->struct_size);
+	NEED(KAS_CAP_VREALLOC, p->vrealloc && p->vfree);
+	NEED(KAS_CAP_KVREALLOC, p->kvrealloc && p->kvfree);
+	NEED(KAS_CAP_OBS_PHYS, p->virt_to_phys);
+	NEED(KAS_CAP_OBS_VMADDR, p->is_vmalloc_addr);
+#undef NEED
+	return caps;
+}
+
+static bool looks_like_path(const char *s)
+{
+	size_t n = strlen(s);
+
+	return strchr(s, '/') || (n >= 3 && strcmp(s + n - 3, ".so") == 0);
+}
+
+static const struct kas_port *load_port(const char *path, char *err, size_t errlen)
+{
+	typedef const struct kas_port *(*entry_fn)(void);
+	struct stat st;
+	void *dl;
+	entry_fn entry;
+	const struct kas_port *port;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot load port: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: cannot load port: is a directory", path);
+		return NULL;
+	}
+	/* Never closed: the port's functions and strings stay in use until exit. */
+	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!dl) {
+		const char *why = dlerror();
+
+		snprintf(err, errlen, "%s: cannot load port: %s", path, why ? why : "dlopen failed");
+		return NULL;
+	}
+	dlerror();
+	*(void **)&entry = dlsym(dl, KAS_PORT_SYMBOL);
+	if (!entry) {
+		snprintf(err, errlen, "%s: not a kallocspec port: no symbol '%s'", path,
+			 KAS_PORT_SYMBOL);
+		dlclose(dl);
+		return NULL;
+	}
+	port = entry();
+	if (!port) {
+		snprintf(err, errlen, "%s: %s() returned NULL", path, KAS_PORT_SYMBOL);
+		dlclose(dl);
+		return NULL;
+	}
+	if (KAS_PORT_ABI_MAJOR(port->abi_version) != KAS_PORT_ABI_MAJOR(KAS_PORT_ABI_VERSION)) {
+		snprintf(err, errlen, "%s: port ABI version %u.%u, kallocspec needs %u.x", path,
+			 KAS_PORT_ABI_MAJOR(port->abi_version), port->abi_version & 0xffffu,
+			 KAS_PORT_ABI_MAJOR(KAS_PORT_ABI_VERSION));
+		dlclose(dl);
+		return NULL;
+	}
+	if (port->struct_size < KAS_PORT_SIZE_1_0) {
+		snprintf(err, errlen, "%s: struct kas_port is %u bytes, at least %zu expected", path,
+			 port->struct_size, (size_t)KAS_PORT_SIZE_1_0);
+		dlclose(dl);
+		return NULL;
+	}
+	return port;
+}
+
+const struct kas_port *kas_port_open(const char *name_or_path, char *err, size_t errlen)
+{
+	char names[256];
+	size_t n = 0;
+
+	if (errlen)
+		err[0] = '\0';
+	if (!name_or_path || !*name_or_path) {
+		snprintf(err, errlen, "no port given");
+		return NULL;
+	}
+	if (looks_like_path(name_or_path))
+		return load_port(name_or_path, err, errlen);
+	for (size_t i = 0; i < N_BUILTIN; i++)
+		if (strcmp(builtin_ports[i]->name, name_or_path) == 0)
+			return builtin_ports[i];
+
+	names[0] = '\0';
+	for (size_t i = 0; i < N_BUILTIN && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
+				      builtin_ports[i]->name);
+	snprintf(err, errlen, "unknown port '%s' (built-in ports: %s; or a path to a .so)",
+		 name_or_path, names);
+	return NULL;
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals shared by the spec sources: the rule enum generated from
+ * rules.def, the checker context, the spec object, and small helpers that
+ * several checkers need (requested size of a call, kmalloc alignment, ...).
+ */
+#ifndef KAS_SPEC_INTERNAL_H
+#define KAS_SPEC_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "kallocspec/spec.h"
+#include "kallocspec/port.h"
+#include "kallocspec/call.h"
+
+/* Bit of an opcode in a rule's applicability mask. */
+#define KAS_OPM(e) (UINT64_C(1) << KAS_OP_##e)
+_Static_assert(KAS_OP__COUNT <= 64, "opcode masks are 64-bit");
+
+/* Opcode groups the catalog refers to. */
+#define KAS_OPS_KMALLOC_NEW  (KAS_OPM(KMALLOC) | KAS_OPM(KZALLOC) | KAS_OPM(KMALLOC_ARRAY) | \
+			      KAS_OPM(KCALLOC))
+#define KAS_OPS_KREALLOC     (KAS_OPM(KREALLOC) | KAS_OPM(KREALLOC_ARRAY))
+#define KAS_OPS_KMALLOC      (KAS_OPS_KMALLOC_NEW | KAS_OPS_KREALLOC)
+#define KAS_OPS_KVMALLOC     (KAS_OPM(KVMALLOC) | KAS_OPM(KVZALLOC) | KAS_OPM(KVMALLOC_ARRAY) | \
+			      KAS_OPM(KVCALLOC))
+#define KAS_OPS_VMALLOC      (KAS_OPM(VMALLOC) | KAS_OPM(VZALLOC) | KAS_OPM(VMALLOC_GFP) | \
+			      KAS_OPM(VMALLOC_NODE))
+#define KAS_OPS_PAGES        (KAS_OPM(ALLOC_PAGES) | KAS_OPM(GET_FREE_PAGES) | \
+			      KAS_OPM(GET_ZEROED_PAGE))
+#define KAS_OPS_CACHE_ALLOC  (KAS_OPM(KMEM_CACHE_ALLOC) | KAS_OPM(KMEM_CACHE_ZALLOC))
+#define KAS_OPS_REALLOC      (KAS_OPS_KREALLOC | KAS_OPM(VREALLOC) | KAS_OPM(KVREALLOC))
+#define KAS_OPS_NEW_OBJECT   (KAS_OPS_KMALLOC | KAS_OPS_KVMALLOC | KAS_OPS_VMALLOC | \
+			      KAS_OPS_PAGES | KAS_OPS_CACHE_ALLOC | KAS_OPM(VREALLOC) | \
+			      KAS_OPM(KVREALLOC) | KAS_OPM(KMEM_CACHE_ALLOC_BULK))
+#define KAS_OPS_FREE         (KAS_OPM(KFREE) | KAS_OPM(KVFREE) | KAS_OPM(KFREE_SENSITIVE) | \
+			      KAS_OPM(VFREE) | KAS_OPM(KMEM_CACHE_FREE) | \
+			      KAS_OPM(KMEM_CACHE_FREE_BULK) | KAS_OPM(KFREE_BULK) | \
+			      KAS_OPM(FREE_PAGES) | KAS_OPM(__FREE_PAGES))
+
+/* Declare every checker and number the rules in catalog order. */
+#define RULE(E, ID, CAT, TITLE, DOC, SEC, QUOTE, SINCE, UNTIL, CAPS, OPS, FN, NOTES) \
+	enum kas_verdict FN(struct kas_check *cx, const struct kas_call *c);
+#include "rules.def"
+#undef RULE
+
+enum kas_rule_no {
+#define RULE(E, ID, CAT, TITLE, DOC, SEC, QUOTE, SINCE, UNTIL, CAPS, OPS, FN, NOTES) KAS_R_##E,
+#include "rules.def"
+#undef RULE
+	KAS_R__COUNT
+};
+
+/* Opcodes each rule looks at (catalog order); the checker is never called
+ * for other opcodes. */
+extern const uint64_t kas_rule_opmask[KAS_R__COUNT];
+
+struct kas_check {
+	struct kas_spec *spec;
+	size_t rule;
+	char msg[256];
+};
+
+/* A set of (cache index, address) pairs: addresses a cache handed out
+ * during the current trace (CACHE-5). Open addressing, reset per trace. */
+struct kas_addrset {
+	uint64_t *keys;     /* 0 = empty slot */
+	uintptr_t *addrs;
+	size_t cap, n;
+};
+bool kas_addrset_contains(const struct kas_addrset *s, uint32_t cache, uintptr_t addr);
+void kas_addrset_add(struct kas_addrset *s, uint32_t cache, uintptr_t addr);
+void kas_addrset_clear(struct kas_addrset *s);
+void kas_addrset_free(struct kas_addrset *s);
+
+struct kas_spec {
+	const struct kas_profile *profile;
+	uint32_t port_caps;
+	struct kas_model *model;
+	const struct kas_trace *trace;
+	struct kas_tally tally[KAS_R__COUNT];
+	bool active[KAS_R__COUNT];          /* in profile and checkable with the caps */
+	uint8_t nrules_for_op[KAS_OP__COUNT];
+	uint8_t rules_for_op[KAS_OP__COUNT][KAS_R__COUNT];
+	struct kas_addrset cache_seen;      /* CACHE-5 */
+	struct kas_check cx;
+};
+
+/* ---- helpers ---- */
+
+static inline bool kas_zero_or_null(uintptr_t p) { return p <= KAS_ZERO_SIZE_PTR; }
+static inline bool kas_is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
+static inline uint64_t kas_low_bit(uint64_t x) { return x & (~x + 1); }
+static inline bool kas_aligned(uintptr_t p, uint64_t a) { return a == 0 || (p & (a - 1)) == 0; }
+static inline bool kas_done(const struct kas_call *c) { return c->status == KAS_CALL_DONE; }
+/* A real object pointer came back (not NULL, not ZERO_SIZE_PTR). */
+static inline bool kas_got_object(const struct kas_call *c)
+{
+	return kas_done(c) && !kas_zero_or_null(c->ret);
+}
+static inline const struct kas_profile *kas_cx_profile(const struct kas_check *cx)
+{
+	return cx->spec->profile;
+}
+static inline uint32_t kas_cx_kver(const struct kas_check *cx) { return cx->spec->profile->kver; }
+
+/* Requested byte count of an allocating/reallocating call.  Returns false
+ * when the call has no size or the n*size product overflows size_t. */
+bool kas_call_request(const struct kas_check *cx, const struct kas_call *c, size_t *out);
+/* The array product overflowed (kmalloc_array & friends). */
+bool kas_call_overflows(const struct kas_call *c);
+/* Family of the object an allocating op creates (KAS_FAM_NONE if none). */
+enum kas_family kas_op_family(unsigned code);
+/* The op zeroes its result by definition or through __GFP_ZERO. */
+bool kas_op_zeroes(const struct kas_call *c);
+/* Alignment kmalloc(size) guarantees in kver (size > 0). */
+uint64_t kas_kmalloc_align(const struct kas_profile *p, size_t size);
+/* calculate_alignment() for a cache: the power of two objects are aligned to. */
+uint64_t kas_cache_align(uint32_t size, uint32_t align, uint32_t flags);
+/* Page order covering size bytes (get_order). */
+unsigned kas_get_order(uint64_t size);
+/* The cache record of the call's cache argument, or NULL. */
+struct kas_cache *kas_call_cache(struct kas_spec *s, const struct kas_call *c);
+/* Pointer argument (the object the call consumes) and its index. */
+uintptr_t kas_call_ptr_arg(const struct kas_call *c);
+/* The input object is vmalloc memory: 1 yes, 0 no, 2 unknown. */
+int kas_in_is_vmalloc(const struct kas_call *c);
+
+#endif
