@@ -125,11 +125,12 @@ long kas_trace_select(struct kas_trace *dst, const struct kas_trace *src, const 
 		ops[nops++] = op;
 	}
 
-	/* Hand the arrays over (kas_trace_free releases them with free()),
-	 * dropping whatever the header-only copy brought along. */
-	for (size_t i = 0; i < dst->nslots; i++)
+	/* Hand the arrays over, dropping whatever the header-only copy brought
+	 * along.  kas_trace_free frees names and strings up to the capacities,
+	 * so the spare entries of the new arrays are NULL (calloc). */
+	for (size_t i = 0; i < dst->slots_cap; i++)
 		free(dst->slots[i].name);
-	for (size_t i = 0; i < dst->nstrings; i++)
+	for (size_t i = 0; i < dst->strings_cap; i++)
 		free(dst->strings[i]);
 	free(dst->ops);
 	dst->ops = ops;
@@ -205,15 +206,102 @@ static int run_once(struct minimizer *m, const struct kas_trace *t, size_t *fail
 	return rc;
 }
 
-static int still_fails(struct minimizer *m, const struct kas_trace *t, size_t *fail_op)
-{
-	for (unsigned a = 0; a < m->attempts; a++) {
-		int rc = run_once(m, t, fail_op);
+/*
+ * Heap perturbation for ports backed by the process's malloc, whose results
+ * (alignment above all) depend on which chunk malloc hands out.  Before
+ * attempt k, hold k blocks of every small size the trace asks for and k
+ * blocks of every size class up to 1 KiB, so that the port's allocations
+ * land on other chunks than in attempt 0.  Ports with their own memory
+ * never notice.
+ */
+#define PAD_CLASSES 64
+#define PAD_STEP 16
+#define PAD_MAX_SIZE 4096       /* larger requests do not come from bins */
+#define PAD_MAX_SIZES 64        /* distinct trace sizes used */
 
-		if (rc != 0)
-			return rc;
+struct heap_pad {
+	void **blocks;
+	size_t n, cap;
+};
+
+static void pad_hold(struct heap_pad *p, size_t size)
+{
+	void *b;
+
+	if (p->n == p->cap)
+		return;
+	b = malloc(size);
+	if (b)
+		p->blocks[p->n++] = b;
+}
+
+static void pad_heap(struct heap_pad *p, const struct kas_trace *t, unsigned k)
+{
+	size_t sizes[PAD_MAX_SIZES], nsizes = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (!k)
+		return;
+	for (size_t i = 0; i < t->nops && nsizes < PAD_MAX_SIZES; i++) {
+		const struct kas_op *op = &t->ops[i];
+
+		for (unsigned a = 0; a < op->nargs && a < KAS_MAX_ARGS && op->code < KAS_OP__COUNT; a++)
+			if (kas_op_table[op->code].args[a] == AK_SIZE && op->ref[a] == KAS_REF_VALUE &&
+			    op->v[a] > 0 && op->v[a] <= PAD_MAX_SIZE && nsizes < PAD_MAX_SIZES)
+				sizes[nsizes++] = (size_t)op->v[a];
 	}
-	return 0;
+	p->cap = (size_t)k * (nsizes + PAD_CLASSES);
+	p->blocks = malloc(p->cap * sizeof(void *));
+	if (!p->blocks)
+		return;
+	for (unsigned r = 0; r < k; r++) {
+		for (size_t i = 0; i < nsizes; i++)
+			pad_hold(p, sizes[i]);
+		for (size_t c = 1; c <= PAD_CLASSES; c++)
+			pad_hold(p, c * PAD_STEP - 8);
+	}
+}
+
+static void unpad_heap(struct heap_pad *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	memset(p, 0, sizeof(*p));
+}
+
+/* 1 = fails (in one attempt, or in all when require_all), 0 = not, -1 = error. */
+static int still_fails(struct minimizer *m, const struct kas_trace *t, size_t *fail_op,
+		       bool require_all)
+{
+	size_t first_fop = KAS_NOT_FOUND;
+	int result = require_all ? 1 : 0;
+
+	for (unsigned a = 0; a < m->attempts; a++) {
+		struct heap_pad pad;
+		size_t fop;
+		int rc;
+
+		pad_heap(&pad, t, a);
+		rc = run_once(m, t, &fop);
+		unpad_heap(&pad);
+		if (rc < 0)
+			return -1;
+		if (rc > 0 && first_fop == KAS_NOT_FOUND)
+			first_fop = fop;
+		if (!require_all && rc > 0) {
+			result = 1;
+			break;
+		}
+		if (require_all && rc == 0) {
+			result = 0;
+			break;
+		}
+	}
+	/* the earliest failing op seen: with require_all, every attempt failed
+	 * by then or later, and cutting is verified again anyway */
+	*fail_op = first_fop;
+	return result;
 }
 
 static bool budget_left(const struct minimizer *m)
@@ -237,7 +325,7 @@ static int accept(struct minimizer *m, struct kas_trace *cur, struct kas_trace *
 		kas_trace_init(&prefix);
 		if (kas_trace_copy(&prefix, cur, fail_op + 1) != 0)
 			return -1;
-		rc = still_fails(m, &prefix, &fop);
+		rc = still_fails(m, &prefix, &fop, true);
 		if (rc < 0) {
 			kas_trace_free(&prefix);
 			return -1;
@@ -273,7 +361,7 @@ static int try_without(struct minimizer *m, struct kas_trace *cur, size_t from, 
 		kas_trace_free(&cand);
 		return 0;
 	}
-	rc = still_fails(m, &cand, &fop);
+	rc = still_fails(m, &cand, &fop, true);
 	if (rc > 0)
 		rc = accept(m, cur, &cand, fop) < 0 ? -1 : 1;
 	kas_trace_free(&cand);
@@ -344,11 +432,13 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 	memset(&m, 0, sizeof(m));
 	m.port = port;
 	m.profile = profile;
-	m.caps = kas_port_effective_caps(port);
+	/* Not kas_port_effective_caps(): that lives in the ports library,
+	 * which the core library does not link. */
+	m.caps = opts && opts->port_caps ? opts->port_caps : port->caps;
 	m.rule = rule;
 	m.hopts.pool_bytes = opts ? opts->pool_bytes : 0;
 	m.max_runs = opts && opts->max_runs ? opts->max_runs : 5000;
-	m.attempts = opts && opts->attempts ? opts->attempts : 3;
+	m.attempts = opts && opts->attempts ? opts->attempts : 12;
 
 	kas_trace_init(out);
 	if (stats)
@@ -358,7 +448,7 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 	kas_trace_init(&cand);
 	if (kas_trace_copy(&cand, t, SIZE_MAX) != 0)
 		return -1;
-	rc = still_fails(&m, &cand, &fop);
+	rc = still_fails(&m, &cand, &fop, false);
 	if (rc <= 0) {
 		if (rc == 0)
 			*out = cand;
@@ -368,7 +458,13 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 			stats->runs = m.runs, stats->ops_after = out->nops;
 		return rc < 0 ? -1 : 1;
 	}
-	if (accept(&m, out, &cand, fop) < 0 || ddmin(&m, out) < 0 || one_minimal(&m, out) < 0) {
+	/* The start failed once; everything smaller must fail every time. */
+	rc = accept(&m, out, &cand, fop);
+	if (rc == 0)
+		rc = ddmin(&m, out);
+	if (rc == 0)
+		rc = one_minimal(&m, out);
+	if (rc < 0) {
 		kas_trace_free(out);
 		kas_trace_init(out);
 		return -1;

@@ -193,9 +193,9 @@ static const struct kas_port *load_port(const char *path, char *err, size_t errl
 		dlclose(dl);
 		return NULL;
 	}
-	if (port->struct_size < KAS_PORT_SIZE_1_0) {
+	if (port->table_size < KAS_PORT_SIZE_1_0) {
 		snprintf(err, errlen, "%s: struct kas_port is %u bytes, at least %zu expected", path,
-			 port->struct_size, (size_t)KAS_PORT_SIZE_1_0);
+			 port->table_size, (size_t)KAS_PORT_SIZE_1_0);
 		dlclose(dl);
 		return NULL;
 	}

@@ -124,6 +124,12 @@ unsigned kas_get_order(uint64_t size);
 struct kas_cache *kas_call_cache(struct kas_spec *s, const struct kas_call *c);
 /* Pointer argument (the object the call consumes) and its index. */
 uintptr_t kas_call_ptr_arg(const struct kas_call *c);
+/* Verdict from a byte-range observation: NA if not examined, FAIL naming
+ * `what` if a byte was wrong, else PASS. */
+enum kas_verdict kas_judge_range(struct kas_check *cx, const struct kas_call *c,
+				 const struct kas_range_obs *r, const char *what);
+/* Kernel name of the call's function, for messages. */
+const char *kas_opname(const struct kas_call *c);
 /* The input object is vmalloc memory: 1 yes, 0 no, 2 unknown. */
 int kas_in_is_vmalloc(const struct kas_call *c);
 

@@ -28,9 +28,14 @@ long kas_trace_select(struct kas_trace *dst, const struct kas_trace *src, const 
 
 struct kas_minimize_opts {
 	size_t max_runs;            /* give up improving after this many runs (0 = 5000) */
-	unsigned attempts;          /* runs of a candidate before it counts as passing
-				     * (ports whose results depend on heap state; 0 = 3) */
+	unsigned attempts;          /* runs a smaller candidate must fail, each with the
+				     * process heap laid out differently, so that results
+				     * of malloc-backed ports do not hinge on one heap
+				     * state (0 = 12) */
 	size_t pool_bytes;          /* for the port's init (0 = default) */
+	uint32_t port_caps;         /* caps each candidate's spec is created with: pass
+				     * what the failing run used, normally
+				     * kas_port_effective_caps(port) (0 = port->caps) */
 };
 
 struct kas_minimize_stats {
@@ -41,6 +46,8 @@ struct kas_minimize_stats {
 /*
  * Shrink t to a trace that still FAILs rule `rule` (index into the
  * catalog) on port under profile.  Every candidate runs with a fresh spec.
+ * t itself counts as failing if one of `attempts` runs fails; a smaller
+ * candidate only if every run fails.
  * Returns 0 with the result in *out (which must not be initialised; free
  * with kas_trace_free), 1 if t itself does not fail the rule (out is then
  * a copy of t), -1 on allocation failure or when the port cannot

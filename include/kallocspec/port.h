@@ -89,6 +89,36 @@ struct kas_world_hooks {
 	void *ctx;
 	/* Report a kernel WARN/pr_warn.  text may be NULL. */
 	void (*warn)(void *ctx, enum kas_warn_kind kind, const char *text);
+
+	/* ---- the reclaim machinery (a port with KAS_CAP_WORLD calls these
+	 * from its page allocator's slow path, as the kernel does) ---- */
+	/* current_gfp_context(): gfp with the calling task's scopes applied
+	 * (memalloc_nofs/noio/noreclaim).  Call once at allocation entry. */
+	kas_gfp_t (*gfp_context)(void *ctx, kas_gfp_t gfp);
+	/* Wake kswapd for (gfp, order).  The world reclaims in the background
+	 * after the current call returns, up to `pages` pages (the port's
+	 * estimate of what brings its zones back to the high watermark). */
+	void (*wake_kswapd)(void *ctx, kas_gfp_t gfp, unsigned order, size_t pages);
+	/* One round of direct reclaim.  The world frees ballast that other
+	 * simulated tasks hold, through the port's own free functions, only of
+	 * the kinds the gfp permits (clean page cache always, FS-dirty with
+	 * __GFP_FS, IO-dirty with __GFP_IO), at most max(pages, 32) pages.
+	 * Returns pages freed (0 = no progress).  The port must not hold a lock
+	 * its own free path takes.  The call may sleep. */
+	size_t (*direct_reclaim)(void *ctx, kas_gfp_t gfp, unsigned order, size_t pages);
+	/* Invoke the OOM killer.  True if a victim was killed and its memory
+	 * freed (through the port's free functions). */
+	bool (*oom_kill)(void *ctx, kas_gfp_t gfp, unsigned order);
+	/* The port satisfied (gfp, order) below the zone's min watermark. */
+	void (*use_reserves)(void *ctx, kas_gfp_t gfp, unsigned order);
+	/* The port is about to sleep (reclaim backoff, retry wait). */
+	void (*may_sleep)(void *ctx, kas_gfp_t gfp);
+	/* memcg: charge `pages` for an __GFP_ACCOUNT allocation; false = over
+	 * the limit (the allocation must then fail).  Uncharge on free. */
+	bool (*memcg_charge)(void *ctx, kas_gfp_t gfp, size_t pages);
+	void (*memcg_uncharge)(void *ctx, size_t pages);
+	/* RCU: run fn(arg) after a grace period (kfree_rcu, SLAB_TYPESAFE_BY_RCU). */
+	void (*call_rcu)(void *ctx, void (*fn)(void *arg), void *arg);
 };
 
 /* Handed to init() before every trace. */

@@ -175,6 +175,30 @@ int kas_trace_decode(struct kas_trace *t, const uint8_t *data, size_t len,
 int kas_trace_encode(const struct kas_trace *t, uint8_t **out, size_t *outlen,
 		     char *err, size_t errlen);
 
+/* ---- additions (trace library) ---- */
+/*
+ * Forget the contents (ops, slots, lists, strings, metadata, profile) but
+ * keep the allocated capacity, so a trace reused for millions of decodes
+ * stops calling malloc once warm.  kas_trace_parse, kas_trace_decode and
+ * kas_trace_copy clear their destination first; it must have been
+ * initialised with kas_trace_init (or be a previously used trace).
+ */
+void kas_trace_clear(struct kas_trace *t);
+
+/* kas_trace_equal with parts left out of the comparison. */
+#define KAS_EQ_IGNORE_NAMES 0x1u  /* slot names and AK_NAME strings (cache names) */
+#define KAS_EQ_IGNORE_META  0x2u  /* `# key: value` metadata */
+bool kas_trace_equal_ex(const struct kas_trace *a, const struct kas_trace *b, unsigned ignore);
+
+/*
+ * Parse a GFP expression as written in traces (no spaces): flag names
+ * resolved for kver with kas_gfp_lookup, decimal / 0x integers, `|`, `&~`
+ * and parentheses, left to right.  Returns 0, or -1 with the byte offset of
+ * the offending character in *err_off and a message in err.
+ */
+int kas_gfp_parse(const char *s, size_t len, uint32_t kver, kas_gfp_t *out,
+		  size_t *err_off, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

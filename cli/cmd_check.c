@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `kallocspec check`: the conformance run.  Every witness trace of the
+ * corpus, then random traces from the binary decoder, all judged by one
+ * spec; then one line per rule, and for each failure the rule's source and
+ * a minimised counterexample.
+ */
+#include "cli.h"
+
+#include <kallocspec/harness.h>
+#include <kallocspec/minimize.h>
+#include <kallocspec/report.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef KAS_SOURCE_DIR
+#define KAS_SOURCE_DIR "."
+#endif
+
+#define RANDOM_TRACE_OPS 50     /* ops per random trace */
+#define RANDOM_TRACE_BYTES 1024 /* decoder input per random trace */
+
+static const char usage[] =
+	"usage: kallocspec check --port P [--profile P] [--seed N] [--ops N]\n"
+	"                        [--json FILE] [--corpus DIR] [--save-counterexamples DIR] [-v]\n"
+	"\n"
+	"Runs every witness trace (*.ktrace) of the corpus, then N random ops\n"
+	"(default 5000, in traces of ~50 ops, seeded by --seed, default 1) on\n"
+	"port P, and reports every rule of the profile (default: linux-latest)\n"
+	"as PASS, FAIL, UNTESTED, UNSUPPORTED, CRASH or HANG.  Each failure comes\n"
+	"with the rule's source and a minimised trace that `kallocspec replay`\n"
+	"reproduces.\n"
+	"  --corpus DIR   witness traces (default: $KALLOCSPEC_CORPUS, else the\n"
+	"                 source tree's corpora/witness)\n"
+	"  --json FILE    also write the report as JSON (kallocspec-report/1)\n"
+	"  --save-counterexamples DIR\n"
+	"                 write each failure's trace to DIR/<RULE-ID>.ktrace\n"
+	"  -v, --verbose  name each trace as it runs\n";
+
+struct check_run {
+	const struct kas_port *port;
+	/* Per rule: the whole trace in which it first failed.  The tally only
+	 * keeps the prefix up to the failing op; the minimiser does better
+	 * from the whole trace when a failure depends on heap layout. */
+	struct kas_trace **first_failing;
+	const char *save_dir;
+	const struct kas_profile *profile;
+	struct kas_spec *spec;
+	bool verbose;
+	uint64_t traces, ops;
+};
+
+/* splitmix64: small, fast, and the same sequence everywhere for a seed. */
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static int run_trace(struct check_run *cr, const struct kas_trace *t, const char *name)
+{
+	struct kas_harness_opts opts;
+	struct kas_trace_result res;
+
+	memset(&opts, 0, sizeof(opts));
+	memset(&res, 0, sizeof(res));
+	if (kas_run_trace(cr->port, cr->spec, t, &opts, &res) != 0) {
+		cli_error("%s: port '%s' failed to initialise (%d)", name, cr->port->name,
+			  res.init_error);
+		return -1;
+	}
+	cr->traces++;
+	cr->ops += t->nops;
+	for (size_t i = 0; res.fails && i < kas_rule_count(); i++) {
+		const struct kas_tally *tally = kas_spec_tally(cr->spec, i);
+		struct kas_trace *copy;
+
+		if (cr->first_failing[i] || !tally || !tally->failed)
+			continue;
+		copy = malloc(sizeof(*copy));
+		if (!copy)
+			continue;   /* the tally's prefix will do */
+		kas_trace_init(copy);
+		if (kas_trace_copy(copy, t, SIZE_MAX) != 0) {
+			kas_trace_free(copy);
+			free(copy);
+			continue;
+		}
+		cr->first_failing[i] = copy;
+	}
+	if (cr->verbose)
+		fprintf(stderr, "  %s: %zu ops, %u failing calls\n", name, t->nops, res.fails);
+	return 0;
+}
+
+static int ktrace_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 7 && strcmp(d->d_name + n - 7, ".ktrace") == 0;
+}
+
+/* Witness traces; a missing default corpus is only a note. */
+static int run_corpus(struct check_run *cr, const char *dir, bool explicit_dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, ktrace_filter, alphasort);
+	int rc = 0;
+
+	if (n < 0) {
+		if (explicit_dir) {
+			cli_error("corpus %s: %s", dir, strerror(errno));
+			return -2;
+		}
+		fprintf(stderr, "kallocspec: note: no witness corpus at %s (%s)\n", dir,
+			strerror(errno));
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		struct kas_trace t;
+		struct kas_parse_error perr;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		kas_trace_init(&t);
+		memset(&perr, 0, sizeof(perr));
+		/* Witnesses are run under the checked profile; one that does not
+		 * parse there (a flag the version lacks) is skipped, not fatal. */
+		if (kas_trace_parse_file(&t, path, cr->profile, NULL, &perr) != 0) {
+			char msg[600];
+
+			kas_parse_error_format(&perr, msg, sizeof(msg));
+			fprintf(stderr, "kallocspec: note: skipping witness under %s: %s\n",
+				cr->profile->name, msg);
+		} else if (rc == 0 && run_trace(cr, &t, path) != 0) {
+			rc = -1;
+		}
+		kas_trace_free(&t);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int run_random(struct check_run *cr, uint64_t seed, uint64_t nops)
+{
+	uint64_t state = seed, done = 0;
+	uint8_t buf[RANDOM_TRACE_BYTES];
+	unsigned empty = 0;
+	uint64_t index = 0;
+
+	while (done < nops) {
+		struct kas_trace t;
+		size_t want = nops - done < RANDOM_TRACE_OPS ? (size_t)(nops - done) : RANDOM_TRACE_OPS;
+		char name[64];
+
+		for (size_t i = 0; i < sizeof(buf); i += 8) {
+			uint64_t r = splitmix64(&state);
+
+			memcpy(buf + i, &r, sizeof(r));
+		}
+		kas_trace_init(&t);
+		if (kas_trace_decode(&t, buf, sizeof(buf), cr->profile, want) != 0) {
+			cli_error("random traces: out of memory");
+			kas_trace_free(&t);
+			return -1;
+		}
+		if (t.nops == 0) {
+			kas_trace_free(&t);
+			if (++empty > 1000)
+				break;  /* the decoder keeps dropping everything: nothing to run */
+			continue;
+		}
+		snprintf(name, sizeof(name), "random #%" PRIu64, index++);
+		if (run_trace(cr, &t, name) != 0) {
+			kas_trace_free(&t);
+			return -1;
+		}
+		done += t.nops;
+		kas_trace_free(&t);
+	}
+	return 0;
+}
+
+/* A minimised counterexample labelled for replay; NULL when minimising fails. */
+static struct kas_trace *minimised(struct check_run *cr, size_t rule)
+{
+	const struct kas_tally *tally = kas_spec_tally(cr->spec, rule);
+	struct kas_trace *m;
+	struct kas_minimize_stats stats;
+	struct kas_minimize_opts opts = { .port_caps = kas_port_effective_caps(cr->port) };
+	const char *meta[] = { "fails", kas_rule_at(rule)->id, "port", cr->port->name, NULL };
+
+	const struct kas_trace *from = cr->first_failing[rule];
+
+	if (!from && tally && tally->has_counterexample)
+		from = &tally->counterexample;
+	if (!from)
+		return NULL;
+	m = malloc(sizeof(*m));
+	if (!m)
+		return NULL;
+	if (kas_minimize(cr->port, cr->profile, from, rule, &opts, m, &stats) < 0) {
+		free(m);
+		return NULL;
+	}
+	/* Result 1 (the counterexample did not fail again on its own) still
+	 * leaves the original in m: better than nothing, and it says so. */
+	cli_set_meta(m, meta);
+	if (cr->verbose)
+		fprintf(stderr, "  minimised %s: %zu -> %zu ops in %zu runs\n",
+			kas_rule_at(rule)->id, stats.ops_before, stats.ops_after, stats.runs);
+	return m;
+}
+
+/* DIR/<RULE-ID>.ktrace, so a failure can be replayed on its own. */
+static int save_counterexample(const struct check_run *cr, const struct kas_rule *r,
+			       const struct kas_trace *t)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.ktrace", cr->save_dir, r->id);
+	f = cli_open_out(path);
+	if (!f)
+		return -1;
+	kas_trace_print(t, f, SIZE_MAX);
+	return cli_close_out(f, path);
+}
+
+static int report(struct check_run *cr, const char *json_path, uint64_t seed)
+{
+	size_t nrules = kas_rule_count();
+	struct kas_trace **cex = calloc(nrules ? nrules : 1, sizeof(*cex));
+	uint64_t totals[KAS_STATUS__COUNT] = { 0 };
+	bool save_failed = false;
+	int rc = KAS_EXIT_OK;
+
+	if (!cex) {
+		cli_error("out of memory");
+		return KAS_EXIT_USAGE;
+	}
+	printf("port %s, profile %s: %" PRIu64 " traces, %" PRIu64 " ops\n", cr->port->name,
+	       cr->profile->name, cr->traces, cr->ops);
+	for (size_t i = 0; i < nrules; i++) {
+		const struct kas_rule *r = kas_rule_at(i);
+		const struct kas_tally *t = kas_spec_tally(cr->spec, i);
+		enum kas_status st;
+
+		if (!kas_rule_in_profile(r, cr->profile))
+			continue;
+		st = kas_spec_status(cr->spec, i);
+		totals[st]++;
+		printf("%s %s  %s\n", kas_status_name(st), r->id, r->title);
+		if (st != KAS_FAIL && st != KAS_CRASH && st != KAS_HANG)
+			continue;
+		rc = KAS_EXIT_FAIL;
+		cli_print_rule_source(stdout, r, "  ");
+		if (t && t->message[0])
+			printf("  %s\n", t->message);
+		if (st == KAS_FAIL)
+			cex[i] = minimised(cr, i);
+		const struct kas_trace *shown = cex[i] ? cex[i] :
+			t && t->has_counterexample ? &t->counterexample : NULL;
+		if (!shown)
+			continue;
+		cli_print_trace_indented(stdout, shown, "    ");
+		if (cr->save_dir && save_counterexample(cr, r, shown) != 0)
+			save_failed = true;
+	}
+	printf("rules: %" PRIu64 " PASS, %" PRIu64 " FAIL, %" PRIu64 " UNTESTED, %" PRIu64
+	       " UNSUPPORTED", totals[KAS_PASS], totals[KAS_FAIL], totals[KAS_UNTESTED],
+	       totals[KAS_UNSUPPORTED]);
+	if (totals[KAS_CRASH] || totals[KAS_HANG])
+		printf(", %" PRIu64 " CRASH, %" PRIu64 " HANG", totals[KAS_CRASH], totals[KAS_HANG]);
+	printf("\n%" PRIu64 " passed, %" PRIu64 " failed\n", totals[KAS_PASS],
+	       totals[KAS_FAIL] + totals[KAS_CRASH] + totals[KAS_HANG]);
+
+	if (save_failed)
+		rc = KAS_EXIT_USAGE;
+	if (json_path) {
+		struct kas_report_meta meta = {
+			.port = cr->port->name, .seed = seed, .ops = cr->ops, .traces = cr->traces,
+		};
+		char err[512];
+
+		if (kas_report_json_save(json_path, &meta, cr->spec,
+					 (const struct kas_trace *const *)cex, err, sizeof(err)) != 0) {
+			cli_error("%s", err);
+			rc = KAS_EXIT_USAGE;
+		}
+	}
+	for (size_t i = 0; i < nrules; i++) {
+		if (cex[i])
+			kas_trace_free(cex[i]);
+		free(cex[i]);
+	}
+	free(cex);
+	fflush(stdout);
+	return rc;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!s[0] || s[0] == '-')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+int kas_cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'P' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "ops", required_argument, NULL, 'n' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "corpus", required_argument, NULL, 'c' },
+		{ "save-counterexamples", required_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *port_name = NULL, *profile_name = NULL, *json_path = NULL, *corpus = NULL;
+	uint64_t seed = 1, nops = 5000;
+	struct check_run cr;
+	bool explicit_corpus = true;
+	int c, rc;
+
+	memset(&cr, 0, sizeof(cr));
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":hvP:p:s:n:j:c:S:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return KAS_EXIT_OK;
+		case 'P': port_name = optarg; break;
+		case 'p': profile_name = optarg; break;
+		case 'j': json_path = optarg; break;
+		case 'c': corpus = optarg; break;
+		case 'S': cr.save_dir = optarg; break;
+		case 'v': cr.verbose = true; break;
+		case 's':
+			if (parse_u64(optarg, &seed) != 0)
+				return cli_usage_error(usage, "check: bad --seed '%s'", optarg);
+			break;
+		case 'n':
+			if (parse_u64(optarg, &nops) != 0)
+				return cli_usage_error(usage, "check: bad --ops '%s'", optarg);
+			break;
+		default:
+			return cli_bad_option(usage, "check", c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "check: unexpected argument '%s'", argv[optind]);
+	if (!port_name)
+		return cli_usage_error(usage, "check: --port is required");
+	cr.profile = profile_name ? cli_profile(profile_name) : kas_profile_find("linux-latest");
+	if (!cr.profile)
+		return KAS_EXIT_USAGE;
+	if (!(cr.port = cli_port(port_name)))
+		return KAS_EXIT_USAGE;
+	if (!corpus) {
+		corpus = getenv("KALLOCSPEC_CORPUS");
+		if (!corpus || !*corpus) {
+			corpus = KAS_SOURCE_DIR "/corpora/witness";
+			explicit_corpus = false;
+		}
+	}
+	cr.spec = kas_spec_new(cr.profile, kas_port_effective_caps(cr.port));
+	cr.first_failing = calloc(kas_rule_count() + 1, sizeof(*cr.first_failing));
+	if (!cr.spec || !cr.first_failing) {
+		cli_error("out of memory");
+		return KAS_EXIT_USAGE;
+	}
+	rc = run_corpus(&cr, corpus, explicit_corpus);
+	if (rc == 0)
+		rc = run_random(&cr, seed, nops);
+	if (rc == 0)
+		rc = report(&cr, json_path, seed);
+	else
+		rc = KAS_EXIT_USAGE;
+	for (size_t i = 0; i < kas_rule_count(); i++)
+		if (cr.first_failing[i]) {
+			kas_trace_free(cr.first_failing[i]);
+			free(cr.first_failing[i]);
+		}
+	free(cr.first_failing);
+	kas_spec_free(cr.spec);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* `kallocspec ports`: the built-in ports and what they can do. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: kallocspec ports\n"
+	"\n"
+	"Lists the built-in ports with their declared capabilities and the ones\n"
+	"usable (declared, with the functions present).  Any other port is given\n"
+	"to `check`/`replay` as a path to a shared object exporting kallocspec_port().\n";
+
+int kas_cmd_ports(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return KAS_EXIT_OK;
+		}
+		return cli_bad_option(usage, "ports", c, argv);
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "ports: unexpected argument '%s'", argv[optind]);
+
+	for (size_t i = 0; i < kas_builtin_port_count(); i++) {
+		const struct kas_port *p = kas_builtin_port_at(i);
+		uint32_t eff = kas_port_effective_caps(p);
+		char caps[512];
+
+		printf("%s\n  %s\n", p->name, p->description ? p->description : "");
+		kas_caps_format(eff, caps, sizeof(caps));
+		printf("  caps: %s\n", caps);
+		if (eff != p->caps) {
+			kas_caps_format(p->caps & ~eff, caps, sizeof(caps));
+			printf("  declared but missing functions: %s\n", caps);
+		}
+	}
+	return KAS_EXIT_OK;
+}

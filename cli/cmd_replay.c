@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* `kallocspec replay`: run text traces on a port and show each failure. */
+#include "cli.h"
+
+#include <kallocspec/harness.h>
+
+#include <getopt.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: kallocspec replay TRACE... --port P [--profile P] [-v]\n"
+	"\n"
+	"Runs each text trace (\"-\" = stdin) on port P (a built-in name or a path to\n"
+	"a .so) and prints every rule it fails: ID, title, source, message and the\n"
+	"failing op.  The profile is --profile, else the trace's `profile` line,\n"
+	"else linux-latest.\n"
+	"  -v, --verbose   log every op with its result and verdicts\n";
+
+/* Print the failures one trace produced; returns the number of failing rules. */
+static unsigned report_failures(const struct kas_spec *spec, const char *path)
+{
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < kas_rule_count(); i++) {
+		enum kas_status st = kas_spec_status(spec, i);
+		const struct kas_rule *r = kas_rule_at(i);
+		const struct kas_tally *t = kas_spec_tally(spec, i);
+
+		if (st != KAS_FAIL && st != KAS_CRASH && st != KAS_HANG)
+			continue;
+		bad++;
+		printf("%s: %s %s  %s\n", path, kas_status_name(st), r->id, r->title);
+		cli_print_rule_source(stdout, r, "  ");
+		if (t && t->message[0])
+			printf("  %s\n", t->message);
+		if (t && t->has_counterexample && t->fail_op < t->counterexample.nops) {
+			char op[256];
+			const struct kas_op *o = &t->counterexample.ops[t->fail_op];
+
+			kas_op_format(&t->counterexample, t->fail_op, op, sizeof(op));
+			if (o->line)
+				printf("  at %s:%u: %s\n", path, o->line, op);
+			else
+				printf("  at op %zu: %s\n", t->fail_op + 1, op);
+		}
+		if (t && t->failed > 1)
+			printf("  (%llu failing calls)\n", (unsigned long long)t->failed);
+	}
+	return bad;
+}
+
+/* 0 = ran without failures, 1 = a rule failed, 2 = bad input. */
+static int replay_one(const char *path, const struct kas_port *port,
+		      const struct kas_profile *force, bool verbose)
+{
+	struct kas_parse_error perr;
+	struct kas_trace t;
+	struct kas_trace_result res;
+	struct kas_harness_opts opts;
+	struct kas_spec *spec;
+	unsigned bad;
+
+	if (!cli_trace_path_ok(path))
+		return KAS_EXIT_USAGE;
+	memset(&perr, 0, sizeof(perr));
+	kas_trace_init(&t);
+	if (kas_trace_parse_file(&t, path, force, kas_profile_find("linux-latest"), &perr) != 0) {
+		char msg[600];
+
+		kas_parse_error_format(&perr, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+		kas_trace_free(&t);
+		return KAS_EXIT_USAGE;
+	}
+	spec = kas_spec_new(t.profile, kas_port_effective_caps(port));
+	if (!spec) {
+		cli_error("out of memory");
+		kas_trace_free(&t);
+		return KAS_EXIT_USAGE;
+	}
+	memset(&opts, 0, sizeof(opts));
+	memset(&res, 0, sizeof(res));
+	opts.log = verbose ? stdout : NULL;
+	if (verbose)
+		printf("%s: %zu ops, profile %s, port %s\n", path, t.nops, t.profile->name, port->name);
+	if (kas_run_trace(port, spec, &t, &opts, &res) != 0) {
+		cli_error("%s: port '%s' failed to initialise (%d)", path, port->name, res.init_error);
+		kas_spec_free(spec);
+		kas_trace_free(&t);
+		return KAS_EXIT_USAGE;
+	}
+	bad = report_failures(spec, path);
+	printf("%s: %zu ops run, %zu skipped, %zu unsupported: %s\n", path, res.ops_run,
+	       res.ops_skipped, res.ops_unsupported,
+	       bad ? "FAIL" : "no rule failed");
+	kas_spec_free(spec);
+	kas_trace_free(&t);
+	return bad ? KAS_EXIT_FAIL : KAS_EXIT_OK;
+}
+
+int kas_cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'P' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *port_name = NULL, *profile_name = NULL;
+	const struct kas_profile *force = NULL;
+	const struct kas_port *port;
+	bool verbose = false;
+	int c, rc = KAS_EXIT_OK;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":hvp:P:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return KAS_EXIT_OK;
+		case 'P':
+			port_name = optarg;
+			break;
+		case 'p':
+			profile_name = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		default:
+			return cli_bad_option(usage, "replay", c, argv);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(usage, "replay: no trace given");
+	if (!port_name)
+		return cli_usage_error(usage, "replay: --port is required");
+	if (profile_name && !(force = cli_profile(profile_name)))
+		return KAS_EXIT_USAGE;
+	if (!(port = cli_port(port_name)))
+		return KAS_EXIT_USAGE;
+
+	for (int i = optind; i < argc; i++) {
+		int one = replay_one(argv[i], port, force, verbose);
+
+		/* bad input outranks a failed rule */
+		if (one == KAS_EXIT_USAGE || (one == KAS_EXIT_FAIL && rc == KAS_EXIT_OK))
+			rc = one;
+	}
+	fflush(stdout);
+	return rc;
+}

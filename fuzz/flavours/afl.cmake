@@ -1,0 +1,25 @@
+# Initial cache for an AFL++ build (cmake -C fuzz/flavours/afl.cmake):
+# afl-clang-fast (LLVM 14 PCGUARD; afl-gcc-fast is broken on Debian 12) with
+# ASan + UBSan; the targets link -fsanitize=fuzzer, which afl-cc replaces by
+# libAFLDriver (shared-memory persistent mode).
+if(DEFINED ENV{CC})
+  set(CMAKE_C_COMPILER "$ENV{CC}" CACHE STRING "")
+else()
+  set(CMAKE_C_COMPILER afl-clang-fast CACHE STRING "")
+endif()
+if(DEFINED ENV{CXX})
+  set(CMAKE_CXX_COMPILER "$ENV{CXX}" CACHE STRING "")
+else()
+  set(CMAKE_CXX_COMPILER afl-clang-fast++ CACHE STRING "")
+endif()
+set(_kas_flags "-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined")
+if(NOT DEFINED ENV{CFLAGS})
+  set(CMAKE_C_FLAGS "${_kas_flags}" CACHE STRING "")
+endif()
+if(NOT DEFINED ENV{CXXFLAGS})
+  set(CMAKE_CXX_FLAGS "${_kas_flags}" CACHE STRING "")
+endif()
+set(CMAKE_BUILD_TYPE "" CACHE STRING "")
+set(KAS_FUZZ afl CACHE STRING "")
+set(KAS_BUILD_TESTS OFF CACHE BOOL "")
+set(KAS_WERROR OFF CACHE BOOL "")

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared set-up of the fuzz targets: which port, which profile, how many
+ * ops, which rule IDs a campaign already knows about, and the one format
+ * in which a target reports a finding before it aborts.
+ *
+ * Run-time knobs (environment, read once per process):
+ *   KAS_FUZZ_PORT     a built-in port name or a path to a port .so; default
+ *                     the port the target was built against (CMake
+ *                     variable KAS_FUZZ_PORT)
+ *   KAS_FUZZ_PROFILE  profile name; default kas_profile_default()
+ *   KAS_FUZZ_MAX_OPS  ops decoded per input (default 64)
+ *   KAS_FUZZ_IGNORE   comma-separated rule IDs that do not abort (findings a
+ *                     campaign has already recorded)
+ *   KAS_FUZZ_ONLY     one rule ID: every other rule is ignored (used while
+ *                     minimising one finding)
+ */
+#ifndef KAS_FUZZ_COMMON_H
+#define KAS_FUZZ_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kallocspec/port.h>
+#include <kallocspec/profile.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Every line a target prints about a finding starts with this; the campaign
+ * driver and the triage tool look for it. */
+#define KAS_FUZZ_TAG "KAS-FUZZ-FAIL"
+
+const struct kas_port *kas_fuzz_port(void);
+const struct kas_profile *kas_fuzz_profile(void);
+size_t kas_fuzz_max_ops(void);
+/* True when id is listed in KAS_FUZZ_IGNORE, or KAS_FUZZ_ONLY names another. */
+bool kas_fuzz_ignored(const char *id);
+/* True when KAS_FUZZ_IGNORE or KAS_FUZZ_ONLY is set (targets then run whole traces
+ * instead of stopping at the first failure). */
+bool kas_fuzz_ignoring_any(void);
+
+/* Prints "KAS-FUZZ-FAIL <rule> port=<p> profile=<q>: <message>" on stderr;
+ * prof NULL = kas_fuzz_profile(). */
+void kas_fuzz_report(const struct kas_profile *prof, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Bytes consumed from the tail of the input (FuzzedDataProvider style: the
+ * choices come from the end, so payload and decisions mutate separately);
+ * 0 once the input is exhausted. */
+struct kas_fuzz_bytes {
+	const uint8_t *data;
+	size_t len;
+};
+uint64_t kas_fuzz_take(struct kas_fuzz_bytes *b, unsigned nbytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

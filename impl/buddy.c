@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The buddy allocator: per-zone free lists of naturally aligned blocks of
+ * 2^order frames (order 0..MAX_PAGE_ORDER), split on allocation and merged
+ * with their buddy on free.  Lists are intrusive, linked through the page
+ * descriptors by frame number; the head frame of a free block carries
+ * PG_BUDDY and the order.
+ */
+#include "ref_internal.h"
+
+#include <string.h>
+
+static void list_add(struct ref_zone *z, int32_t f, unsigned order)
+{
+	struct ref_free_area *a = &z->area[order];
+	struct ref_page *pg = ref_page(f);
+	ref_pset(pg, PG_BUDDY);
+	pg->order = (uint8_t)order;
+	pg->zone = (uint8_t)(z - ref_m.zones);
+	pg->prev = REF_NO_FRAME;
+	pg->next = a->head;
+	if (a->head != REF_NO_FRAME)
+		ref_page(a->head)->prev = f;
+	a->head = f;
+	a->nr++;
+}
+
+static void list_del(struct ref_zone *z, int32_t f, unsigned order)
+{
+	struct ref_free_area *a = &z->area[order];
+	struct ref_page *pg = ref_page(f);
+	if (pg->prev != REF_NO_FRAME)
+		ref_page(pg->prev)->next = pg->next;
+	else
+		a->head = pg->next;
+	if (pg->next != REF_NO_FRAME)
+		ref_page(pg->next)->prev = pg->prev;
+	ref_pclear(pg);
+	a->nr--;
+}
+
+/* Carve every zone into the largest naturally aligned blocks. */
+void ref_buddy_reset(void)
+{
+	for (int i = 0; i < REF_NR_ZONES; i++) {
+		struct ref_zone *z = &ref_m.zones[i];
+		for (int o = 0; o < REF_NR_ORDERS; o++) {
+			z->area[o].head = REF_NO_FRAME;
+			z->area[o].nr = 0;
+		}
+		z->free = 0;
+		int32_t f = z->first;
+		while (f < z->end) {
+			unsigned o = REF_MAX_PAGE_ORDER;
+			while (o > 0 && ((f & ((1 << o) - 1)) != 0 || f + (1 << o) > z->end))
+				o--;
+			list_add(z, f, o);
+			z->free += (size_t)1 << o;
+			f += 1 << o;
+		}
+	}
+}
+
+int32_t ref_buddy_take(struct ref_zone *z, unsigned order)
+{
+	unsigned o = order;
+	while (o < REF_NR_ORDERS && z->area[o].head == REF_NO_FRAME)
+		o++;
+	if (o >= REF_NR_ORDERS)
+		return REF_NO_FRAME;
+	int32_t f = z->area[o].head;
+	list_del(z, f, o);
+	/* split: keep the lower half, return upper halves to the lists */
+	while (o > order) {
+		o--;
+		list_add(z, f + (1 << o), o);
+	}
+	z->free -= (size_t)1 << order;
+	struct ref_page *pg = ref_page(f);
+	ref_pset(pg, PG_HEAD);
+	pg->order = (uint8_t)order;
+	pg->zone = (uint8_t)(z - ref_m.zones);
+	return f;
+}
+
+static struct ref_zone *zone_of(int32_t f)
+{
+	for (int i = 0; i < REF_NR_ZONES; i++)
+		if (f >= ref_m.zones[i].first && f < ref_m.zones[i].end)
+			return &ref_m.zones[i];
+	return NULL;
+}
+
+void ref_buddy_give(int32_t f, unsigned order)
+{
+	struct ref_zone *z = zone_of(f);
+	if (!z)
+		return;
+	z->free += (size_t)1 << order;
+	while (order < REF_MAX_PAGE_ORDER) {
+		int32_t b = f ^ (1 << order);
+		if (b < z->first || b + (1 << order) > z->end)
+			break;
+		struct ref_page *bp = ref_page(b);
+		if (!(ref_pflags(bp) & PG_BUDDY) || bp->order != order)
+			break;
+		list_del(z, b, order);
+		if (b < f)
+			f = b;
+		order++;
+	}
+	list_add(z, f, order);
+}
+
+static void prep_new_block(int32_t f, unsigned order, ref_gfp_t gfp)
+{
+	if (ref_dbg())
+		ref_dbg_pages_alloc(ref_frame_addr(f), REF_PAGE_SIZE << order);
+	if (gfp & REF_GFP_ZERO)
+		memset(ref_frame_addr(f), 0, REF_PAGE_SIZE << order);
+}
+
+int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
+{
+	if (order > REF_MAX_PAGE_ORDER) {
+		if (!(gfp & REF_GFP_NOWARN))
+			ref_warn(REF_WARN_TOO_LARGE, "order > MAX_PAGE_ORDER");
+		return REF_NO_FRAME;
+	}
+	/* <= 6.11 the per-cpu/rmqueue path warned on every NOFAIL order > 1 */
+	if ((gfp & REF_GFP_NOFAIL) && order > 1 && !ref_kver_ge(6, 12))
+		ref_warn(REF_WARN_NOFAIL_MISUSE, "__GFP_NOFAIL with order > 1");
+
+	int zl[REF_NR_ZONES];
+	int nz = ref_zonelist(gfp, zl);
+	int32_t f = REF_NO_FRAME;
+
+	pthread_mutex_lock(&ref_m.lock);
+	/* fast path: the low watermark */
+	for (int i = 0; i < nz && f == REF_NO_FRAME; i++) {
+		struct ref_zone *z = &ref_m.zones[zl[i]];
+		if (ref_zone_watermark_ok(z, order, z->wmark_low, zl[0]))
+			f = ref_buddy_take(z, order);
+	}
+	if (f == REF_NO_FRAME)
+		f = ref_slowpath(gfp, order, zl, nz);
+	pthread_mutex_unlock(&ref_m.lock);
+
+	if (f != REF_NO_FRAME)
+		prep_new_block(f, order, gfp);
+	return f;
+}
+
+void ref_pages_free(int32_t f, unsigned order)
+{
+	if (ref_dbg())
+		ref_dbg_pages_free(ref_frame_addr(f), REF_PAGE_SIZE << order);
+	pthread_mutex_lock(&ref_m.lock);
+	ref_buddy_give(f, order);
+	pthread_mutex_unlock(&ref_m.lock);
+}

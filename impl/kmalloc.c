@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmalloc: size classes 8, 16, 32, 64, 96, 128, 192, 256 ... 8192 served by
+ * slab caches (a normal set and a dma- set for __GFP_DMA), larger requests
+ * by the page allocator up to KMALLOC_MAX_SIZE (4 MiB).  The requested size
+ * of each object is remembered (shadow for slab objects, the page
+ * descriptor for large ones) so krealloc can zero exactly the grown part.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "ref_internal.h"
+
+#include <string.h>
+
+#define NR_CLASSES 13
+static const uint32_t class_size[NR_CLASSES] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+static const char *const class_name[2][NR_CLASSES] = {
+	{ "kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96", "kmalloc-128",
+	  "kmalloc-192", "kmalloc-256", "kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
+	  "kmalloc-8k" },
+	{ "dma-kmalloc-8", "dma-kmalloc-16", "dma-kmalloc-32", "dma-kmalloc-64", "dma-kmalloc-96",
+	  "dma-kmalloc-128", "dma-kmalloc-192", "dma-kmalloc-256", "dma-kmalloc-512",
+	  "dma-kmalloc-1k", "dma-kmalloc-2k", "dma-kmalloc-4k", "dma-kmalloc-8k" },
+};
+/* class for sizes 1..192, indexed by (size - 1) / 8 */
+static const uint8_t small_index[24] = {
+	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
+};
+
+static struct ref_cache kmalloc_caches[2][NR_CLASSES];
+
+#define SLAB_BUG_MASK (REF_GFP_DMA32 | REF_GFP_HIGHMEM | ~REF_GFP_BITS_MASK)
+
+void ref_kmalloc_reset(void)
+{
+	ref_slab_reset();
+	ref_cache_boot();
+	for (int t = 0; t < 2; t++) {
+		for (int i = 0; i < NR_CLASSES; i++) {
+			struct ref_cache *c = &kmalloc_caches[t][i];
+			ref_cache_setup(c, class_name[t][i], class_size[i], 8,
+					t ? REF_SLAB_CACHE_DMA : 0, NULL);
+			c->is_kmalloc = true;
+			c->pcp_index = (int8_t)(t * NR_CLASSES + i);
+			ref_cache_link(c);
+		}
+	}
+}
+
+static int class_of(size_t size)
+{
+	if (size <= 192)
+		return small_index[(size - 1) / 8];
+	unsigned shift = 64 - (unsigned)__builtin_clzl(size - 1);   /* ceil(log2(size)) */
+	return (int)shift - 8 + 7;                                    /* 256 -> 7 */
+}
+
+static unsigned get_order(size_t size)
+{
+	unsigned order = 0;
+	size = (size - 1) >> REF_PAGE_SHIFT;
+	while (size) {
+		order++;
+		size >>= 1;
+	}
+	return order;
+}
+
+static ref_gfp_t fix_flags(ref_gfp_t gfp)
+{
+	if (gfp & SLAB_BUG_MASK) {
+		ref_warn(REF_WARN_BAD_FLAGS, "Unexpected gfp. Fix your code!");
+		gfp &= ~SLAB_BUG_MASK;
+	}
+	return gfp;
+}
+
+static void *kmalloc_large(size_t size, ref_gfp_t gfp)
+{
+	gfp = fix_flags(gfp) | REF_GFP_COMP;
+	int32_t f = ref_pages_alloc(gfp, get_order(size));
+	if (f == REF_NO_FRAME)
+		return NULL;
+	struct ref_page *pg = ref_page(f);
+	pg->req = (uint32_t)size;
+	ref_pset(pg, PG_HEAD | PG_LARGE_KMALLOC);
+	char *p = ref_frame_addr(f);
+	if (ref_dbg())
+		ref_dbg_obj_alloc(NULL, p, size, REF_PAGE_SIZE << pg->order, gfp & REF_GFP_ZERO);
+	return p;
+}
+
+void *ref_kmalloc(size_t size, ref_gfp_t gfp)
+{
+	if (size > REF_KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large(size, gfp);
+	if (size == 0)
+		return REF_ZERO_SIZE_PTR;
+	struct ref_cache *c = &kmalloc_caches[(gfp & REF_GFP_DMA) ? 1 : 0][class_of(size)];
+	return ref_slab_alloc(c, gfp, size);
+}
+
+void *ref_kmalloc_array(size_t n, size_t size, ref_gfp_t gfp)
+{
+	size_t bytes;
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return ref_kmalloc(bytes, gfp);
+}
+
+/* Large kmalloc head frame of p, or REF_NO_FRAME. */
+static int32_t large_of(const void *p)
+{
+	int32_t f = ref_addr_frame(p);
+	if (f == REF_NO_FRAME || ref_frame_addr(f) != (const char *)p)
+		return REF_NO_FRAME;
+	return (ref_pflags(ref_page(f)) & PG_LARGE_KMALLOC) ? f : REF_NO_FRAME;
+}
+
+void ref_kfree(const void *p)
+{
+	if (REF_ZERO_OR_NULL(p))
+		return;
+	int32_t f = ref_slab_of(p);
+	if (f != REF_NO_FRAME) {
+		if (ref_slab_obj_check(f, p, true))
+			ref_slab_free(ref_page(f)->cache, f, (void *)p);
+		return;
+	}
+	f = large_of(p);
+	if (f != REF_NO_FRAME) {
+		struct ref_page *pg = ref_page(f);
+		if (ref_dbg())
+			ref_dbg_obj_free(NULL, (void *)p, pg->req, REF_PAGE_SIZE << pg->order);
+		ref_pclear(pg);
+		ref_pages_free(f, pg->order);
+		return;
+	}
+	ref_warn(REF_WARN_BAD_FREE, "kfree: not a kmalloc allocation");
+}
+
+void ref_kvfree(const void *p)
+{
+	if (ref_is_vmalloc_addr(p))
+		ref_vfree(p);
+	else
+		ref_kfree(p);
+}
+
+size_t ref_ksize(const void *p)
+{
+	if (REF_ZERO_OR_NULL(p))
+		return 0;
+	int32_t f = ref_slab_of(p);
+	if (f != REF_NO_FRAME) {
+		if (!ref_slab_obj_check(f, p, false))
+			return 0;
+		/* debug mode reports the exact size, like KFENCE */
+		return ref_dbg() ? ref_kmalloc_req_size(p) : ref_slab_ksize(ref_page(f)->cache);
+	}
+	f = large_of(p);
+	if (f != REF_NO_FRAME)
+		return ref_dbg() ? ref_page(f)->req : REF_PAGE_SIZE << ref_page(f)->order;
+	return 0;
+}
+
+size_t ref_kmalloc_req_size(const void *p)
+{
+	int32_t f = ref_slab_of(p);
+	if (f != REF_NO_FRAME) {
+		const struct ref_cache *c = ref_page(f)->cache;
+		return c->is_kmalloc ? *ref_shadow_of(p) : c->object_size;
+	}
+	f = large_of(p);
+	return f != REF_NO_FRAME ? ref_page(f)->req : 0;
+}
+
+static void set_req_size(void *p, size_t size)
+{
+	int32_t f = ref_slab_of(p);
+	if (f != REF_NO_FRAME) {
+		if (ref_page(f)->cache->is_kmalloc)
+			*ref_shadow_of(p) = (uint16_t)size;
+		return;
+	}
+	f = large_of(p);
+	if (f != REF_NO_FRAME)
+		ref_page(f)->req = (uint32_t)size;
+}
+
+size_t ref_kmalloc_size_roundup(size_t size)
+{
+	if (size && size <= REF_KMALLOC_MAX_CACHE_SIZE)
+		return class_size[class_of(size)];
+	if (size && size <= REF_KMALLOC_MAX_SIZE)
+		return REF_PAGE_SIZE << get_order(size);
+	return size;
+}
+
+void *ref_krealloc(const void *p, size_t new_size, ref_gfp_t gfp)
+{
+	if (REF_ZERO_OR_NULL(p))
+		return ref_kmalloc(new_size, gfp);
+	if (new_size == 0) {
+		ref_kfree(p);
+		return REF_ZERO_SIZE_PTR;
+	}
+	size_t ks = ref_ksize(p);
+	if (ks == 0) {
+		ref_warn(REF_WARN_BAD_FREE, "krealloc: not a live kmalloc object");
+		return NULL;
+	}
+	size_t orig = ref_kmalloc_req_size(p);
+	/* 6.12+: __GFP_ZERO zeroes what lies beyond the old size */
+	bool zero = (gfp & REF_GFP_ZERO) && ref_kver_ge(6, 12);
+	if (new_size <= ks) {
+		char *q = (char *)p;
+		if (ref_dbg()) {   /* ks is the requested size: only shrinking fits */
+			int32_t sf = ref_slab_of(q);
+			ref_dbg_obj_shrink(sf == REF_NO_FRAME ? NULL : ref_page(sf)->cache, q, ks,
+					   new_size);
+			zero = false;
+		}
+		if (zero) {
+			if (new_size > orig)
+				memset(q + orig, 0, new_size - orig);
+			memset(q + new_size, 0, ks - new_size);
+		}
+		set_req_size(q, new_size);
+		return q;
+	}
+	void *n = ref_kmalloc(new_size, gfp);
+	if (!n)
+		return NULL;
+	/* before 6.12 the whole old bucket was copied (callers could use it) */
+	memcpy(n, p, ref_kver_ge(6, 12) ? orig : ks);
+	ref_kfree(p);
+	return n;
+}
+
+void *ref_krealloc_array(void *p, size_t n, size_t size, ref_gfp_t gfp)
+{
+	size_t bytes;
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return ref_krealloc(p, bytes, gfp);
+}
+
+void ref_kfree_sensitive(const void *p)
+{
+	size_t ks = ref_ksize(p);
+	if (ks)
+		explicit_bzero((void *)p, ks);
+	ref_kfree(p);
+}
+
+void ref_kfree_bulk(size_t n, void **p)
+{
+	for (size_t i = 0; i < n; i++)
+		ref_kfree(p[i]);
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvmalloc: kmalloc first, vmalloc as the fallback, with the flag
+ * adjustments and fallback conditions of the profile's kernel version
+ * (kernel-rules.md §5.2), and kvrealloc in both of its generations.
+ */
+#include "ref_internal.h"
+
+#include <limits.h>
+#include <string.h>
+
+/* flags of the kmalloc attempt (kmalloc_gfp_adjust) */
+static ref_gfp_t kmalloc_gfp_adjust(ref_gfp_t gfp, size_t size)
+{
+	if (size <= REF_PAGE_SIZE)
+		return gfp;
+	gfp |= REF_GFP_NOWARN;
+	if (ref_kver_ge(6, 16)) {
+		if (!(gfp & REF_GFP_RETRY_MAYFAIL))
+			gfp &= ~REF_GFP_DIRECT_RECLAIM;
+	} else if (!(gfp & REF_GFP_RETRY_MAYFAIL)) {
+		gfp |= REF_GFP_NORETRY;
+	}
+	if (ref_kver_ge(5, 17))
+		gfp &= ~REF_GFP_NOFAIL;   /* nofail is implemented by the vmalloc fallback */
+	return gfp;
+}
+
+void *ref_kvmalloc(size_t size, ref_gfp_t gfp)
+{
+	/* up to 5.16: flags that are not a superset of GFP_KERNEL never fall
+	 * back and are passed to kmalloc unchanged */
+	if (!ref_kver_ge(5, 17) && (gfp & REF_GFP_KERNEL) != REF_GFP_KERNEL)
+		return ref_kmalloc(size, gfp);
+	void *p = ref_kmalloc(size, kmalloc_gfp_adjust(gfp, size));
+	if (p || size <= REF_PAGE_SIZE)
+		return p;
+	/* 6.1 .. 6.18: non-sleeping allocations are not supported by vmalloc */
+	if (ref_kver_ge(6, 1) && !ref_kver_ge(6, 19) && !(gfp & REF_GFP_DIRECT_RECLAIM))
+		return NULL;
+	if (size > INT_MAX) {
+		if (!ref_kver_ge(5, 17) || !(gfp & REF_GFP_NOWARN))
+			ref_warn(REF_WARN_TOO_LARGE, "kvmalloc: size > INT_MAX");
+		return NULL;
+	}
+	return ref_vmalloc(size, 1, gfp);
+}
+
+void *ref_kvmalloc_array(size_t n, size_t size, ref_gfp_t gfp)
+{
+	size_t bytes;
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return ref_kvmalloc(bytes, gfp);
+}
+
+void *ref_kvrealloc(const void *p, size_t old_size, size_t new_size, ref_gfp_t gfp)
+{
+	if (!ref_kver_ge(6, 12)) {
+		/* <= 6.11: the caller says how big p is */
+		if (old_size >= new_size)
+			return (void *)p;
+		void *n = ref_kvmalloc(new_size, gfp);
+		if (!n)
+			return NULL;
+		if (!REF_ZERO_OR_NULL(p))
+			memcpy(n, p, old_size);
+		ref_kvfree(p);
+		return n;
+	}
+	if (ref_is_vmalloc_addr(p))
+		return ref_vrealloc(p, new_size, gfp);
+	if (REF_ZERO_OR_NULL(p) && new_size)
+		return ref_kvmalloc(new_size, gfp);
+	void *n = ref_krealloc(p, new_size, kmalloc_gfp_adjust(gfp, new_size));
+	if (n || new_size == 0)
+		return n;
+	n = ref_kvmalloc(new_size, gfp);
+	if (!n)
+		return NULL;
+	memcpy(n, p, ref_kmalloc_req_size(p));
+	ref_kfree(p);
+	return n;
+}

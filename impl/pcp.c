@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-thread object magazines in front of the kmalloc caches (the kernel's
+ * per-cpu slabs, simplified): kfree pushes onto the calling thread's
+ * magazine for that size class and kmalloc pops from it, with no lock.  A
+ * full magazine returns half of its objects to the slabs under one lock
+ * hold.  Magazines are stamped with the machine generation, so objects left
+ * over from a previous trace are forgotten after init; a thread's magazines
+ * are flushed when the thread exits and by ref_shrink_slabs.  Objects in a
+ * magazine are free as far as kfree/ksize are concerned (shadow 0) but
+ * still count as in use for their slab.
+ */
+#include "ref_internal.h"
+
+#define PCP_CLASSES 32
+#define PCP_DEPTH 32
+
+struct pcp {
+	uint32_t gen;
+	bool registered;
+	uint16_t n[PCP_CLASSES];
+	struct ref_cache *cache[PCP_CLASSES];
+	void *obj[PCP_CLASSES][PCP_DEPTH];
+};
+
+static __thread struct pcp tl;
+static pthread_key_t exit_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void flush(struct pcp *m)
+{
+	if (m->gen == ref_m.gen) {
+		for (int i = 0; i < PCP_CLASSES; i++)
+			if (m->n[i])
+				ref_slab_put(m->cache[i], m->obj[i], m->n[i]);
+	}
+	for (int i = 0; i < PCP_CLASSES; i++)
+		m->n[i] = 0;
+}
+
+static void on_thread_exit(void *arg)
+{
+	flush(arg);
+}
+
+static void make_key(void)
+{
+	pthread_key_create(&exit_key, on_thread_exit);
+}
+
+static inline bool current(struct pcp *m)
+{
+	if (m->gen == ref_m.gen)
+		return true;
+	for (int i = 0; i < PCP_CLASSES; i++)
+		m->n[i] = 0;   /* a previous trace's objects: memory was reset */
+	m->gen = ref_m.gen;
+	return false;
+}
+
+#define PCP_BATCH (PCP_DEPTH / 2)
+
+void *ref_pcp_alloc(struct ref_cache *c, ref_gfp_t gfp)
+{
+	struct pcp *m = &tl;
+	int idx = c->pcp_index;
+	current(m);
+	if (m->n[idx])
+		return m->obj[idx][--m->n[idx]];
+	/* refill half a magazine under one lock hold */
+	size_t got = ref_slab_get_batch(c, gfp, m->obj[idx], PCP_BATCH);
+	if (got == 0)
+		return NULL;
+	m->cache[idx] = c;
+	m->n[idx] = (uint16_t)(got - 1);
+	if (got > 1 && !m->registered) {
+		pthread_once(&key_once, make_key);
+		pthread_setspecific(exit_key, m);
+		m->registered = true;
+	}
+	return m->obj[idx][got - 1];
+}
+
+bool ref_pcp_push(struct ref_cache *c, void *obj)
+{
+	struct pcp *m = &tl;
+	int idx = c->pcp_index;
+	if (idx < 0 || idx >= PCP_CLASSES)
+		return false;
+	current(m);
+	if (!m->registered) {
+		pthread_once(&key_once, make_key);
+		pthread_setspecific(exit_key, m);
+		m->registered = true;
+	}
+	if (m->n[idx] == PCP_DEPTH) {
+		/* give the older half back to the slabs */
+		ref_slab_put(c, m->obj[idx], PCP_DEPTH / 2);
+		for (int i = 0; i < PCP_DEPTH / 2; i++)
+			m->obj[idx][i] = m->obj[idx][i + PCP_DEPTH / 2];
+		m->n[idx] = PCP_DEPTH / 2;
+	}
+	m->cache[idx] = c;
+	m->obj[idx][m->n[idx]++] = obj;
+	return true;
+}
+
+void ref_pcp_flush_this_thread(void)
+{
+	flush(&tl);
+}

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmalloc: a virtual range reserved once with PROT_NONE; an area is a run
+ * of pages in it (plus one guard page) onto which order-0 frames are mapped
+ * with mmap(MAP_FIXED | MAP_SHARED, memfd, frame offset).  The frames are
+ * deliberately arranged in descending frame order, so that consecutive
+ * virtual pages are never physically consecutive (the point of vmalloc).
+ *
+ * Bookkeeping, one entry per vmalloc page (mmap'ed arrays): the frame
+ * mapped there (-1 for guard pages), the area length at an area's first
+ * page (0 elsewhere), the requested size at the first page, and a bitmap
+ * of pages in use.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "ref_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define VM_ALIGN (REF_PAGE_SIZE << REF_MAX_PAGE_ORDER)
+
+static struct {
+	char *reserve;          /* what mmap returned */
+	size_t reserve_len;
+	char *base;             /* VMALLOC_START, 4 MiB aligned */
+	size_t total;           /* pages in the range */
+	int32_t *frame;         /* [total] */
+	uint32_t *npages;       /* [total] area length at its first page */
+	uint32_t *req;          /* [total] requested size at its first page */
+	uint64_t *used;         /* bitmap [total / 64] */
+	size_t hwm;             /* pages [0, hwm) may be dirty */
+	size_t cursor;          /* next-fit search start */
+	size_t live_pages;
+} vm;
+
+/* Guards the range bitmap and the per-page arrays. */
+static pthread_mutex_t vm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *map_anon(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void vm_teardown(void)
+{
+	if (vm.reserve)
+		munmap(vm.reserve, vm.reserve_len);
+	if (vm.frame)
+		munmap(vm.frame, vm.total * sizeof(int32_t));
+	if (vm.npages)
+		munmap(vm.npages, vm.total * sizeof(uint32_t));
+	if (vm.req)
+		munmap(vm.req, vm.total * sizeof(uint32_t));
+	if (vm.used)
+		munmap(vm.used, vm.total / 8);
+	memset(&vm, 0, sizeof(vm));
+}
+
+int ref_vmalloc_setup(size_t pool_bytes)
+{
+	size_t len = 4 * pool_bytes;
+	if (len < ((size_t)256 << 20))
+		len = (size_t)256 << 20;
+	if (vm.reserve && vm.total == len >> REF_PAGE_SHIFT)
+		return 0;
+	vm_teardown();
+	vm.reserve_len = len + VM_ALIGN;
+	void *r = mmap(NULL, vm.reserve_len, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED) {
+		memset(&vm, 0, sizeof(vm));
+		return -1;
+	}
+	vm.reserve = r;
+	vm.base = (char *)(((uintptr_t)r + VM_ALIGN - 1) & ~(uintptr_t)(VM_ALIGN - 1));
+	vm.total = len >> REF_PAGE_SHIFT;
+	vm.frame = map_anon(vm.total * sizeof(int32_t));
+	vm.npages = map_anon(vm.total * sizeof(uint32_t));
+	vm.req = map_anon(vm.total * sizeof(uint32_t));
+	vm.used = map_anon(vm.total / 8);
+	if (!vm.frame || !vm.npages || !vm.req || !vm.used) {
+		vm_teardown();
+		return -1;
+	}
+	return 0;
+}
+
+void ref_vmalloc_reset(void)
+{
+	if (vm.hwm) {
+		mmap(vm.base, vm.hwm << REF_PAGE_SHIFT, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+		memset(vm.used, 0, ((vm.hwm + 63) / 64) * sizeof(uint64_t));
+		memset(vm.npages, 0, vm.hwm * sizeof(uint32_t));
+	}
+	vm.hwm = 0;
+	vm.cursor = 0;
+	vm.live_pages = 0;
+}
+
+static bool bit_test(size_t i)
+{
+	return (vm.used[i / 64] >> (i % 64)) & 1;
+}
+
+static void bits_set(size_t s, size_t n, bool on)
+{
+	for (size_t i = s; i < s + n; i++) {
+		if (on)
+			vm.used[i / 64] |= 1ull << (i % 64);
+		else
+			vm.used[i / 64] &= ~(1ull << (i % 64));
+	}
+}
+
+/* first used page in [s, e), or e */
+static size_t first_used(size_t s, size_t e)
+{
+	size_t i = s;
+	while (i < e) {
+		uint64_t w = vm.used[i / 64] >> (i % 64);
+		if (w)
+			return i + (size_t)__builtin_ctzll(w) < e ? i + (size_t)__builtin_ctzll(w) : e;
+		i = (i / 64 + 1) * 64;
+	}
+	return e;
+}
+
+/* first fit of n pages starting on a multiple of align (pages), or SIZE_MAX */
+static size_t find_range(size_t n, size_t align)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		size_t pos = pass ? 0 : vm.cursor;
+		for (;;) {
+			size_t s = (pos + align - 1) / align * align;
+			if (s >= vm.total || vm.total - s < n)
+				break;
+			size_t u = first_used(s, s + n);
+			if (u == s + n)
+				return s;
+			pos = u + 1;
+		}
+	}
+	return SIZE_MAX;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x < y) - (x > y);
+}
+
+static void release_pages(size_t s, size_t got)
+{
+	for (size_t i = 0; i < got; i++) {
+		int32_t f = vm.frame[s + i];
+		ref_pclear(ref_page(f));
+		ref_pages_free(f, 0);
+		vm.frame[s + i] = -1;
+	}
+}
+
+static void *vmalloc_locked(size_t size, size_t align, ref_gfp_t gfp);
+
+void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
+{
+	pthread_mutex_lock(&vm_lock);
+	void *p = vmalloc_locked(size, align, gfp);
+	pthread_mutex_unlock(&vm_lock);
+	return p;
+}
+
+static void *vmalloc_locked(size_t size, size_t align, ref_gfp_t gfp)
+{
+	if (size == 0) {
+		ref_warn(REF_WARN_ZERO_SIZE, "vmalloc(0)");
+		return NULL;
+	}
+	if (align == 0)
+		align = 1;
+	if (align & (align - 1))
+		return NULL;
+	if (size > (ref_m.nr_frames << REF_PAGE_SHIFT)) {
+		if (!(gfp & REF_GFP_NOWARN))
+			ref_warn(REF_WARN_ALLOC_FAILURE, "vmalloc error: size exceeds total pages");
+		return NULL;
+	}
+	size_t n = (size + REF_PAGE_SIZE - 1) >> REF_PAGE_SHIFT;
+	size_t apages = align <= REF_PAGE_SIZE ? 1 : align >> REF_PAGE_SHIFT;
+	size_t s = apages > vm.total ? SIZE_MAX : find_range(n + 1, apages);
+	if (s == SIZE_MAX) {
+		if (!(gfp & REF_GFP_NOWARN))
+			ref_warn(REF_WARN_ALLOC_FAILURE, "vmalloc error: vm_struct allocation failed");
+		return NULL;
+	}
+	/* pages come from Normal unless DMA/DMA32 was asked (vmalloc adds
+	 * __GFP_HIGHMEM, which is Normal on 64-bit) */
+	ref_gfp_t pg = (gfp & ~(REF_GFP_MOVABLE | REF_GFP_HIGHMEM)) | REF_GFP_NOWARN;
+	for (size_t i = 0; i < n; i++) {
+		int32_t f = ref_pages_alloc(pg, 0);
+		if (f == REF_NO_FRAME) {
+			release_pages(s, i);
+			if (!(gfp & REF_GFP_NOWARN))
+				ref_warn(REF_WARN_ALLOC_FAILURE,
+					 "vmalloc error: failed to allocate pages");
+			return NULL;
+		}
+		ref_pset(ref_page(f), PG_VMALLOC);
+		vm.frame[s + i] = f;
+	}
+	qsort(&vm.frame[s], n, sizeof(int32_t), cmp_desc);
+	char *addr = vm.base + (s << REF_PAGE_SHIFT);
+	if (s + n + 1 > vm.hwm)
+		vm.hwm = s + n + 1;
+	for (size_t i = 0; i < n; i++) {
+		void *m = mmap(addr + (i << REF_PAGE_SHIFT), REF_PAGE_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_FIXED, ref_m.memfd,
+			       (off_t)vm.frame[s + i] << REF_PAGE_SHIFT);
+		if (m == MAP_FAILED) {
+			mmap(addr, n << REF_PAGE_SHIFT, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+			release_pages(s, n);
+			return NULL;
+		}
+	}
+	vm.frame[s + n] = -1;   /* guard page */
+	bits_set(s, n + 1, true);
+	vm.npages[s] = (uint32_t)n;
+	for (size_t i = 1; i <= n; i++)
+		vm.npages[s + i] = 0;
+	vm.req[s] = (uint32_t)size;
+	vm.cursor = s + n + 1;
+	vm.live_pages += n;
+	return addr;
+}
+
+bool ref_is_vmalloc_addr(const void *p)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)vm.base;
+	return vm.base && a >= b && a - b < (vm.total << REF_PAGE_SHIFT);
+}
+
+/* first page of the area starting at p, or SIZE_MAX */
+static size_t area_of(const void *p)
+{
+	if (!ref_is_vmalloc_addr(p) || ((uintptr_t)p & (REF_PAGE_SIZE - 1)))
+		return SIZE_MAX;
+	size_t i = (size_t)((const char *)p - vm.base) >> REF_PAGE_SHIFT;
+	if (!bit_test(i) || vm.npages[i] == 0)
+		return SIZE_MAX;
+	return i;
+}
+
+void ref_vfree(const void *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&vm_lock);
+	size_t s = area_of(p);
+	if (s == SIZE_MAX) {
+		pthread_mutex_unlock(&vm_lock);
+		ref_warn(REF_WARN_BAD_FREE, "Trying to vfree() nonexistent vm area");
+		return;
+	}
+	size_t n = vm.npages[s];
+	mmap(vm.base + (s << REF_PAGE_SHIFT), n << REF_PAGE_SHIFT, PROT_NONE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	release_pages(s, n);
+	vm.npages[s] = 0;
+	bits_set(s, n + 1, false);
+	vm.live_pages -= n;
+	if (s < vm.cursor)
+		vm.cursor = s;
+	pthread_mutex_unlock(&vm_lock);
+}
+
+void *ref_vrealloc(const void *p, size_t size, ref_gfp_t gfp)
+{
+	if (size == 0) {
+		ref_vfree(p);
+		return NULL;
+	}
+	if (!p)
+		return ref_vmalloc(size, 1, gfp);
+	pthread_mutex_lock(&vm_lock);
+	size_t s = area_of(p);
+	if (s == SIZE_MAX) {
+		pthread_mutex_unlock(&vm_lock);
+		ref_warn(REF_WARN_BAD_FREE, "Trying to vrealloc() nonexistent vm area");
+		return NULL;
+	}
+	size_t old = vm.req[s];
+	size_t alloced = (size_t)vm.npages[s] << REF_PAGE_SHIFT;
+	if (size <= alloced) {
+		if ((gfp & REF_GFP_ZERO) && size > old)
+			memset((char *)p + old, 0, size - old);
+		vm.req[s] = (uint32_t)size;
+		pthread_mutex_unlock(&vm_lock);
+		return (void *)p;
+	}
+	pthread_mutex_unlock(&vm_lock);
+	void *n = ref_vmalloc(size, 1, gfp);
+	if (!n)
+		return NULL;
+	memcpy(n, p, old);
+	ref_vfree(p);
+	return n;
+}
+
+uint64_t ref_vmalloc_phys(const void *p)
+{
+	if (!ref_is_vmalloc_addr(p))
+		return UINT64_MAX;
+	size_t i = (size_t)((const char *)p - vm.base) >> REF_PAGE_SHIFT;
+	pthread_mutex_lock(&vm_lock);
+	int32_t f = bit_test(i) ? vm.frame[i] : -1;
+	pthread_mutex_unlock(&vm_lock);
+	if (f < 0)
+		return UINT64_MAX;
+	return ref_frame_phys(f) + ((uintptr_t)p & (REF_PAGE_SIZE - 1));
+}
+
+size_t ref_vmalloc_pages(void)
+{
+	return vm.live_pages;
+}
+
+size_t ref_vmalloc_req_size(const void *p)
+{
+	pthread_mutex_lock(&vm_lock);
+	size_t s = area_of(p);
+	size_t r = s == SIZE_MAX ? 0 : vm.req[s];
+	pthread_mutex_unlock(&vm_lock);
+	return r;
+}

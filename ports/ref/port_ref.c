@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The "ref" port: kallocspec's port ABI on top of the reference allocator
+ * (impl/).  Canonical GFP and SLAB values are the allocator's own values
+ * (checked below), so the adapter only routes calls, derives the z-/c-
+ * variants, and forwards warnings to the world's hook.
+ */
+#include <kallocspec/port.h>
+#include "ref.h"
+
+#include <stddef.h>
+
+_Static_assert(__GFP_DMA == REF_GFP_DMA && __GFP_DMA32 == REF_GFP_DMA32 &&
+	       __GFP_ZERO == REF_GFP_ZERO && __GFP_NOWARN == REF_GFP_NOWARN &&
+	       __GFP_NOFAIL == REF_GFP_NOFAIL && __GFP_NORETRY == REF_GFP_NORETRY &&
+	       __GFP_RETRY_MAYFAIL == REF_GFP_RETRY_MAYFAIL && __GFP_COMP == REF_GFP_COMP &&
+	       __GFP_ACCOUNT == REF_GFP_ACCOUNT && KAS_GFP_KERNEL == REF_GFP_KERNEL &&
+	       KAS_GFP_ALL_BITS == REF_GFP_BITS_MASK,
+	       "canonical GFP bits must equal the reference allocator's");
+_Static_assert(KAS_SLAB_HWCACHE_ALIGN == REF_SLAB_HWCACHE_ALIGN &&
+	       KAS_SLAB_TYPESAFE_BY_RCU == REF_SLAB_TYPESAFE_BY_RCU &&
+	       KAS_SLAB_CACHE_DMA == REF_SLAB_CACHE_DMA &&
+	       KAS_SLAB_CACHE_DMA32 == REF_SLAB_CACHE_DMA32 &&
+	       KAS_SLAB_ALL == REF_SLAB_PERMITTED,
+	       "canonical SLAB flags must equal the reference allocator's");
+
+static const struct kas_world_hooks *world;
+
+static void forward_warn(void *ctx, enum ref_warn kind, const char *text)
+{
+	(void)ctx;
+	static const enum kas_warn_kind map[] = {
+		[REF_WARN_OTHER] = KAS_WARN_OTHER,
+		[REF_WARN_ALLOC_FAILURE] = KAS_WARN_ALLOC_FAILURE,
+		[REF_WARN_NOFAIL_MISUSE] = KAS_WARN_NOFAIL_MISUSE,
+		[REF_WARN_BAD_FLAGS] = KAS_WARN_BAD_FLAGS,
+		[REF_WARN_BAD_FREE] = KAS_WARN_BAD_FREE,
+		[REF_WARN_DESTROY_LIVE] = KAS_WARN_DESTROY_LIVE,
+		[REF_WARN_ZERO_SIZE] = KAS_WARN_ZERO_SIZE,
+		[REF_WARN_TOO_LARGE] = KAS_WARN_TOO_LARGE,
+		[REF_WARN_DOUBLE_FREE] = KAS_WARN_DOUBLE_FREE,
+	};
+	const struct kas_world_hooks *w = world;
+	if (!w || w->size < offsetof(struct kas_world_hooks, warn) + sizeof(w->warn) || !w->warn)
+		return;
+	enum kas_warn_kind k = (unsigned)kind < sizeof(map) / sizeof(map[0]) ? map[kind]
+									     : KAS_WARN_OTHER;
+	w->warn(w->ctx, k, text);
+}
+
+static int p_init(const struct kas_port_env *env)
+{
+	struct ref_config cfg = { .kver = KAS_KVER(6, 12), .warn = forward_warn };
+	world = NULL;
+	if (env) {
+		if (env->size >= offsetof(struct kas_port_env, kver) + sizeof(env->kver))
+			cfg.kver = env->kver;
+		if (env->size >= offsetof(struct kas_port_env, pool_bytes) + sizeof(env->pool_bytes))
+			cfg.pool_bytes = env->pool_bytes;
+		if (env->size >= offsetof(struct kas_port_env, world) + sizeof(env->world))
+			world = env->world;
+	}
+	return ref_init(&cfg);
+}
+
+static void p_fini(void)
+{
+	ref_fini();
+	world = NULL;
+}
+
+static void *p_kmalloc(size_t size, kas_gfp_t gfp) { return ref_kmalloc(size, gfp); }
+static void *p_kzalloc(size_t size, kas_gfp_t gfp) { return ref_kmalloc(size, gfp | REF_GFP_ZERO); }
+static void *p_kmalloc_array(size_t n, size_t size, kas_gfp_t gfp)
+{
+	return ref_kmalloc_array(n, size, gfp);
+}
+static void *p_kcalloc(size_t n, size_t size, kas_gfp_t gfp)
+{
+	return ref_kmalloc_array(n, size, gfp | REF_GFP_ZERO);
+}
+static void *p_krealloc(const void *p, size_t size, kas_gfp_t gfp)
+{
+	return ref_krealloc(p, size, gfp);
+}
+static void *p_krealloc_array(void *p, size_t n, size_t size, kas_gfp_t gfp)
+{
+	return ref_krealloc_array(p, n, size, gfp);
+}
+static void p_kfree(const void *p) { ref_kfree(p); }
+static void p_kvfree(const void *p) { ref_kvfree(p); }
+static size_t p_ksize(const void *p) { return ref_ksize(p); }
+static size_t p_roundup(size_t size) { return ref_kmalloc_size_roundup(size); }
+static void p_kfree_sensitive(const void *p) { ref_kfree_sensitive(p); }
+
+static void *p_vmalloc(size_t size) { return ref_vmalloc(size, 1, REF_GFP_KERNEL); }
+static void *p_vzalloc(size_t size) { return ref_vmalloc(size, 1, REF_GFP_KERNEL | REF_GFP_ZERO); }
+static void *p_vmalloc_gfp(size_t size, kas_gfp_t gfp) { return ref_vmalloc(size, 1, gfp); }
+static void *p_vmalloc_node_align(size_t size, size_t align, kas_gfp_t gfp)
+{
+	return ref_vmalloc(size, align, gfp);
+}
+static void *p_vrealloc(const void *p, size_t size, kas_gfp_t gfp)
+{
+	return ref_vrealloc(p, size, gfp);
+}
+static void p_vfree(const void *p) { ref_vfree(p); }
+
+static void *p_kvmalloc(size_t size, kas_gfp_t gfp) { return ref_kvmalloc(size, gfp); }
+static void *p_kvzalloc(size_t size, kas_gfp_t gfp) { return ref_kvmalloc(size, gfp | REF_GFP_ZERO); }
+static void *p_kvmalloc_array(size_t n, size_t size, kas_gfp_t gfp)
+{
+	return ref_kvmalloc_array(n, size, gfp);
+}
+static void *p_kvcalloc(size_t n, size_t size, kas_gfp_t gfp)
+{
+	return ref_kvmalloc_array(n, size, gfp | REF_GFP_ZERO);
+}
+static void *p_kvrealloc(const void *p, size_t old_size, size_t new_size, kas_gfp_t gfp)
+{
+	return ref_kvrealloc(p, old_size, new_size, gfp);
+}
+
+static void *p_cache_create(const char *name, unsigned int size, unsigned int align,
+			    uint32_t flags, kas_ctor_fn ctor)
+{
+	return ref_cache_create(name, size, align, flags, 0, 0, ctor);
+}
+static void *p_cache_create_usercopy(const char *name, unsigned int size, unsigned int align,
+				     uint32_t flags, unsigned int useroffset,
+				     unsigned int usersize, kas_ctor_fn ctor)
+{
+	return ref_cache_create(name, size, align, flags, useroffset, usersize, ctor);
+}
+static void *p_cache_alloc(void *c, kas_gfp_t gfp) { return ref_cache_alloc(c, gfp); }
+static void *p_cache_zalloc(void *c, kas_gfp_t gfp)
+{
+	return ref_cache_alloc(c, gfp | REF_GFP_ZERO);
+}
+static void p_cache_free(void *c, void *obj) { ref_cache_free(c, obj); }
+static void p_cache_destroy(void *c) { ref_cache_destroy(c); }
+static int p_cache_alloc_bulk(void *c, kas_gfp_t gfp, size_t n, void **p)
+{
+	return ref_cache_alloc_bulk(c, gfp, n, p);
+}
+static void p_cache_free_bulk(void *c, size_t n, void **p) { ref_cache_free_bulk(c, n, p); }
+static void p_kfree_bulk(size_t n, void **p) { ref_kfree_bulk(n, p); }
+
+static void *p_alloc_pages(kas_gfp_t gfp, unsigned int order) { return ref_alloc_pages(gfp, order); }
+static unsigned long p_get_free_pages(kas_gfp_t gfp, unsigned int order)
+{
+	return ref_get_free_pages(gfp, order);
+}
+static unsigned long p_get_zeroed_page(kas_gfp_t gfp)
+{
+	return ref_get_free_pages(gfp | REF_GFP_ZERO, 0);
+}
+static void p_free_pages(unsigned long addr, unsigned int order) { ref_free_pages(addr, order); }
+static void p_free_pages_page(void *page, unsigned int order)
+{
+	ref_free_pages((unsigned long)(uintptr_t)page, order);
+}
+
+static size_t p_size_mul(size_t a, size_t b) { return ref_size_mul(a, b); }
+static size_t p_size_add(size_t a, size_t b) { return ref_size_add(a, b); }
+static size_t p_size_sub(size_t a, size_t b) { return ref_size_sub(a, b); }
+static size_t p_array3_size(size_t a, size_t b, size_t c) { return ref_array3_size(a, b, c); }
+static size_t p_struct_size(size_t h, size_t e, size_t n) { return ref_struct_size(h, e, n); }
+
+static uint64_t p_virt_to_phys(const void *p) { return ref_virt_to_phys(p); }
+static bool p_is_vmalloc_addr(const void *p) { return ref_is_vmalloc_addr(p); }
+
+const struct kas_port kas_port_ref = {
+	.abi_version = KAS_PORT_ABI_VERSION,
+	.table_size = sizeof(struct kas_port),
+	.name = "ref",
+	.description = "reference allocator: zones, buddy, SLUB-like slabs, vmalloc on a simulated machine",
+	.caps = KAS_CAP_KMALLOC | KAS_CAP_KMALLOC_ARRAY | KAS_CAP_KREALLOC | KAS_CAP_KSIZE |
+		KAS_CAP_ROUNDUP | KAS_CAP_KFREE_SENSITIVE | KAS_CAP_VMALLOC | KAS_CAP_KVMALLOC |
+		KAS_CAP_CACHE | KAS_CAP_CACHE_USERCOPY | KAS_CAP_BULK | KAS_CAP_PAGES |
+		KAS_CAP_OVERFLOW | KAS_CAP_VREALLOC | KAS_CAP_KVREALLOC | KAS_CAP_OBS_PHYS |
+		KAS_CAP_OBS_VMADDR | KAS_CAP_THREADS,
+	.init = p_init,
+	.fini = p_fini,
+	.kmalloc = p_kmalloc,
+	.kzalloc = p_kzalloc,
+	.kmalloc_array = p_kmalloc_array,
+	.kcalloc = p_kcalloc,
+	.krealloc = p_krealloc,
+	.krealloc_array = p_krealloc_array,
+	.kfree = p_kfree,
+	.kvfree = p_kvfree,
+	.ksize = p_ksize,
+	.kmalloc_size_roundup = p_roundup,
+	.kfree_sensitive = p_kfree_sensitive,
+	.vmalloc = p_vmalloc,
+	.vzalloc = p_vzalloc,
+	.vmalloc_gfp = p_vmalloc_gfp,
+	.vmalloc_node_align = p_vmalloc_node_align,
+	.vrealloc = p_vrealloc,
+	.vfree = p_vfree,
+	.kvmalloc = p_kvmalloc,
+	.kvzalloc = p_kvzalloc,
+	.kvmalloc_array = p_kvmalloc_array,
+	.kvcalloc = p_kvcalloc,
+	.kvrealloc = p_kvrealloc,
+	.kmem_cache_create = p_cache_create,
+	.kmem_cache_create_usercopy = p_cache_create_usercopy,
+	.kmem_cache_alloc = p_cache_alloc,
+	.kmem_cache_zalloc = p_cache_zalloc,
+	.kmem_cache_free = p_cache_free,
+	.kmem_cache_destroy = p_cache_destroy,
+	.kmem_cache_alloc_bulk = p_cache_alloc_bulk,
+	.kmem_cache_free_bulk = p_cache_free_bulk,
+	.kfree_bulk = p_kfree_bulk,
+	.alloc_pages = p_alloc_pages,
+	.get_free_pages = p_get_free_pages,
+	.get_zeroed_page = p_get_zeroed_page,
+	.free_pages = p_free_pages,
+	.free_pages_page = p_free_pages_page,
+	.size_mul = p_size_mul,
+	.size_add = p_size_add,
+	.size_sub = p_size_sub,
+	.array_size = p_size_mul,
+	.array3_size = p_array3_size,
+	.struct_size = p_struct_size,
+	.virt_to_phys = p_virt_to_phys,
+	.is_vmalloc_addr = p_is_vmalloc_addr,
+};

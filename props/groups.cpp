@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: MIT
+//
+// Command generation: for each op, which statically live handles it may
+// take and how its other arguments are drawn; and the API groups, each a
+// weighted set of ops.  The weights of frees grow with what is live, so
+// sequences keep a working set instead of piling up or starving.
+#include "props.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace kasprops {
+
+namespace gen = rc::gen;
+
+template <typename T> static rc::Gen<T> pick(std::vector<T> v)
+{
+	return gen::elementOf(std::move(v));
+}
+
+bool opAvailable(kas_opcode op)
+{
+	return (kas_op_table[op].cap & g_cfg.caps) == kas_op_table[op].cap &&
+	       kas_op_in_kver(op, g_cfg.profile->kver);
+}
+
+static std::vector<int> liveOf(const GenState &s, unsigned fams, int cache = -1)
+{
+	std::vector<int> ids;
+	for (const auto &kv : s.objs)
+		if ((famBit(kv.second.fam) & fams) && (cache < 0 || kv.second.cache == cache))
+			ids.push_back(kv.first);
+	return ids;
+}
+
+static std::vector<int> cachesWhere(const GenState &s, bool (*ok)(const GenState &, int, const GCache &))
+{
+	std::vector<int> ids;
+	for (const auto &kv : s.caches)
+		if (ok(s, kv.first, kv.second))
+			ids.push_back(kv.first);
+	return ids;
+}
+
+static bool anyCache(const GenState &, int, const GCache &) { return true; }
+static bool plainCache(const GenState &, int, const GCache &c) { return !c.ctor; }
+static bool idleCache(const GenState &s, int id, const GCache &) { return s.liveInCache(id) == 0; }
+static bool busyCache(const GenState &s, int id, const GCache &) { return s.liveInCache(id) > 0; }
+
+static Arg val(uint64_t v)
+{
+	Arg a;
+	a.v = v;
+	return a;
+}
+
+static Arg handle(int id)
+{
+	Arg a;
+	a.ref = KAS_REF_HANDLE;
+	a.id = id;
+	return a;
+}
+
+static Arg special(uint8_t ref)
+{
+	Arg a;
+	a.ref = ref;
+	a.v = ref == KAS_REF_ZSP ? KAS_ZERO_SIZE_PTR : 0;
+	return a;
+}
+
+static const unsigned kKmallocLike = famBit(Fam::Kmalloc);
+static const unsigned kKvfreeable = famBit(Fam::Kmalloc) | famBit(Fam::Vmalloc) |
+				     famBit(Fam::Kvmalloc);
+
+static unsigned kfreeFams()
+{
+	// kfree of kmem_cache objects is documented from 6.4 (FREE-1).
+	return kKmallocLike |
+	       (g_cfg.profile->kver >= KAS_KVER(6, 4) ? famBit(Fam::CacheObj) : 0u);
+}
+
+// An object argument: a live handle of one of fams, or (rarely, or when
+// nothing fits) NULL / ZERO_SIZE_PTR if the op accepts them.
+static void objectArg(OpCmd &c, const GenState &s, unsigned fams, bool nullOk, bool zspOk,
+		      bool consumes)
+{
+	std::vector<int> ids = liveOf(s, fams);
+	unsigned pick = 0;
+	if (nullOk || zspOk) {
+		pick = *weighted<unsigned>(
+			{ { ids.empty() ? 0u : 10u, 0 }, { nullOk ? 1u : 0u, 1 }, { zspOk ? 1u : 0u, 2 } });
+	}
+	if (pick == 1) {
+		c.args.push_back(special(KAS_REF_NULL));
+		return;
+	}
+	if (pick == 2) {
+		c.args.push_back(special(KAS_REF_ZSP));
+		return;
+	}
+	int id = *gen::elementOf(ids);
+	c.args.push_back(handle(id));
+	c.needs.push_back(Need{ id, fams });
+	if (consumes)
+		c.kills.push_back(id);
+}
+
+static void bindObj(OpCmd &c, const GenState &s, Fam fam, int cache = -1, unsigned order = 0)
+{
+	c.bind = s.next_id;
+	c.newObj.fam = fam;
+	c.newObj.cache = cache;
+	c.newObj.order = order;
+}
+
+static kas_gfp_t cacheGfp(const GenState &s, int cache)
+{
+	kas_gfp_t g = *genGfp();
+	// __GFP_ZERO on a cache with a constructor is not a supported
+	// combination (ZERO-7); leave it out rather than test a misuse.
+	if (s.caches.at(cache).ctor)
+		g &= ~(kas_gfp_t)__GFP_ZERO;
+	return g;
+}
+
+static uint32_t genSlabFlags()
+{
+	struct F {
+		uint32_t bit;
+		unsigned oneIn;
+	};
+	static const F flags[] = { { KAS_SLAB_HWCACHE_ALIGN, 3 }, { KAS_SLAB_ACCOUNT, 6 },
+				   { KAS_SLAB_RECLAIM_ACCOUNT, 8 }, { KAS_SLAB_NO_MERGE, 8 },
+				   { KAS_SLAB_POISON, 10 }, { KAS_SLAB_RED_ZONE, 10 },
+				   { KAS_SLAB_STORE_USER, 10 }, { KAS_SLAB_CACHE_DMA, 12 } };
+	uint32_t v = 0;
+	for (const F &f : flags) {
+		uint32_t known = 0;
+		char name[64];
+		kas_slab_flags_format(f.bit, g_cfg.profile->kver, name, sizeof(name));
+		if (!kas_slab_flag_lookup(name, strlen(name), g_cfg.profile->kver, &known))
+			continue;   // not a name in this kernel version
+		if (*weighted<bool>({ { f.oneIn - 1, false }, { 1, true } }))
+			v |= f.bit;
+	}
+	return v;
+}
+
+static void genCacheCreate(OpCmd &c, const GenState &s, bool usercopy)
+{
+	const unsigned size = *weightedGen<unsigned>({
+		{ 3, gen::inRange<unsigned>(1, 513) },
+		{ 4, pick<unsigned>({8, 16, 24, 48, 64, 96, 100, 192, 256, 1000, 4096, 4097,
+					    8192, 20000}) },
+	});
+	const unsigned align = *pick<unsigned>({0, 8, 16, 32, 64, 128, 256, 4096});
+	c.cacheName = "kc" + std::to_string(s.next_id);
+	c.args.push_back(val(0));   // AK_NAME: the text comes from cacheName
+	c.args.push_back(val(size));
+	c.args.push_back(val(align));
+	c.args.push_back(val(genSlabFlags()));
+	if (usercopy) {
+		const bool inside = *weighted<bool>({ { 6, true }, { 1, false } });
+		unsigned off, len;
+		if (inside) {
+			off = *gen::inRange<unsigned>(0, size + 1);
+			len = *gen::inRange<unsigned>(0, size - off + 1);
+		} else {
+			off = *gen::inRange<unsigned>(0, size + 64);
+			len = *gen::inRange<unsigned>(0, 2 * size + 1);
+		}
+		c.args.push_back(val(off));
+		c.args.push_back(val(len));
+	}
+	c.ctor = size >= KAS_CTOR_BYTES && *weighted<bool>({ { 3, false }, { 1, true } });
+	c.bind = s.next_id;
+	c.bindsCache = true;
+	c.newCache.size = size;
+	c.newCache.ctor = c.ctor;
+}
+
+// A subset (possibly empty) of ids, in order; shrinks toward fewer entries.
+static std::vector<int> genSubset(const std::vector<int> &ids)
+{
+	std::vector<int> out;
+	for (size_t i = 0; i < ids.size() && i < 8; i++)
+		if (*weighted<bool>({ { 1, false }, { 2, true } }))
+			out.push_back(ids[i]);
+	return out;
+}
+
+// Could op be generated in state s (its handle arguments exist)?
+static bool possible(kas_opcode op, const GenState &s)
+{
+	switch (op) {
+	case KAS_OP_KFREE_SENSITIVE:
+		return !liveOf(s, kKmallocLike).empty();
+	case KAS_OP_VFREE:
+		return true;   // vfree(NULL) is a documented no-op
+	case KAS_OP_KMEM_CACHE_ALLOC:
+	case KAS_OP_KMEM_CACHE_ALLOC_BULK:
+		return !s.caches.empty();
+	case KAS_OP_KMEM_CACHE_ZALLOC:
+		return !cachesWhere(s, plainCache).empty();
+	case KAS_OP_KMEM_CACHE_FREE:
+		return !liveOf(s, famBit(Fam::CacheObj)).empty();
+	case KAS_OP_KMEM_CACHE_FREE_BULK:
+		return !cachesWhere(s, busyCache).empty();
+	case KAS_OP_FREE_PAGES:
+		return !liveOf(s, famBit(Fam::PagesAddr)).empty();
+	case KAS_OP___FREE_PAGES:
+		return !liveOf(s, famBit(Fam::PagesPage)).empty();
+	default:
+		return true;
+	}
+}
+
+static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
+{
+	c.code = op;
+	switch (op) {
+	case KAS_OP_KMALLOC:
+	case KAS_OP_KZALLOC:
+	case KAS_OP_KVMALLOC:
+	case KAS_OP_KVZALLOC:
+		c.args = { val(*genKmallocSize()), val(*genGfp()) };
+		bindObj(c, s, op == KAS_OP_KMALLOC || op == KAS_OP_KZALLOC ? Fam::Kmalloc : Fam::Kvmalloc);
+		break;
+	case KAS_OP_KMALLOC_ARRAY:
+	case KAS_OP_KCALLOC:
+	case KAS_OP_KVMALLOC_ARRAY:
+	case KAS_OP_KVCALLOC: {
+		auto d = *genArrayDims();
+		c.args = { val(d.first), val(d.second), val(*genGfp()) };
+		bindObj(c, s, op == KAS_OP_KMALLOC_ARRAY || op == KAS_OP_KCALLOC ? Fam::Kmalloc
+										  : Fam::Kvmalloc);
+		break;
+	}
+	case KAS_OP_KREALLOC:
+		objectArg(c, s, kKmallocLike, true, true, true);
+		c.args.push_back(val(*genKmallocSize()));
+		c.args.push_back(val(*genGfp()));
+		bindObj(c, s, Fam::Kmalloc);
+		break;
+	case KAS_OP_KREALLOC_ARRAY: {
+		objectArg(c, s, kKmallocLike, true, true, true);
+		auto d = *genArrayDims();
+		c.args.push_back(val(d.first));
+		c.args.push_back(val(d.second));
+		c.args.push_back(val(*genGfp()));
+		bindObj(c, s, Fam::Kmalloc);
+		break;
+	}
+	case KAS_OP_KFREE:
+		objectArg(c, s, kfreeFams(), true, true, true);
+		break;
+	case KAS_OP_KVFREE:
+		objectArg(c, s, kKvfreeable, true, true, true);
+		break;
+	case KAS_OP_KFREE_SENSITIVE:
+		objectArg(c, s, kKmallocLike, false, false, true);
+		break;
+	case KAS_OP_KSIZE:
+		objectArg(c, s, kKmallocLike | famBit(Fam::CacheObj), true, true, false);
+		break;
+	case KAS_OP_KMALLOC_SIZE_ROUNDUP:
+		c.args = { val(*genKmallocSize()) };
+		break;
+	case KAS_OP_VMALLOC:
+	case KAS_OP_VZALLOC:
+		c.args = { val(*genVmallocSize()) };
+		bindObj(c, s, Fam::Vmalloc);
+		break;
+	case KAS_OP_VMALLOC_GFP:
+		c.args = { val(*genVmallocSize()), val(*genGfp()) };
+		bindObj(c, s, Fam::Vmalloc);
+		break;
+	case KAS_OP_VMALLOC_NODE: {
+		const uint64_t align = *pick<uint64_t>({1, 8, 16, 64, 4096, 8192, 65536,
+							       UINT64_C(1) << 21});
+		c.args = { val(*genVmallocSize()), val(align), val(*genGfp()) };
+		bindObj(c, s, Fam::Vmalloc);
+		break;
+	}
+	case KAS_OP_VREALLOC:
+		objectArg(c, s, famBit(Fam::Vmalloc), true, false, true);
+		c.args.push_back(val(*weightedGen<uint64_t>(
+			{ { 6, genVmallocSize() }, { 1, gen::just<uint64_t>(0) } })));
+		c.args.push_back(val(*genGfp()));
+		bindObj(c, s, Fam::Vmalloc);
+		break;
+	case KAS_OP_VFREE:
+		objectArg(c, s, famBit(Fam::Vmalloc), true, false, true);
+		break;
+	case KAS_OP_KVREALLOC:
+		objectArg(c, s, kKvfreeable, true, false, true);
+		c.args.push_back(val(*genKmallocSize()));
+		c.args.push_back(val(*genGfp()));
+		bindObj(c, s, Fam::Kvmalloc);
+		break;
+	case KAS_OP_KMEM_CACHE_CREATE:
+	case KAS_OP_KMEM_CACHE_CREATE_USERCOPY:
+		genCacheCreate(c, s, op == KAS_OP_KMEM_CACHE_CREATE_USERCOPY);
+		break;
+	case KAS_OP_KMEM_CACHE_ALLOC:
+	case KAS_OP_KMEM_CACHE_ZALLOC: {
+		auto ids = cachesWhere(s, op == KAS_OP_KMEM_CACHE_ZALLOC ? plainCache : anyCache);
+		int k = *gen::elementOf(ids);
+		c.args = { handle(k), val(cacheGfp(s, k)) };
+		c.needs.push_back(Need{ k, 0 });
+		bindObj(c, s, Fam::CacheObj, k);
+		break;
+	}
+	case KAS_OP_KMEM_CACHE_FREE: {
+		int id = *gen::elementOf(liveOf(s, famBit(Fam::CacheObj)));
+		int k = s.objs.at(id).cache;
+		c.args = { handle(k), handle(id) };
+		c.needs.push_back(Need{ k, 0 });
+		c.needs.push_back(Need{ id, famBit(Fam::CacheObj), k });
+		c.kills.push_back(id);
+		break;
+	}
+	case KAS_OP_KMEM_CACHE_DESTROY: {
+		auto ids = cachesWhere(s, idleCache);
+		bool null = ids.empty() || *weighted<bool>({ { 6, false }, { 1, true } });
+		if (null) {
+			c.args = { special(KAS_REF_NULL) };
+			break;
+		}
+		int k = *gen::elementOf(ids);
+		c.args = { handle(k) };
+		c.needs.push_back(Need{ k, 0 });
+		c.killsCache = k;
+		break;
+	}
+	case KAS_OP_KMEM_CACHE_ALLOC_BULK: {
+		int k = *gen::elementOf(cachesWhere(s, anyCache));
+		const uint64_t n = *weightedGen<uint64_t>(
+			{ { 6, gen::inRange<uint64_t>(0, 20) }, { 1, pick<uint64_t>({64, 500}) } });
+		c.args = { handle(k), val(cacheGfp(s, k)), val(n) };
+		c.needs.push_back(Need{ k, 0 });
+		bindObj(c, s, Fam::BulkGroup, k);
+		break;
+	}
+	case KAS_OP_KMEM_CACHE_FREE_BULK: {
+		int k = *gen::elementOf(cachesWhere(s, busyCache));
+		const unsigned fams = famBit(Fam::CacheObj) | famBit(Fam::BulkGroup);
+		c.args = { handle(k), val(0) };
+		c.needs.push_back(Need{ k, 0 });
+		c.list = genSubset(liveOf(s, fams, k));
+		for (int id : c.list) {
+			c.needs.push_back(Need{ id, fams, k });
+			c.kills.push_back(id);
+		}
+		c.args[1].v = c.list.size();
+		break;
+	}
+	case KAS_OP_KFREE_BULK:
+		c.list = genSubset(liveOf(s, kKmallocLike));
+		for (int id : c.list) {
+			c.needs.push_back(Need{ id, kKmallocLike });
+			c.kills.push_back(id);
+		}
+		c.args = { val(c.list.size()) };
+		break;
+	case KAS_OP_ALLOC_PAGES:
+	case KAS_OP_GET_FREE_PAGES: {
+		const unsigned order = *genOrder();
+		c.args = { val(*genGfp()), val(order) };
+		bindObj(c, s, op == KAS_OP_ALLOC_PAGES ? Fam::PagesPage : Fam::PagesAddr, -1, order);
+		break;
+	}
+	case KAS_OP_GET_ZEROED_PAGE:
+		c.args = { val(*genGfp()) };
+		bindObj(c, s, Fam::PagesAddr, -1, 0);
+		break;
+	case KAS_OP_FREE_PAGES:
+	case KAS_OP___FREE_PAGES: {
+		const Fam fam = op == KAS_OP_FREE_PAGES ? Fam::PagesAddr : Fam::PagesPage;
+		int id = *gen::elementOf(liveOf(s, famBit(fam)));
+		const unsigned order = s.objs.at(id).order;
+		c.args = { handle(id), val(order) };
+		c.needs.push_back(Need{ id, famBit(fam), -1, static_cast<int>(order) });
+		c.kills.push_back(id);
+		break;
+	}
+	case KAS_OP_SIZE_MUL:
+	case KAS_OP_SIZE_ADD:
+	case KAS_OP_SIZE_SUB:
+	case KAS_OP_ARRAY_SIZE:
+		c.args = { val(*genSizeOperand()), val(*genSizeOperand()) };
+		break;
+	case KAS_OP_ARRAY3_SIZE:
+	case KAS_OP_STRUCT_SIZE:
+		c.args = { val(*genSizeOperand()), val(*genSizeOperand()), val(*genSizeOperand()) };
+		break;
+	default:
+		RC_DISCARD("op not generated");
+	}
+}
+
+// Frees and other consumers weigh more as more is live.
+static unsigned stateWeight(kas_opcode op, unsigned base, const GenState &s)
+{
+	const unsigned live = static_cast<unsigned>(std::min<size_t>(s.objs.size(), 8));
+	switch (op) {
+	case KAS_OP_KFREE: case KAS_OP_KVFREE: case KAS_OP_VFREE: case KAS_OP_KMEM_CACHE_FREE:
+	case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES: case KAS_OP_KMEM_CACHE_FREE_BULK:
+	case KAS_OP_KFREE_BULK: case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY:
+	case KAS_OP_VREALLOC: case KAS_OP_KVREALLOC:
+		return base * (1 + live) / 2;
+	case KAS_OP_KMEM_CACHE_CREATE: case KAS_OP_KMEM_CACHE_CREATE_USERCOPY:
+		return s.caches.size() >= 3 ? 1 : base * (s.caches.empty() ? 4 : 1);
+	default:
+		return base;
+	}
+}
+
+rc::Gen<CmdSP> genCommand(const GenState &s, const Group &g)
+{
+	return gen::exec([s, &g]() -> CmdSP {
+		std::vector<std::pair<unsigned, kas_opcode>> choices;
+		unsigned total = 0;
+		for (const OpWeight &w : g.ops) {
+			if (!opAvailable(w.op) || !possible(w.op, s))
+				continue;
+			unsigned wt = stateWeight(w.op, w.weight, s);
+			choices.emplace_back(wt, w.op);
+			total += wt;
+		}
+		RC_PRE(total > 0u);
+		unsigned pick = *gen::inRange<unsigned>(0, total);
+		kas_opcode op = choices.back().second;
+		for (const auto &ch : choices) {
+			if (pick < ch.first) {
+				op = ch.second;
+				break;
+			}
+			pick -= ch.first;
+		}
+		auto c = std::make_shared<OpCmd>();
+		genOp(op, *c, s);
+		return c;
+	});
+}
+
+const std::vector<Group> &statefulGroups()
+{
+	using O = OpWeight;
+	static const std::vector<Group> groups = {
+		{ "kmalloc", KAS_CAP_KMALLOC,
+		  { O{ KAS_OP_KMALLOC, 6 }, O{ KAS_OP_KZALLOC, 3 }, O{ KAS_OP_KMALLOC_ARRAY, 2 },
+		    O{ KAS_OP_KCALLOC, 2 }, O{ KAS_OP_KFREE, 6 }, O{ KAS_OP_KVFREE, 1 },
+		    O{ KAS_OP_KFREE_SENSITIVE, 1 }, O{ KAS_OP_KSIZE, 2 },
+		    O{ KAS_OP_KMALLOC_SIZE_ROUNDUP, 1 } },
+		  "kmalloc, kzalloc, kmalloc_array, kcalloc, kfree, kvfree, kfree_sensitive, ksize" },
+		{ "krealloc", KAS_CAP_KMALLOC | KAS_CAP_KREALLOC,
+		  { O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KZALLOC, 1 }, O{ KAS_OP_KREALLOC, 6 },
+		    O{ KAS_OP_KREALLOC_ARRAY, 2 }, O{ KAS_OP_KFREE, 3 }, O{ KAS_OP_KSIZE, 1 } },
+		  "krealloc, krealloc_array over kmalloc objects, NULL and ZERO_SIZE_PTR" },
+		{ "cache", KAS_CAP_CACHE,
+		  { O{ KAS_OP_KMEM_CACHE_CREATE, 3 }, O{ KAS_OP_KMEM_CACHE_CREATE_USERCOPY, 1 },
+		    O{ KAS_OP_KMEM_CACHE_ALLOC, 6 }, O{ KAS_OP_KMEM_CACHE_ZALLOC, 2 },
+		    O{ KAS_OP_KMEM_CACHE_FREE, 5 }, O{ KAS_OP_KMEM_CACHE_DESTROY, 1 },
+		    O{ KAS_OP_KFREE, 1 }, O{ KAS_OP_KSIZE, 1 } },
+		  "kmem_cache_create(_usercopy), alloc, zalloc, free, destroy, kfree of objects" },
+		{ "vmalloc", KAS_CAP_VMALLOC,
+		  { O{ KAS_OP_VMALLOC, 3 }, O{ KAS_OP_VZALLOC, 2 }, O{ KAS_OP_VMALLOC_GFP, 2 },
+		    O{ KAS_OP_VMALLOC_NODE, 2 }, O{ KAS_OP_VREALLOC, 3 }, O{ KAS_OP_VFREE, 5 },
+		    O{ KAS_OP_KVFREE, 1 } },
+		  "vmalloc, vzalloc, __vmalloc, __vmalloc_node, vrealloc, vfree" },
+		{ "kvmalloc", KAS_CAP_KVMALLOC,
+		  { O{ KAS_OP_KVMALLOC, 4 }, O{ KAS_OP_KVZALLOC, 2 }, O{ KAS_OP_KVMALLOC_ARRAY, 2 },
+		    O{ KAS_OP_KVCALLOC, 1 }, O{ KAS_OP_KVREALLOC, 3 }, O{ KAS_OP_KVFREE, 6 },
+		    O{ KAS_OP_KMALLOC, 1 }, O{ KAS_OP_VMALLOC, 1 } },
+		  "kvmalloc, kvzalloc, kvmalloc_array, kvcalloc, kvrealloc, kvfree" },
+		{ "pages", KAS_CAP_PAGES,
+		  { O{ KAS_OP_ALLOC_PAGES, 4 }, O{ KAS_OP_GET_FREE_PAGES, 3 },
+		    O{ KAS_OP_GET_ZEROED_PAGE, 1 }, O{ KAS_OP_FREE_PAGES, 4 },
+		    O{ KAS_OP___FREE_PAGES, 4 } },
+		  "alloc_pages, __get_free_pages, get_zeroed_page, free_pages, __free_pages" },
+		{ "bulk", KAS_CAP_BULK | KAS_CAP_CACHE | KAS_CAP_KMALLOC,
+		  { O{ KAS_OP_KMEM_CACHE_CREATE, 2 }, O{ KAS_OP_KMEM_CACHE_ALLOC_BULK, 5 },
+		    O{ KAS_OP_KMEM_CACHE_FREE_BULK, 5 }, O{ KAS_OP_KMEM_CACHE_ALLOC, 2 },
+		    O{ KAS_OP_KMEM_CACHE_FREE, 1 }, O{ KAS_OP_KMEM_CACHE_DESTROY, 1 },
+		    O{ KAS_OP_KMALLOC, 3 }, O{ KAS_OP_KFREE_BULK, 4 } },
+		  "kmem_cache_alloc_bulk, kmem_cache_free_bulk, kfree_bulk" },
+		{ "overflow-ops", KAS_CAP_OVERFLOW,
+		  { O{ KAS_OP_SIZE_MUL, 1 }, O{ KAS_OP_SIZE_ADD, 1 }, O{ KAS_OP_SIZE_SUB, 1 },
+		    O{ KAS_OP_ARRAY_SIZE, 1 }, O{ KAS_OP_ARRAY3_SIZE, 1 },
+		    O{ KAS_OP_STRUCT_SIZE, 1 } },
+		  "size_mul, size_add, size_sub, array_size, array3_size, struct_size as trace ops" },
+		{ "mixed", KAS_CAP_KMALLOC,
+		  { O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KZALLOC, 1 }, O{ KAS_OP_KCALLOC, 1 },
+		    O{ KAS_OP_KREALLOC, 3 }, O{ KAS_OP_KFREE, 4 }, O{ KAS_OP_KVFREE, 2 },
+		    O{ KAS_OP_KSIZE, 1 }, O{ KAS_OP_VMALLOC, 2 }, O{ KAS_OP_VFREE, 2 },
+		    O{ KAS_OP_KVMALLOC, 2 }, O{ KAS_OP_KVREALLOC, 1 },
+		    O{ KAS_OP_KMEM_CACHE_CREATE, 1 }, O{ KAS_OP_KMEM_CACHE_ALLOC, 2 },
+		    O{ KAS_OP_KMEM_CACHE_FREE, 2 }, O{ KAS_OP_KMEM_CACHE_DESTROY, 1 },
+		    O{ KAS_OP_KMEM_CACHE_ALLOC_BULK, 1 }, O{ KAS_OP_KMEM_CACHE_FREE_BULK, 1 },
+		    O{ KAS_OP_KFREE_BULK, 1 }, O{ KAS_OP_ALLOC_PAGES, 1 },
+		    O{ KAS_OP_GET_FREE_PAGES, 1 }, O{ KAS_OP_FREE_PAGES, 1 },
+		    O{ KAS_OP___FREE_PAGES, 1 } },
+		  "every group interleaved (cross-family frees, shared address space)" },
+		// Groups that need the simulated world (KAS_CAP_WORLD and the hooks
+		// of later ABI minors) go here when their ops exist: "rcu"
+		// (kfree_rcu, SLAB_TYPESAFE_BY_RCU), "scopes" (memalloc_no{fs,io},
+		// atomic contexts), "pressure" (reclaim rounds, OOM, failure
+		// injection).  A group whose caps the port lacks is UNSUPPORTED.
+	};
+	return groups;
+}
+
+} // namespace kasprops

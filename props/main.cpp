@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: MIT
+//
+// kas-props: property tests of a port against the spec.
+//
+//   kas-props [--port P] [--profile P] [--seed N] [--cases N] [--long]
+//             [--out DIR] [--only NAME,...] [--rule ID,...] [--list]
+//
+// Exit status: 0 every property passed (or is unsupported by the port),
+// 1 a property failed, 2 bad input.  Each failure prints the shrunk trace,
+// writes it to DIR/props-failure-<property>-<rule>.ktrace (replayable with
+// `kallocspec replay FILE --port P`), and rapidcheck prints the
+// RC_PARAMS="reproduce=..." string when the program exits.
+#include "props.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern "C" const struct kas_port *kas_props_broken_port(const char *name);
+
+namespace kasprops {
+namespace {
+
+const char kUsage[] =
+	"usage: kas-props [--port P] [--profile P] [--seed N] [--cases N] [--long]\n"
+	"                 [--out DIR] [--only NAME,...] [--rule ID,...] [--fork]\n"
+	"                 [--timeout S] [--list]\n"
+	"  --port P      built-in port name or path to a port module (default: ref);\n"
+	"                self-test ports: ref-broken-krealloc, ref-crash-kfree-sensitive,\n"
+	"                ref-hang-ksize (deliberately broken variants of ref)\n"
+	"  --profile P   kernel profile (default: the library default)\n"
+	"  --seed N      rapidcheck seed (default: random, printed)\n"
+	"  --cases N     successful cases per property (default 100; --long 10000)\n"
+	"  --out DIR     where failure traces are written (default: .)\n"
+	"  --only LIST   run only these properties (see --list)\n"
+	"  --rule LIST   count only these rule IDs as failures (stateful properties)\n"
+	"  --fork        run each trace in a child process: a crash or hang becomes a\n"
+	"                CRASH / HANG failure that is shrunk like any other\n"
+	"  --timeout S   seconds before a forked trace counts as a HANG (default 10)\n"
+	"  RC_PARAMS, when set, is used as given and --seed/--cases/--long are ignored.\n";
+
+struct Options {
+	std::string port = "ref", profile, out = ".", seed, only, rules;
+	long cases = -1, timeout = -1;
+	bool longRun = false, list = false, fork = false;
+};
+
+int usageError(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "kas-props: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", kUsage);
+	return 2;
+}
+
+std::vector<std::string> splitList(const std::string &s)
+{
+	std::vector<std::string> out;
+	std::stringstream ss(s);
+	std::string item;
+	while (std::getline(ss, item, ','))
+		if (!item.empty())
+			out.push_back(item);
+	return out;
+}
+
+bool isDigits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+// Returns -1 to go on, else an exit status.
+int parseArgs(int argc, char **argv, Options &o)
+{
+	for (int i = 1; i < argc; i++) {
+		std::string a = argv[i];
+		auto value = [&](const char *opt) -> const char * {
+			if (i + 1 >= argc)
+				return nullptr;
+			(void)opt;
+			return argv[++i];
+		};
+		const char *v = nullptr;
+		if (a == "--help" || a == "-h") {
+			fputs(kUsage, stdout);
+			return 0;
+		} else if (a == "--long") {
+			o.longRun = true;
+		} else if (a == "--list") {
+			o.list = true;
+		} else if (a == "--fork") {
+			o.fork = true;
+		} else if (a == "--port" || a == "--profile" || a == "--seed" || a == "--cases" ||
+			   a == "--out" || a == "--only" || a == "--rule" || a == "--timeout") {
+			if (!(v = value(a.c_str())))
+				return usageError("%s needs a value", a.c_str());
+			if (a == "--port")
+				o.port = v;
+			else if (a == "--profile")
+				o.profile = v;
+			else if (a == "--out")
+				o.out = v;
+			else if (a == "--only")
+				o.only = v;
+			else if (a == "--rule")
+				o.rules = v;
+			else if (!isDigits(v))
+				return usageError("%s needs a non-negative integer", a.c_str());
+			else if (a == "--seed")
+				o.seed = v;
+			else if (a == "--timeout")
+				o.timeout = strtol(v, nullptr, 10);
+			else
+				o.cases = strtol(v, nullptr, 10);
+		} else {
+			return usageError("unknown argument '%s'", a.c_str());
+		}
+	}
+	return -1;
+}
+
+const kas_port *openPort(const std::string &name)
+{
+	if (name.rfind("ref-broken-", 0) == 0 || name.rfind("ref-crash-", 0) == 0 ||
+	    name.rfind("ref-hang-", 0) == 0) {
+		const kas_port *p = kas_props_broken_port(name.c_str());
+		if (!p)
+			fprintf(stderr, "kas-props: no test port '%s' (they need the ref port)\n",
+				name.c_str());
+		return p;
+	}
+	char err[512] = "";
+	const kas_port *p = kas_port_open(name.c_str(), err, sizeof(err));
+	if (!p)
+		fprintf(stderr, "kas-props: cannot open port '%s': %s\n", name.c_str(), err);
+	return p;
+}
+
+// RC_PARAMS from our options, unless the user set it.
+void configureRapidcheck(const Options &o)
+{
+	const char *given = getenv("RC_PARAMS");
+	if (given && *given) {
+		printf("kas-props: RC_PARAMS given (\"%s\"); --seed/--cases/--long ignored\n", given);
+		return;
+	}
+	long cases = o.cases >= 0 ? o.cases : o.longRun ? 10000 : 100;
+	std::string params = "max_success=" + std::to_string(cases);
+	if (!o.seed.empty())
+		params += " seed=" + o.seed;
+	setenv("RC_PARAMS", params.c_str(), 1);
+}
+
+bool wanted(const std::vector<std::string> &only, const char *name)
+{
+	if (only.empty())
+		return true;
+	for (const auto &n : only)
+		if (n == name)
+			return true;
+	return false;
+}
+
+std::string fileSafe(const std::string &s)
+{
+	std::string out;
+	for (char ch : s)
+		out += (isalnum((unsigned char)ch) || ch == '-' || ch == '_') ? ch : '_';
+	return out;
+}
+
+// mkdir -p
+void makeDirs(const std::string &dir)
+{
+	for (size_t i = 1; i <= dir.size(); i++)
+		if (i == dir.size() || dir[i] == '/')
+			mkdir(dir.substr(0, i).c_str(), 0777);
+}
+
+// The --port argument `kallocspec replay` needs for this port: the test
+// port built into kas-props is the module next to it.
+std::string replayPortName()
+{
+	if (g_cfg.port_name != "ref-broken-krealloc")
+		return g_cfg.port_name;
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return g_cfg.port_name;
+	self[n] = '\0';
+	std::string dir(self);
+	dir.erase(dir.rfind('/'));
+	return dir + "/kas-port-broken-krealloc.so";
+}
+
+// Print and save the shrunk counterexample of a failed stateful property.
+void reportFailure(const std::string &property)
+{
+	auto it = g_failures.find(property);
+	if (it == g_failures.end())
+		return;
+	const Failure &f = it->second;
+	makeDirs(g_cfg.out_dir);
+	std::string path = g_cfg.out_dir + "/props-failure-" + fileSafe(property) + "-" +
+			   fileSafe(f.rule) + ".ktrace";
+	std::ofstream out(path);
+	out << f.trace;
+	out.close();
+	printf("\n== %s: FAIL %s after shrinking to %zu op%s\n%s", property.c_str(), f.rule.c_str(),
+	       f.nops, f.nops == 1 ? "" : "s", f.messages.c_str());
+	printf("---- counterexample (.ktrace) ----\n%s----\n", f.trace.c_str());
+	if (out)
+		printf("written to %s\nreplay:   kallocspec replay %s --port %s\n", path.c_str(),
+		       path.c_str(), replayPortName().c_str());
+	else
+		printf("kas-props: could not write %s\n", path.c_str());
+}
+
+Outcome runGroup(const Group &g)
+{
+	if ((g_cfg.caps & g.needCaps) != g.needCaps)
+		return Outcome::Unsupported;
+	const std::string name = g.name;
+	const bool ok = rc::check(name, [&g, name] {
+		GenState s0;
+		const auto cmds = *rc::state::gen::commands(
+			s0, [&g](const GenState &s) { return genCommand(s, g); });
+		TraceBuilder tb;
+		rc::state::runAll(cmds, s0, tb);
+		Failure f;
+		const std::string text = traceHeader(name) + tb.body;
+		if (!(g_cfg.fork ? judgeTraceIsolated(name, text, &f) : judgeTrace(name, text, &f))) {
+			g_failures[name] = f;
+			RC_FAIL(f.rule + " failed\n" + f.messages + f.trace);
+		}
+	});
+	if (!ok)
+		reportFailure(name);
+	return ok ? Outcome::Pass : Outcome::Fail;
+}
+
+const char *outcomeName(Outcome o)
+{
+	return o == Outcome::Pass ? "PASS" : o == Outcome::Fail ? "FAIL" : "UNSUPPORTED";
+}
+
+} // namespace
+} // namespace kasprops
+
+int main(int argc, char **argv)
+{
+	using namespace kasprops;
+	Options o;
+	int st = parseArgs(argc, argv, o);
+	if (st >= 0)
+		return st;
+
+	if (o.list) {
+		for (const Group &g : statefulGroups())
+			printf("%-18s stateful  %s\n", g.name, g.about);
+		for (const PureProp &p : pureProps())
+			printf("%-18s pure      %s\n", p.name, p.about);
+		return 0;
+	}
+	g_cfg.port = openPort(o.port);
+	if (!g_cfg.port)
+		return 2;
+	g_cfg.port_name = o.port;
+	g_cfg.profile = o.profile.empty() ? kas_profile_default() : kas_profile_find(o.profile.c_str());
+	if (!g_cfg.profile) {
+		fprintf(stderr, "kas-props: unknown profile '%s'; known:", o.profile.c_str());
+		for (size_t i = 0; i < kas_profile_count(); i++)
+			fprintf(stderr, " %s", kas_profile_at(i)->name);
+		fprintf(stderr, "\n");
+		return 2;
+	}
+	g_cfg.caps = kas_port_effective_caps(g_cfg.port);
+	g_cfg.out_dir = o.out;
+	g_cfg.fork = o.fork;
+	if (o.timeout > 0)
+		g_cfg.timeout_s = (unsigned)o.timeout;
+	g_cfg.rules = splitList(o.rules);
+	for (const auto &r : g_cfg.rules)
+		if (kas_rule_index(r.c_str()) < 0)
+			return usageError("unknown rule ID '%s'", r.c_str());
+	const auto only = splitList(o.only);
+	for (const auto &n : only) {
+		bool known = false;
+		for (const Group &g : statefulGroups())
+			known |= n == g.name;
+		for (const PureProp &p : pureProps())
+			known |= n == p.name;
+		if (!known)
+			return usageError("unknown property '%s' (see --list)", n.c_str());
+	}
+	configureRapidcheck(o);
+	printf("kas-props: port %s, profile %s, RC_PARAMS=\"%s\"\n", g_cfg.port_name.c_str(),
+	       g_cfg.profile->name, getenv("RC_PARAMS"));
+	fflush(stdout);
+
+	struct Row {
+		std::string name;
+		Outcome outcome;
+		double secs;
+	};
+	std::vector<Row> rows;
+	auto timed = [&rows](const char *name, const std::function<Outcome()> &fn) {
+		auto t0 = std::chrono::steady_clock::now();
+		Outcome r = fn();
+		double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+		if (r == Outcome::Unsupported)
+			printf("- %s\nUNSUPPORTED by port %s (missing capability or function)\n", name,
+			       g_cfg.port_name.c_str());
+		rows.push_back({ name, r, s });
+		fflush(stdout);
+	};
+	for (const Group &g : statefulGroups())
+		if (wanted(only, g.name))
+			timed(g.name, [&g] { return runGroup(g); });
+	for (const PureProp &p : pureProps())
+		if (wanted(only, p.name))
+			timed(p.name, [&p] { return p.run(p.name); });
+
+	int fails = 0;
+	double total = 0;
+	printf("\nkas-props summary (port %s, profile %s):\n", g_cfg.port_name.c_str(),
+	       g_cfg.profile->name);
+	for (const Row &r : rows) {
+		printf("  %-18s %-12s %7.2fs\n", r.name.c_str(), outcomeName(r.outcome), r.secs);
+		fails += r.outcome == Outcome::Fail;
+		total += r.secs;
+	}
+	printf("  %d failed, %.2fs total\n", fails, total);
+	fflush(stdout);
+	return fails ? 1 : 0;
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+//
+// kas-props: rapidcheck property tests over the kallocspec spine.
+//
+// Stateful properties generate a sequence of trace ops (commands), print it
+// as a .ktrace, parse it with the trace library and run it with the
+// harness on the port under a fresh spec: the property holds when no rule
+// FAILs.  The generation state below only knows which handles are
+// statically live (what a kernel caller could still pass); every judgement
+// comes from the spec's rules, every observation from the harness.
+#ifndef KAS_PROPS_H
+#define KAS_PROPS_H
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include <kallocspec/harness.h>
+#include <kallocspec/port.h>
+#include <kallocspec/profile.h>
+#include <kallocspec/spec.h>
+#include <kallocspec/trace.h>
+
+namespace kasprops {
+
+// ---- run configuration (set once by main) ----
+struct Config {
+	const kas_port *port = nullptr;
+	std::string port_name;
+	const kas_profile *profile = nullptr;
+	uint32_t caps = 0;                   // effective caps of the port
+	std::string out_dir = ".";
+	std::vector<std::string> rules;      // --rule: only these rule IDs count as failures
+	std::size_t pool_bytes = 0;
+	bool fork = false;                   // --fork: each trace in a child process
+	unsigned timeout_s = 10;             // --timeout: a forked run is a HANG after this
+};
+extern Config g_cfg;
+
+// ---- generation state: what is statically live ----
+enum class Fam : uint8_t {
+	Kmalloc,     // kmalloc family, krealloc results: kfree / kvfree
+	Vmalloc,     // vfree / kvfree
+	Kvmalloc,    // kvfree
+	PagesPage,   // alloc_pages: __free_pages with the order
+	PagesAddr,   // __get_free_pages, get_zeroed_page: free_pages with the order
+	CacheObj,    // kmem_cache_alloc: kmem_cache_free on its cache
+	BulkGroup,   // kmem_cache_alloc_bulk: kmem_cache_free_bulk on its cache
+};
+inline unsigned famBit(Fam f) { return 1u << static_cast<unsigned>(f); }
+
+struct GObj {
+	Fam fam = Fam::Kmalloc;
+	int cache = -1;       // owning cache id (CacheObj, BulkGroup)
+	unsigned order = 0;   // page order (Pages*)
+};
+struct GCache {
+	unsigned size = 0;
+	bool ctor = false;
+};
+
+struct GenState {
+	std::map<int, GObj> objs;       // live objects and bulk groups by id
+	std::map<int, GCache> caches;   // live caches by id
+	std::set<int> used;             // every id ever bound (ids are never reused)
+	int next_id = 0;
+	int liveInCache(int cache) const;
+};
+
+// One handle argument's requirement, re-checked while shrinking.
+struct Need {
+	int id;
+	unsigned fams;        // allowed families (famBit mask); 0 = a cache handle
+	int cache = -1;       // must belong to this cache
+	int order = -1;       // must have this page order
+};
+
+// One fixed argument as written in the trace.
+struct Arg {
+	uint8_t ref = KAS_REF_VALUE;   // enum kas_ref
+	uint64_t v = 0;                // value, flags; unused for handles
+	int id = -1;                   // handle id for KAS_REF_HANDLE
+};
+
+struct TraceBuilder;
+
+// A trace op as a rapidcheck command.
+struct OpCmd : rc::state::Command<GenState, TraceBuilder> {
+	kas_opcode code = KAS_OP_KMALLOC;
+	std::vector<Arg> args;
+	std::vector<int> list;         // AK_LIST handle ids
+	std::string cacheName;         // AK_NAME
+	bool ctor = false;
+	std::vector<Need> needs;
+	std::vector<int> kills;        // object ids dead afterwards
+	int killsCache = -1;           // cache id destroyed
+	int bind = -1;                 // id bound by the op (-1: none)
+	bool bindsCache = false;
+	GObj newObj;
+	GCache newCache;
+
+	void checkPreconditions(const GenState &s) const override;
+	void apply(GenState &s) const override;
+	void run(const GenState &s, TraceBuilder &tb) const override;
+	void show(std::ostream &os) const override;
+};
+using CmdSP = std::shared_ptr<const rc::state::Command<GenState, TraceBuilder>>;
+
+// The system under test while commands run: the .ktrace text being built.
+struct TraceBuilder {
+	std::string body;
+	std::map<int, std::string> names;
+	unsigned nobj = 0, ncache = 0, ngroup = 0;
+	std::string nameFor(int id, char kind);   // kind 'p', 'c' or 'g'
+	std::string lookup(int id) const;
+	void append(const OpCmd &c);
+};
+
+// ---- judging ----
+struct Failure {
+	std::string property;
+	std::string rule;              // first failing rule ID ("PARSE", "INIT" for harness problems)
+	std::string messages;          // "RULE: message" lines
+	std::string trace;             // .ktrace text (kas_trace_print)
+	std::size_t nops = 0;
+};
+// Parse the text and run it on the port with a fresh spec.  Returns true
+// when no (selected) rule failed; otherwise fills *f.
+bool judgeTrace(const std::string &property, const std::string &text, Failure *f);
+// The same in a forked child: a port that crashes or hangs becomes a CRASH
+// or HANG failure that rapidcheck can shrink, instead of killing kas-props.
+bool judgeTraceIsolated(const std::string &property, const std::string &text, Failure *f);
+// The header every generated trace starts with.
+std::string traceHeader(const std::string &property);
+
+// ---- property groups ----
+struct OpWeight {
+	kas_opcode op;
+	unsigned weight;
+};
+struct Group {
+	const char *name;
+	uint32_t needCaps;             // all required, else UNSUPPORTED
+	std::vector<OpWeight> ops;
+	const char *about;
+};
+// The stateful groups (kmalloc, krealloc, cache, ...).
+const std::vector<Group> &statefulGroups();
+// Generator for the next command in a group, given the state.
+rc::Gen<CmdSP> genCommand(const GenState &s, const Group &g);
+// Can op be generated by this port/profile at all?
+bool opAvailable(kas_opcode op);
+
+// ---- shrinking weighted choice ----
+// rapidcheck's weightedElement does not shrink; these pick through an index
+// into the cumulative weights, which shrinks toward the first choice.  List
+// the ordinary choice first.
+template <typename T> rc::Gen<T> weighted(std::vector<std::pair<unsigned, T>> choices)
+{
+	unsigned total = 0;
+	for (const auto &c : choices)
+		total += c.first;
+	return rc::gen::map(rc::gen::inRange<unsigned>(0, total), [choices](unsigned x) {
+		for (const auto &c : choices) {
+			if (x < c.first)
+				return c.second;
+			x -= c.first;
+		}
+		return choices.back().second;
+	});
+}
+template <typename T> rc::Gen<T> weightedGen(std::vector<std::pair<unsigned, rc::Gen<T>>> choices)
+{
+	return rc::gen::join(weighted<rc::Gen<T>>(std::move(choices)));
+}
+// true one time in n, shrinking to false.
+inline rc::Gen<bool> oneIn(unsigned n) { return weighted<bool>({ { n - 1, false }, { 1, true } }); }
+
+// ---- value generators (interesting classes, profile-aware) ----
+rc::Gen<uint64_t> genKmallocSize();
+rc::Gen<uint64_t> genVmallocSize();
+rc::Gen<std::pair<uint64_t, uint64_t>> genArrayDims();
+rc::Gen<kas_gfp_t> genGfp();
+rc::Gen<unsigned> genOrder();
+rc::Gen<uint64_t> genSizeOperand();
+std::string gfpText(kas_gfp_t gfp);
+
+// ---- pure properties (no traces) ----
+enum class Outcome { Pass, Fail, Unsupported };
+struct PureProp {
+	const char *name;
+	const char *about;
+	// Returns Unsupported without calling rc::check when the port lacks
+	// what the property needs.
+	Outcome (*run)(const char *name);
+};
+const std::vector<PureProp> &pureProps();
+
+// Last failure seen per property (rapidcheck's last failing run is the
+// shrunk counterexample).
+extern std::map<std::string, Failure> g_failures;
+
+} // namespace kasprops
+
+#endif

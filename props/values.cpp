@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+//
+// Value generators: sizes, array dimensions, GFP masks and page orders from
+// the classes where allocators differ (bucket edges, the kmalloc/page
+// boundary, KMALLOC_MAX_SIZE, INT_MAX, overflow).  Every generator lists
+// its small, ordinary values first so that shrinking moves toward them.
+#include "props.h"
+
+#include <climits>
+#include <cstdint>
+
+namespace kasprops {
+
+namespace gen = rc::gen;
+
+template <typename T> static rc::Gen<T> pick(std::vector<T> v)
+{
+	return gen::elementOf(std::move(v));
+}
+
+static std::vector<uint64_t> bucketEdges()
+{
+	std::vector<uint64_t> v = { 1, 2, 3, 4, 7, 8, 9, 12, 16, 17, 24, 32, 33, 48, 64, 65,
+				    96, 97, 127, 128, 129, 192, 193 };
+	for (uint64_t p = 256; p <= 8192; p <<= 1) {
+		v.push_back(p - 1);
+		v.push_back(p);
+		v.push_back(p + 1);
+	}
+	return v;
+}
+
+static std::vector<uint64_t> pageEdges()
+{
+	const kas_profile *p = g_cfg.profile;
+	const uint64_t page = p->page_size, cache_max = p->kmalloc_max_cache_size;
+	return { page - 1, page, page + 1, 3 * page, cache_max - 1, cache_max, cache_max + 1,
+		 4 * page, 16 * page, 16 * page + 1, 64 * page };
+}
+
+static std::vector<uint64_t> hugeSizes()
+{
+	const uint64_t kmax = g_cfg.profile->kmalloc_max_size;
+	return { kmax - 1, kmax, kmax + 1, 2 * kmax, (uint64_t)INT_MAX, (uint64_t)INT_MAX + 1,
+		 SIZE_MAX - 1, SIZE_MAX };
+}
+
+rc::Gen<uint64_t> genKmallocSize()
+{
+	return weightedGen<uint64_t>({
+		{ 8, gen::inRange<uint64_t>(0, 300) },
+		{ 1, gen::just<uint64_t>(0) },
+		{ 8, gen::elementOf(bucketEdges()) },
+		{ 3, gen::elementOf(pageEdges()) },
+		{ 1, gen::elementOf(hugeSizes()) },
+	});
+}
+
+rc::Gen<uint64_t> genVmallocSize()
+{
+	const uint64_t page = g_cfg.profile->page_size;
+	return weightedGen<uint64_t>({
+		{ 6, gen::inRange<uint64_t>(1, 3 * page) },
+		{ 4, pick<uint64_t>({page, 2 * page, 3 * page + 7, 16 * page, 256 * page,
+					    1024 * page}) },
+		{ 2, pick<uint64_t>({0, 1, page - 1, page + 1}) },
+		{ 1, pick<uint64_t>({SIZE_MAX / 2, SIZE_MAX}) },
+	});
+}
+
+// (n, size) pairs: small arrays, and products that overflow size_t or land
+// just beside it.
+rc::Gen<std::pair<uint64_t, uint64_t>> genArrayDims()
+{
+	using P = std::pair<uint64_t, uint64_t>;
+	const uint64_t half = (SIZE_MAX >> 1) + 1, root = UINT64_C(1) << 32;
+	return weightedGen<P>({
+		{ 8, gen::pair(gen::inRange<uint64_t>(0, 17), gen::elementOf(bucketEdges())) },
+		{ 2, gen::pair(pick<uint64_t>({0, 1, 2, 3}), gen::elementOf(pageEdges())) },
+		{ 2, pick<P>({P(half, 2), P(2, half), P(root, root), P(3, SIZE_MAX / 3 + 1),
+				     P(SIZE_MAX, 2), P(root + 1, root - 1), P(SIZE_MAX, 1),
+				     P(1, SIZE_MAX), P(SIZE_MAX / 3, 3), P(0, SIZE_MAX)}) },
+	});
+}
+
+// Operands of the overflow helpers.
+rc::Gen<uint64_t> genSizeOperand()
+{
+	const uint64_t root = UINT64_C(1) << 32;
+	return weightedGen<uint64_t>({
+		{ 4, gen::inRange<uint64_t>(0, 1000) },
+		{ 3, pick<uint64_t>({0, 1, 2, root - 1, root, root + 1, SIZE_MAX / 2,
+					    SIZE_MAX / 2 + 1, SIZE_MAX / 3 + 1, SIZE_MAX - 1, SIZE_MAX}) },
+		{ 3, gen::arbitrary<uint64_t>() },
+		{ 2, gen::map(gen::inRange<unsigned>(0, 64),
+			      [](unsigned k) { return k == 64 ? SIZE_MAX : UINT64_C(1) << k; }) },
+	});
+}
+
+static kas_gfp_t composite(const char *name)
+{
+	kas_gfp_t v = 0;
+	if (!kas_gfp_composite(name, g_cfg.profile->kver, &v))
+		return 0;
+	return v;
+}
+
+// A base context mask, an optional zone, and modifiers each set rarely.
+rc::Gen<kas_gfp_t> genGfp()
+{
+	return gen::exec([] {
+		static const char *const bases[] = { "GFP_KERNEL", "GFP_NOWAIT", "GFP_ATOMIC",
+						     "GFP_NOFS", "GFP_NOIO" };
+		const unsigned b = *weighted<unsigned>(
+			{ { 8, 0 }, { 2, 1 }, { 2, 2 }, { 1, 3 }, { 1, 4 } });
+		kas_gfp_t g = composite(bases[b]);
+		const unsigned zone =
+			*weighted<unsigned>({ { 12, 0 }, { 1, 1 }, { 1, 2 } });
+		if (zone == 1)
+			g |= composite("GFP_DMA");
+		else if (zone == 2)
+			g |= composite("GFP_DMA32");
+		struct Mod {
+			kas_gfp_t bit;
+			unsigned oneIn;
+		};
+		static const Mod mods[] = { { __GFP_ZERO, 4 },          { __GFP_NOWARN, 6 },
+					    { __GFP_NORETRY, 12 },      { __GFP_RETRY_MAYFAIL, 12 },
+					    { __GFP_NOFAIL, 20 } };
+		for (const Mod &m : mods)
+			if (*weighted<bool>({ { m.oneIn - 1, false }, { 1, true } }))
+				g |= m.bit;
+		return g;
+	});
+}
+
+rc::Gen<unsigned> genOrder()
+{
+	const unsigned max = g_cfg.profile->max_page_order;
+	return weightedGen<unsigned>({
+		{ 10, gen::inRange<unsigned>(0, 4) },
+		{ 2, pick<unsigned>({max - 1, max, max + 1, 40}) },
+	});
+}
+
+std::string gfpText(kas_gfp_t gfp)
+{
+	std::string out(kas_gfp_format(gfp, g_cfg.profile->kver, nullptr, 0) + 1, '\0');
+	size_t n = kas_gfp_format(gfp, g_cfg.profile->kver, &out[0], out.size());
+	out.resize(n);
+	return out;
+}
+
+} // namespace kasprops

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The undefined-behaviour veto.  A call the documented API leaves undefined
+ * (kfree of vmalloc memory, kmem_cache_free with the wrong cache, ...) is
+ * not executed: its outcome would say nothing about the port, and a correct
+ * port may legitimately crash on it.  Everything not listed here runs.
+ */
+#include <stdlib.h>
+#include "spec_internal.h"
+
+static void veto(struct kas_call *c)
+{
+	c->status = KAS_CALL_SKIPPED;
+	c->skip = KAS_SKIP_UNDEFINED;
+}
+
+static bool has_in(const struct kas_call *c)
+{
+	return c->in_obj != KAS_NO_OBJ;
+}
+
+/* kfree/kfree_sensitive/ksize: kmalloc memory, kvmalloc memory known to be
+ * kmalloc-backed, and cache objects (ksize always; kfree from v6.4). */
+static bool fits_kfree(const struct kas_spec *s, const struct kas_call *c, bool is_ksize)
+{
+	switch (c->in.family) {
+	case KAS_FAM_KMALLOC:
+		return true;
+	case KAS_FAM_KVMALLOC:
+		return c->in.in_vmalloc == 0;
+	case KAS_FAM_CACHE:
+		return is_ksize || s->profile->kver >= KAS_KVER(6, 4);
+	default:
+		return false;
+	}
+}
+
+static bool fits_kvfree(const struct kas_spec *s, const struct kas_call *c)
+{
+	switch (c->in.family) {
+	case KAS_FAM_KMALLOC: case KAS_FAM_VMALLOC: case KAS_FAM_KVMALLOC:
+		return true;
+	case KAS_FAM_CACHE:
+		return s->profile->kver >= KAS_KVER(6, 4);
+	default:
+		return false;
+	}
+}
+
+/* vfree/vrealloc: NULL, vmalloc memory, kvmalloc memory known to be vmalloc.
+ * vfree of other memory is defined in the kernel (WARN + leak, FREE-3) but
+ * ports differ in how they survive it, so it stays vetoed for now. */
+static bool fits_vfree(const struct kas_call *c, uintptr_t p)
+{
+	if (p == 0)
+		return true;
+	if (!has_in(c))
+		return false;            /* ZERO_SIZE_PTR is not a vmalloc area */
+	return kas_in_is_vmalloc(c) == 1;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every entry of a bulk free must be a live object its free function takes,
+ * and no object may appear twice (that would be a double free). */
+static bool list_fits(struct kas_spec *s, const struct kas_call *c, uint32_t cache)
+{
+	if (c->nlist == 0)
+		return true;
+	if (!c->list_objs)
+		return false;
+	for (uint32_t i = 0; i < c->nlist; i++) {
+		const struct kas_obj *o = kas_model_obj(s->model, c->list_objs[i]);
+		if (!o || !o->live)
+			return false;
+		if (cache != KAS_NO_OBJ) {
+			if (o->family != KAS_FAM_CACHE || o->cache != cache)
+				return false;
+		} else if (o->family != KAS_FAM_KMALLOC &&
+			   !(o->family == KAS_FAM_CACHE && s->profile->kver >= KAS_KVER(6, 4))) {
+			return false;
+		}
+	}
+	uint32_t *sorted = malloc(c->nlist * sizeof(*sorted));
+	if (!sorted)
+		return false;
+	for (uint32_t i = 0; i < c->nlist; i++)
+		sorted[i] = c->list_objs[i];
+	qsort(sorted, c->nlist, sizeof(*sorted), cmp_u32);
+	bool ok = true;
+	for (uint32_t i = 1; i < c->nlist; i++)
+		if (sorted[i] == sorted[i - 1])
+			ok = false;
+	free(sorted);
+	return ok;
+}
+
+static bool cache_usable(struct kas_spec *s, const struct kas_call *c)
+{
+	const struct kas_cache *k = kas_call_cache(s, c);
+	return k && k->live;
+}
+
+void kas_spec_precheck(struct kas_spec *s, struct kas_call *c)
+{
+	if (!s || !c || !c->op || c->status != KAS_CALL_DONE)
+		return;
+	uintptr_t p = kas_call_ptr_arg(c);
+	const struct kas_cache *k;
+	/* an argument object the model knows to be dead: use after free */
+	if (has_in(c) && !c->in.live) {
+		veto(c);
+		return;
+	}
+	switch (c->op->code) {
+	case KAS_OP_KFREE: case KAS_OP_KFREE_SENSITIVE: case KAS_OP_KSIZE:
+		if (has_in(c) && !fits_kfree(s, c, c->op->code == KAS_OP_KSIZE))
+			veto(c);
+		break;
+	case KAS_OP_KVFREE:
+		if (has_in(c) && !fits_kvfree(s, c))
+			veto(c);
+		break;
+	case KAS_OP_VFREE:
+	case KAS_OP_VREALLOC:
+		if (!fits_vfree(c, p))
+			veto(c);
+		break;
+	case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY:
+		if (has_in(c) && c->in.family != KAS_FAM_KMALLOC)
+			veto(c);
+		break;
+	case KAS_OP_KVREALLOC:
+		if (has_in(c) && (c->in.family == KAS_FAM_CACHE || c->in.family == KAS_FAM_PAGES))
+			veto(c);
+		break;
+	case KAS_OP_KMEM_CACHE_FREE:
+		if (!cache_usable(s, c) || !has_in(c) || c->in.family != KAS_FAM_CACHE ||
+		    c->in.cache != c->in_cache)
+			veto(c);
+		break;
+	case KAS_OP_KMEM_CACHE_ALLOC: case KAS_OP_KMEM_CACHE_ZALLOC:
+	case KAS_OP_KMEM_CACHE_ALLOC_BULK:
+		k = kas_call_cache(s, c);
+		if (!k || !k->live)
+			veto(c);
+		/* ZERO-7: zeroing a constructed object is unsupported */
+		else if (k->ctor && (c->op->code == KAS_OP_KMEM_CACHE_ZALLOC || (c->gfp & __GFP_ZERO)))
+			veto(c);
+		break;
+	case KAS_OP_KMEM_CACHE_DESTROY:
+		k = kas_call_cache(s, c);
+		if (c->in_cache != KAS_NO_OBJ && (!k || !k->live))
+			veto(c);         /* destroying a released cache again */
+		break;
+	case KAS_OP_KMEM_CACHE_FREE_BULK:
+		if (c->in_cache != KAS_NO_OBJ && !cache_usable(s, c))
+			veto(c);
+		else if (!list_fits(s, c, c->in_cache))
+			veto(c);
+		break;
+	case KAS_OP_KFREE_BULK:
+		if (!list_fits(s, c, KAS_NO_OBJ))
+			veto(c);
+		break;
+	case KAS_OP_FREE_PAGES:
+	case KAS_OP___FREE_PAGES:
+		/* free_pages(0, order) is a documented no-op; __free_pages(NULL) is not */
+		if (p == 0 && !has_in(c) && c->op->code == KAS_OP_FREE_PAGES)
+			break;
+		if (!has_in(c) || c->in.family != KAS_FAM_PAGES || c->in.order != c->arg[1])
+			veto(c);
+		break;
+	case KAS_OP_KMEM_CACHE_CREATE: case KAS_OP_KMEM_CACHE_CREATE_USERCOPY:
+		/* 0-byte objects: with SLAB_HWCACHE_ALIGN calculate_alignment()
+		 * ("while (size <= ralign / 2) ralign /= 2;") never terminates */
+		if (c->arg[1] == 0)
+			veto(c);
+		break;
+	case KAS_OP_VMALLOC_NODE:
+		/* alloc_vmap_area: BUG_ON(!is_power_of_2(align)) */
+		if (!kas_is_pow2(c->arg[1]))
+			veto(c);
+		break;
+	default:
+		break;
+	}
+}

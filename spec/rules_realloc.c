@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* REALLOC-1 .. REALLOC-5 and REALLOC-8: the krealloc family and array overflow. */
+#include <inttypes.h>
+#include "spec_internal.h"
+
+#define PTRF "%#" PRIxPTR
+
+static bool has_in(const struct kas_call *c) { return c->in_obj != KAS_NO_OBJ; }
+
+/* REALLOC-1: krealloc(NULL or ZERO_SIZE_PTR, n) is kmalloc(n). */
+enum kas_verdict kas_chk_realloc_1(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_done(c) || has_in(c) || !kas_zero_or_null(c->arg[0]))
+		return KAS_V_NA;
+	if (!kas_call_request(cx, c, &n))
+		return KAS_V_NA;            /* overflowing krealloc_array: REALLOC-8 */
+	if (n == 0) {
+		if (c->ret != KAS_ZERO_SIZE_PTR)
+			return kas_fail(cx, "%s(NULL, 0) returned " PTRF ", kmalloc(0) gives ZERO_SIZE_PTR",
+					kas_opname(c), c->ret);
+		return KAS_V_PASS;
+	}
+	if (n > kas_cx_profile(cx)->kmalloc_max_size && c->ret != 0)
+		return kas_fail(cx, "%s(NULL, %zu) returned " PTRF ", kmalloc above KMALLOC_MAX_SIZE gives NULL",
+				kas_opname(c), n, c->ret);
+	if (c->ret == KAS_ZERO_SIZE_PTR)
+		return kas_fail(cx, "%s(NULL, %zu) returned ZERO_SIZE_PTR for a non-zero size",
+				kas_opname(c), n);
+	/* like kmalloc(n, gfp): zeroed when gfp has __GFP_ZERO */
+	if (c->ret && (c->gfp & __GFP_ZERO))
+		return kas_judge_range(cx, c, &c->obs.zero, "zeroing of krealloc(NULL, n, __GFP_ZERO)") ==
+		       KAS_V_FAIL ? KAS_V_FAIL : KAS_V_PASS;
+	return KAS_V_PASS;
+}
+
+/* REALLOC-2: krealloc(p, 0) frees p and returns ZERO_SIZE_PTR. */
+enum kas_verdict kas_chk_realloc_2(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_done(c) || !has_in(c) || !kas_call_request(cx, c, &n) || n != 0)
+		return KAS_V_NA;
+	if (c->ret != KAS_ZERO_SIZE_PTR)
+		return kas_fail(cx, "%s(p, 0) returned " PTRF ", expected ZERO_SIZE_PTR",
+				kas_opname(c), c->ret);
+	return KAS_V_PASS;
+}
+
+/* REALLOC-3: contents preserved on success, p untouched on failure. */
+enum kas_verdict kas_chk_realloc_3(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_done(c) || !has_in(c) || !kas_call_request(cx, c, &n) || n == 0)
+		return KAS_V_NA;
+	if (c->ret == KAS_ZERO_SIZE_PTR)
+		return kas_fail(cx, "%s(p, %zu) returned ZERO_SIZE_PTR for a non-zero size",
+				kas_opname(c), n);
+	if (c->ret == 0)
+		return kas_judge_range(cx, c, &c->obs.kept, "old object after a failed krealloc");
+	return kas_judge_range(cx, c, &c->obs.prefix, "preserved prefix min(old, new)");
+}
+
+/* REALLOC-4: a size that still fits returns p itself. */
+enum kas_verdict kas_chk_realloc_4(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_done(c) || !has_in(c) || !kas_call_request(cx, c, &n))
+		return KAS_V_NA;
+	if (n == 0 || n > c->in.size)
+		return KAS_V_NA;
+	if (c->ret != (uintptr_t)c->arg[0])
+		return kas_fail(cx, "%s(p=" PTRF ", %zu) of a %zu-byte object returned " PTRF
+				", expected p (the object still fits)",
+				kas_opname(c), (uintptr_t)c->arg[0], n, c->in.size, c->ret);
+	return KAS_V_PASS;
+}
+
+/* REALLOC-5 (6.12+): with consistent __GFP_ZERO the grown tail is zero. */
+enum kas_verdict kas_chk_realloc_5(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_got_object(c) || !has_in(c) || !(c->gfp & __GFP_ZERO) || !c->in.zero_all)
+		return KAS_V_NA;
+	if (!kas_call_request(cx, c, &n) || n <= c->in.size)
+		return KAS_V_NA;
+	const struct kas_range_obs *z = &c->obs.zero;
+	/* only a zero check of the new tail says anything about this rule */
+	if (!z->checked || z->from < c->in.size)
+		return KAS_V_NA;
+	return kas_judge_range(cx, c, z, "zeroed tail [old size, new size)");
+}
+
+/* REALLOC-8: an overflowing n * size gives NULL (and krealloc_array keeps p). */
+enum kas_verdict kas_chk_realloc_8(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_done(c) || !kas_call_overflows(c))
+		return KAS_V_NA;
+	if (c->ret != 0)
+		return kas_fail(cx, "%s with an overflowing n * size returned " PTRF ", expected NULL",
+				kas_opname(c), c->ret);
+	if (c->op->code == KAS_OP_KREALLOC_ARRAY && has_in(c))
+		return kas_judge_range(cx, c, &c->obs.kept, "old object after an overflowing krealloc_array") ==
+		       KAS_V_FAIL ? KAS_V_FAIL : KAS_V_PASS;
+	return KAS_V_PASS;
+}

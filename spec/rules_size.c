@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* SIZE-1, SIZE-2, SIZE-5: ksize, kmalloc_size_roundup, the kmalloc limit. */
+#include <inttypes.h>
+#include "spec_internal.h"
+
+#define PTRF "%#" PRIxPTR
+
+/* SIZE-1: ksize(NULL/ZERO_SIZE_PTR) is 0, otherwise at least the request. */
+enum kas_verdict kas_chk_size_1(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_done(c))
+		return KAS_V_NA;
+	if (c->in_obj == KAS_NO_OBJ) {
+		if (!kas_zero_or_null(c->arg[0]))
+			return KAS_V_NA;
+		if (c->ret != 0)
+			return kas_fail(cx, "ksize(" PTRF ") returned %" PRIuPTR ", expected 0",
+					(uintptr_t)c->arg[0], c->ret);
+		return KAS_V_PASS;
+	}
+	if (c->ret < c->in.size)
+		return kas_fail(cx, "ksize of a %zu-byte object returned %" PRIuPTR,
+				c->in.size, c->ret);
+	return KAS_V_PASS;
+}
+
+/* The kmalloc bucket a request of size s (0 < s <= KMALLOC_MAX_CACHE_SIZE)
+ * lands in: powers of two from the minimum alignment, plus 96 and 192 when
+ * the minimum is small enough for them to exist. */
+static uint64_t bucket(const struct kas_profile *p, uint64_t s)
+{
+	uint64_t minsz = p->kmalloc_minalign;
+	if (s > 64 && s <= 96 && minsz <= 32)
+		return 96;
+	if (s > 128 && s <= 192 && minsz <= 64)
+		return 192;
+	uint64_t b = minsz;
+	while (b < s)
+		b <<= 1;
+	return b;
+}
+
+uint64_t kas_expected_roundup(const struct kas_profile *p, uint64_t s);
+uint64_t kas_expected_roundup(const struct kas_profile *p, uint64_t s)
+{
+	if (s == 0)
+		return 0;
+	if (s <= p->kmalloc_max_cache_size)
+		return bucket(p, s);
+	if (s <= p->kmalloc_max_size)
+		return p->page_size << kas_get_order(s);
+	return s;
+}
+
+/* SIZE-2: kmalloc_size_roundup reports the bucket. */
+enum kas_verdict kas_chk_size_2(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_done(c))
+		return KAS_V_NA;
+	uint64_t want = kas_expected_roundup(kas_cx_profile(cx), c->arg[0]);
+	if (c->ret != want)
+		return kas_fail(cx, "kmalloc_size_roundup(%" PRIu64 ") returned %" PRIuPTR
+				", expected %" PRIu64, c->arg[0], c->ret, want);
+	return KAS_V_PASS;
+}
+
+/* SIZE-5: kmalloc-family requests above KMALLOC_MAX_SIZE fail. */
+enum kas_verdict kas_chk_size_5(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_done(c) || !kas_call_request(cx, c, &n))
+		return KAS_V_NA;
+	uint64_t max = kas_cx_profile(cx)->kmalloc_max_size;
+	if (n <= max)
+		return KAS_V_NA;
+	if (c->ret != 0)
+		return kas_fail(cx, "%s of %zu bytes (> KMALLOC_MAX_SIZE %" PRIu64 ") returned " PTRF
+				", expected NULL", kas_opname(c), n, max, c->ret);
+	return KAS_V_PASS;
+}

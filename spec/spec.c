@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The spec object: which rules are active for a profile and a port's
+ * capabilities, running the checkers on a call record, and the per-rule
+ * tallies with the first counterexample of each rule.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "spec_internal.h"
+
+struct kas_spec *kas_spec_new(const struct kas_profile *p, uint32_t port_caps)
+{
+	if (!p)
+		return NULL;
+	struct kas_spec *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->model = kas_model_new();
+	if (!s->model) {
+		free(s);
+		return NULL;
+	}
+	s->profile = p;
+	s->port_caps = port_caps;
+	s->cx.spec = s;
+	for (size_t r = 0; r < KAS_R__COUNT; r++) {
+		const struct kas_rule *rule = kas_rule_at(r);
+		s->active[r] = kas_rule_in_profile(rule, p) && (rule->caps & ~port_caps) == 0;
+		kas_trace_init(&s->tally[r].counterexample);
+	}
+	/* Per-opcode rule lists, so checking an op only visits rules that can
+	 * have a verdict on it. */
+	for (unsigned op = 0; op < KAS_OP__COUNT; op++)
+		for (size_t r = 0; r < KAS_R__COUNT; r++)
+			if (s->active[r] && (kas_rule_opmask[r] & (UINT64_C(1) << op)))
+				s->rules_for_op[op][s->nrules_for_op[op]++] = (uint8_t)r;
+	return s;
+}
+
+void kas_spec_free(struct kas_spec *s)
+{
+	if (!s)
+		return;
+	kas_spec_clear_tallies(s);
+	kas_addrset_free(&s->cache_seen);
+	kas_model_free(s->model);
+	free(s);
+}
+
+const struct kas_profile *kas_spec_profile(const struct kas_spec *s) { return s->profile; }
+struct kas_model *kas_spec_model(struct kas_spec *s) { return s->model; }
+const struct kas_profile *kas_check_profile(const struct kas_check *cx) { return cx->spec->profile; }
+struct kas_model *kas_check_model(struct kas_check *cx) { return cx->spec->model; }
+
+enum kas_verdict kas_fail(struct kas_check *cx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cx->msg, sizeof(cx->msg), fmt, ap);
+	va_end(ap);
+	return KAS_V_FAIL;
+}
+
+void kas_spec_begin(struct kas_spec *s, const struct kas_trace *t)
+{
+	s->trace = t;
+	kas_model_reset(s->model, t ? t->nslots : 0);
+	kas_addrset_clear(&s->cache_seen);
+}
+
+void kas_spec_end(struct kas_spec *s)
+{
+	s->trace = NULL;
+}
+
+static void record_failure(struct kas_spec *s, size_t r, const struct kas_call *c)
+{
+	struct kas_tally *t = &s->tally[r];
+	t->failed++;
+	if (t->failed > 1)
+		return;
+	snprintf(t->message, sizeof(t->message), "%s", s->cx.msg[0] ? s->cx.msg : "rule violated");
+	t->fail_op = c->index;
+	const struct kas_trace *tr = c->trace ? c->trace : s->trace;
+	/* teardown frees (index == nops) get the whole trace */
+	if (tr) {
+		kas_trace_free(&t->counterexample);
+		kas_trace_init(&t->counterexample);
+		t->has_counterexample =
+			kas_trace_copy(&t->counterexample, tr, c->index + 1) == 0;
+	}
+}
+
+unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
+{
+	if (!s || !c || !c->op || c->status != KAS_CALL_DONE)
+		return 0;
+	unsigned code = c->op->code;
+	if (code >= KAS_OP__COUNT)
+		return 0;
+	unsigned fails = 0;
+	for (unsigned i = 0; i < s->nrules_for_op[code]; i++) {
+		size_t r = s->rules_for_op[code][i];
+		s->cx.rule = r;
+		s->cx.msg[0] = '\0';
+		enum kas_verdict v = kas_rule_at(r)->check(&s->cx, c);
+		if (v == KAS_V_NA)
+			continue;
+		s->tally[r].exercised++;
+		if (v == KAS_V_FAIL) {
+			fails++;
+			record_failure(s, r, c);
+		}
+	}
+	return fails;
+}
+
+enum kas_status kas_spec_status(const struct kas_spec *s, size_t rule)
+{
+	if (rule >= KAS_R__COUNT)
+		return KAS_UNTESTED;
+	if (kas_rule_at(rule)->caps & ~s->port_caps)
+		return KAS_UNSUPPORTED;
+	if (s->tally[rule].failed)
+		return KAS_FAIL;
+	if (s->tally[rule].exercised)
+		return KAS_PASS;
+	return KAS_UNTESTED;
+}
+
+const struct kas_tally *kas_spec_tally(const struct kas_spec *s, size_t rule)
+{
+	return rule < KAS_R__COUNT ? &s->tally[rule] : NULL;
+}
+
+void kas_spec_clear_tallies(struct kas_spec *s)
+{
+	for (size_t r = 0; r < KAS_R__COUNT; r++) {
+		kas_trace_free(&s->tally[r].counterexample);
+		memset(&s->tally[r], 0, sizeof(s->tally[r]));
+		kas_trace_init(&s->tally[r].counterexample);
+	}
+}

@@ -1,0 +1,23 @@
+# Unit tests of the reference allocator, through the kas_port table (ref port).
+if(TARGET kas_port_ref)
+  file(GLOB KAS_IMPL_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/test_impl_*.c)
+  foreach(src ${KAS_IMPL_TESTS})
+    get_filename_component(name ${src} NAME_WE)
+    add_executable(${name} ${src})
+    target_link_libraries(${name} PRIVATE kas_port_ref kas_refalloc)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS impl TIMEOUT 300)
+  endforeach()
+
+  # Debug mode under Valgrind: silent on correct usage, loud on a use after free.
+  find_program(KAS_VALGRIND valgrind)
+  if(KAS_VALGRIND AND KAS_REF_DEBUG AND NOT KAS_SANITIZE AND TARGET test_impl_debug)
+    add_test(NAME impl_valgrind_clean
+             COMMAND ${KAS_VALGRIND} -q --error-exitcode=42 $<TARGET_FILE:test_impl_debug> clean)
+    add_test(NAME impl_valgrind_uaf
+             COMMAND ${KAS_VALGRIND} -q $<TARGET_FILE:test_impl_debug> uaf)
+    set_tests_properties(impl_valgrind_clean impl_valgrind_uaf PROPERTIES LABELS impl TIMEOUT 300)
+    set_tests_properties(impl_valgrind_uaf PROPERTIES
+                         PASS_REGULAR_EXPRESSION "Invalid read of size 1")
+  endif()
+endif()

@@ -1,0 +1,67 @@
+# Property tests (kas-props, rapidcheck; props/).  Label: props.
+#  - every property on ref with the CI seed and 1,000 cases: must pass;
+#  - libc-naive: the kmalloc properties must fail, and the kmalloc
+#    alignment failure must shrink to <= 2 ops;
+#  - ref-broken-krealloc (ref with a krealloc that keeps half the prefix):
+#    caught, shrunk to <= 3 ops, and `kallocspec replay` reproduces it;
+#  - the same seed gives the same counterexample; bad input exits 2.
+# kas-props exists only when rapidcheck is installed (props/CMakeLists.txt).
+find_package(rapidcheck CONFIG QUIET)
+if(NOT rapidcheck_FOUND)
+  return()
+endif()
+
+set(KAS_PROPS_CI_SEED 20261122 CACHE STRING "rapidcheck seed of the props CTest runs")
+set(KAS_PROPS_BIN $<TARGET_FILE:kas-props>)
+set(KAS_PROPS_TMP ${CMAKE_CURRENT_BINARY_DIR}/props-tmp)
+set(KAS_PROPS_DIR ${KAS_SOURCE_DIR}/props)
+# RC_PARAMS from the environment would override --seed/--cases.
+set(KAS_PROPS_ENV "RC_PARAMS=")
+
+set(KAS_PROPS_ALL kmalloc krealloc cache vmalloc kvmalloc pages bulk overflow-ops mixed
+    overflow-helpers gfp-roundtrip gfp-composites roundup-classes ksize-roundup)
+if(TARGET kas_port_ref)
+  foreach(p ${KAS_PROPS_ALL})
+    add_test(NAME props_ref_${p}
+      COMMAND ${KAS_PROPS_BIN} --port ref --only ${p} --seed ${KAS_PROPS_CI_SEED}
+              --cases 1000 --out ${KAS_PROPS_TMP}/ref-${p})
+    set_tests_properties(props_ref_${p} PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}"
+                         TIMEOUT 120)
+  endforeach()
+
+  add_test(NAME props_broken_krealloc_shrinks
+    COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
+            "-DARGS=--port;ref-broken-krealloc;--only;krealloc;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+            -DOUT=${KAS_PROPS_TMP}/broken -DMAX_OPS=3 "-DPATTERN=props-failure-krealloc-REALLOC-*.ktrace"
+            -DREPLAY=$<TARGET_FILE:kallocspec-cli>
+            -DREPLAY_PORT=$<TARGET_FILE:kas-port-broken-krealloc>
+            -P ${KAS_PROPS_DIR}/expect_failure.cmake)
+  add_test(NAME props_same_seed_same_counterexample
+    COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
+            "-DARGS=--port;ref-broken-krealloc;--only;krealloc,mixed;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+            -DOUT=${KAS_PROPS_TMP}/determinism -P ${KAS_PROPS_DIR}/same_output.cmake)
+  set_tests_properties(props_broken_krealloc_shrinks props_same_seed_same_counterexample
+                       PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
+endif()
+
+# libc-naive: kmalloc's alignment rules fail and shrink to one or two ops;
+# any kmalloc-group failure at all shrinks as far.
+add_test(NAME props_libc_naive_align_shrinks
+  COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
+          "-DARGS=--port;libc-naive;--only;kmalloc;--rule;ALIGN-1,ALIGN-2,ALIGN-3;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+          -DOUT=${KAS_PROPS_TMP}/naive-align -DMAX_OPS=2 -P ${KAS_PROPS_DIR}/expect_failure.cmake)
+add_test(NAME props_libc_naive_kmalloc_shrinks
+  COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
+          "-DARGS=--port;libc-naive;--only;kmalloc,krealloc,kvmalloc;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+          -DOUT=${KAS_PROPS_TMP}/naive -DMAX_OPS=2 -P ${KAS_PROPS_DIR}/expect_failure.cmake)
+set_tests_properties(props_libc_naive_align_shrinks props_libc_naive_kmalloc_shrinks
+                     PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
+
+# Bad input: exit status 2 exactly (1 would mean a property failed).
+foreach(bad "--port;no-such-port" "--profile;linux-0.1" "--only;no-such-property" "--cases;many"
+            "--rule;NO-SUCH-RULE" "--frobnicate")
+  string(REGEX REPLACE "[^a-zA-Z0-9]+" "_" tag "${bad}")
+  add_test(NAME props_bad_input${tag}
+    COMMAND sh -c "\"$0\" \"$@\" >/dev/null 2>&1; test $? -eq 2" ${KAS_PROPS_BIN} ${bad})
+  set_tests_properties(props_bad_input${tag} PROPERTIES LABELS props)
+endforeach()

@@ -1,0 +1,22 @@
+# Tests of the spec (H2): catalog sanity, the model, checkers that can fail
+# (deliberately broken ports), precheck/commit semantics, and the witness
+# corpus run on the reference port.
+set(KAS_SPEC_TEST_DEFS KAS_WITNESS_DIR="${KAS_SOURCE_DIR}/corpora/witness")
+
+foreach(t catalog model check mutants)
+  if(NOT EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_${t}.c)
+    continue()
+  endif()
+  add_executable(test_spec_${t} ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_${t}.c)
+  target_link_libraries(test_spec_${t} PRIVATE kallocspec)
+  target_compile_definitions(test_spec_${t} PRIVATE ${KAS_SPEC_TEST_DEFS})
+  add_test(NAME spec_${t} COMMAND test_spec_${t})
+endforeach()
+
+# The witnesses must pass on the reference port (when it is built).
+if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_witness.c)
+  add_executable(test_spec_witness ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_witness.c)
+  target_link_libraries(test_spec_witness PRIVATE kallocspec_ports kallocspec)
+  target_compile_definitions(test_spec_witness PRIVATE ${KAS_SPEC_TEST_DEFS})
+  add_test(NAME spec_witness COMMAND test_spec_witness)
+endif()
