@@ -5,11 +5,9 @@
  * spec; then one line per rule, and for each failure the rule's source and
  * a minimised counterexample.
  */
-#include "cli.h"
+#include "check.h"
 
 #include <kallocspec/harness.h>
-#include <kallocspec/minimize.h>
-#include <kallocspec/report.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,18 +40,6 @@ static const char usage[] =
 	"                 write each failure's trace to DIR/<RULE-ID>.ktrace\n"
 	"  -v, --verbose  name each trace as it runs\n";
 
-struct check_run {
-	const struct kas_port *port;
-	/* Per rule: the whole trace in which it first failed.  The tally only
-	 * keeps the prefix up to the failing op; the minimiser does better
-	 * from the whole trace when a failure depends on heap layout. */
-	struct kas_trace **first_failing;
-	const char *save_dir;
-	const struct kas_profile *profile;
-	struct kas_spec *spec;
-	bool verbose;
-	uint64_t traces, ops;
-};
 
 /* splitmix64: small, fast, and the same sequence everywhere for a seed. */
 static uint64_t splitmix64(uint64_t *state)
@@ -81,9 +67,13 @@ static int run_trace(struct check_run *cr, const struct kas_trace *t, const char
 	cr->ops += t->nops;
 	for (size_t i = 0; res.fails && i < kas_rule_count(); i++) {
 		const struct kas_tally *tally = kas_spec_tally(cr->spec, i);
+		uint64_t fails = tally ? tally->failed - cr->failed_before[i] : 0;
 		struct kas_trace *copy;
 
-		if (cr->first_failing[i] || !tally || !tally->failed)
+		if (!tally)
+			continue;
+		cr->failed_before[i] = tally->failed;
+		if (fails <= cr->best_fails[i])
 			continue;
 		copy = malloc(sizeof(*copy));
 		if (!copy)
@@ -94,7 +84,12 @@ static int run_trace(struct check_run *cr, const struct kas_trace *t, const char
 			free(copy);
 			continue;
 		}
-		cr->first_failing[i] = copy;
+		if (cr->worst_trace[i]) {
+			kas_trace_free(cr->worst_trace[i]);
+			free(cr->worst_trace[i]);
+		}
+		cr->worst_trace[i] = copy;
+		cr->best_fails[i] = fails;
 	}
 	if (cr->verbose)
 		fprintf(stderr, "  %s: %zu ops, %u failing calls\n", name, t->nops, res.fails);
@@ -190,124 +185,6 @@ static int run_random(struct check_run *cr, uint64_t seed, uint64_t nops)
 	return 0;
 }
 
-/* A minimised counterexample labelled for replay; NULL when minimising fails. */
-static struct kas_trace *minimised(struct check_run *cr, size_t rule)
-{
-	const struct kas_tally *tally = kas_spec_tally(cr->spec, rule);
-	struct kas_trace *m;
-	struct kas_minimize_stats stats;
-	struct kas_minimize_opts opts = { .port_caps = kas_port_effective_caps(cr->port) };
-	const char *meta[] = { "fails", kas_rule_at(rule)->id, "port", cr->port->name, NULL };
-
-	const struct kas_trace *from = cr->first_failing[rule];
-
-	if (!from && tally && tally->has_counterexample)
-		from = &tally->counterexample;
-	if (!from)
-		return NULL;
-	m = malloc(sizeof(*m));
-	if (!m)
-		return NULL;
-	if (kas_minimize(cr->port, cr->profile, from, rule, &opts, m, &stats) < 0) {
-		free(m);
-		return NULL;
-	}
-	/* Result 1 (the counterexample did not fail again on its own) still
-	 * leaves the original in m: better than nothing, and it says so. */
-	cli_set_meta(m, meta);
-	if (cr->verbose)
-		fprintf(stderr, "  minimised %s: %zu -> %zu ops in %zu runs\n",
-			kas_rule_at(rule)->id, stats.ops_before, stats.ops_after, stats.runs);
-	return m;
-}
-
-/* DIR/<RULE-ID>.ktrace, so a failure can be replayed on its own. */
-static int save_counterexample(const struct check_run *cr, const struct kas_rule *r,
-			       const struct kas_trace *t)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s.ktrace", cr->save_dir, r->id);
-	f = cli_open_out(path);
-	if (!f)
-		return -1;
-	kas_trace_print(t, f, SIZE_MAX);
-	return cli_close_out(f, path);
-}
-
-static int report(struct check_run *cr, const char *json_path, uint64_t seed)
-{
-	size_t nrules = kas_rule_count();
-	struct kas_trace **cex = calloc(nrules ? nrules : 1, sizeof(*cex));
-	uint64_t totals[KAS_STATUS__COUNT] = { 0 };
-	bool save_failed = false;
-	int rc = KAS_EXIT_OK;
-
-	if (!cex) {
-		cli_error("out of memory");
-		return KAS_EXIT_USAGE;
-	}
-	printf("port %s, profile %s: %" PRIu64 " traces, %" PRIu64 " ops\n", cr->port->name,
-	       cr->profile->name, cr->traces, cr->ops);
-	for (size_t i = 0; i < nrules; i++) {
-		const struct kas_rule *r = kas_rule_at(i);
-		const struct kas_tally *t = kas_spec_tally(cr->spec, i);
-		enum kas_status st;
-
-		if (!kas_rule_in_profile(r, cr->profile))
-			continue;
-		st = kas_spec_status(cr->spec, i);
-		totals[st]++;
-		printf("%s %s  %s\n", kas_status_name(st), r->id, r->title);
-		if (st != KAS_FAIL && st != KAS_CRASH && st != KAS_HANG)
-			continue;
-		rc = KAS_EXIT_FAIL;
-		cli_print_rule_source(stdout, r, "  ");
-		if (t && t->message[0])
-			printf("  %s\n", t->message);
-		if (st == KAS_FAIL)
-			cex[i] = minimised(cr, i);
-		const struct kas_trace *shown = cex[i] ? cex[i] :
-			t && t->has_counterexample ? &t->counterexample : NULL;
-		if (!shown)
-			continue;
-		cli_print_trace_indented(stdout, shown, "    ");
-		if (cr->save_dir && save_counterexample(cr, r, shown) != 0)
-			save_failed = true;
-	}
-	printf("rules: %" PRIu64 " PASS, %" PRIu64 " FAIL, %" PRIu64 " UNTESTED, %" PRIu64
-	       " UNSUPPORTED", totals[KAS_PASS], totals[KAS_FAIL], totals[KAS_UNTESTED],
-	       totals[KAS_UNSUPPORTED]);
-	if (totals[KAS_CRASH] || totals[KAS_HANG])
-		printf(", %" PRIu64 " CRASH, %" PRIu64 " HANG", totals[KAS_CRASH], totals[KAS_HANG]);
-	printf("\n%" PRIu64 " passed, %" PRIu64 " failed\n", totals[KAS_PASS],
-	       totals[KAS_FAIL] + totals[KAS_CRASH] + totals[KAS_HANG]);
-
-	if (save_failed)
-		rc = KAS_EXIT_USAGE;
-	if (json_path) {
-		struct kas_report_meta meta = {
-			.port = cr->port->name, .seed = seed, .ops = cr->ops, .traces = cr->traces,
-		};
-		char err[512];
-
-		if (kas_report_json_save(json_path, &meta, cr->spec,
-					 (const struct kas_trace *const *)cex, err, sizeof(err)) != 0) {
-			cli_error("%s", err);
-			rc = KAS_EXIT_USAGE;
-		}
-	}
-	for (size_t i = 0; i < nrules; i++) {
-		if (cex[i])
-			kas_trace_free(cex[i]);
-		free(cex[i]);
-	}
-	free(cex);
-	fflush(stdout);
-	return rc;
-}
-
 static int parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
@@ -382,8 +259,10 @@ int kas_cmd_check(int argc, char **argv)
 		}
 	}
 	cr.spec = kas_spec_new(cr.profile, kas_port_effective_caps(cr.port));
-	cr.first_failing = calloc(kas_rule_count() + 1, sizeof(*cr.first_failing));
-	if (!cr.spec || !cr.first_failing) {
+	cr.worst_trace = calloc(kas_rule_count() + 1, sizeof(*cr.worst_trace));
+	cr.best_fails = calloc(kas_rule_count() + 1, sizeof(*cr.best_fails));
+	cr.failed_before = calloc(kas_rule_count() + 1, sizeof(*cr.failed_before));
+	if (!cr.spec || !cr.worst_trace || !cr.best_fails || !cr.failed_before) {
 		cli_error("out of memory");
 		return KAS_EXIT_USAGE;
 	}
@@ -391,15 +270,17 @@ int kas_cmd_check(int argc, char **argv)
 	if (rc == 0)
 		rc = run_random(&cr, seed, nops);
 	if (rc == 0)
-		rc = report(&cr, json_path, seed);
+		rc = check_report(&cr, json_path, seed);
 	else
 		rc = KAS_EXIT_USAGE;
-	for (size_t i = 0; i < kas_rule_count(); i++)
-		if (cr.first_failing[i]) {
-			kas_trace_free(cr.first_failing[i]);
-			free(cr.first_failing[i]);
+	for (size_t i = 0; cr.worst_trace && i < kas_rule_count(); i++)
+		if (cr.worst_trace[i]) {
+			kas_trace_free(cr.worst_trace[i]);
+			free(cr.worst_trace[i]);
 		}
-	free(cr.first_failing);
+	free(cr.worst_trace);
+	free(cr.best_fails);
+	free(cr.failed_before);
 	kas_spec_free(cr.spec);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* kallocspec: check implementations of the Linux kernel allocation API. */
 #include "cli.h"
+#include "cmd_props.h"
 
 #include <string.h>
 
@@ -14,6 +15,7 @@ static const char usage[] =
 	"  ports    list the built-in ports and their capabilities\n"
 	"  decode   turn binary fuzzer input into a text trace\n"
 	"  encode   turn a text trace into binary fuzzer input\n"
+	"  props    run the model-based property tests (the kas-props program)\n"
 	"\n"
 	"`kallocspec <command> --help` describes each command.\n"
 	"exit status: 0 no rule failed, 1 a rule failed (FAIL, CRASH, HANG), 2 bad input or usage\n";
@@ -28,6 +30,7 @@ static const struct {
 	{ "ports", kas_cmd_ports },
 	{ "decode", kas_cmd_decode },
 	{ "encode", kas_cmd_encode },
+	{ "props", kas_cmd_props },
 };
 
 int main(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "harness_internal.h"
 #include "content.h"
+#include "world_internal.h"
 
 struct run {
 	const struct kas_port *port;
@@ -23,7 +24,11 @@ struct run {
 	size_t list_cap;
 	void **bulk;
 	size_t bulk_cap;
+	struct kas_world *w;        /* the simulated rest of the kernel */
+	unsigned timeout_ms;        /* in-process watchdog, 0 = off */
 };
+
+struct kas__progress *kas__progress;
 
 /* The call being executed, for the world's warn hook and the constructor.
  * One trace runs at a time per thread. */
@@ -227,6 +232,17 @@ static bool resolve(struct run *r, struct kas_call *c)
 			if (!resolve_list(r, c))
 				return false;
 			break;
+		case AK_FLAGS: {
+			/* the value its memalloc_*_save returned */
+			struct kas_binding *b = op->ref[i] == KAS_REF_HANDLE ?
+				kas_model_binding(r->m, (uint32_t)op->v[i]) : NULL;
+			if (!b || !b->bound) {
+				c->skip = KAS_SKIP_DEAD_HANDLE;
+				return false;
+			}
+			c->arg[i] = b->value;
+			break;
+		}
 		default:
 			break;
 		}
@@ -450,6 +466,46 @@ static void reset_call(struct run *r, struct kas_call *c, const struct kas_op *o
 	c->obs.pattern.first_bad = c->obs.kept.first_bad = c->obs.ctor.first_bad = KAS_NOT_FOUND;
 }
 
+/* What the model does not do for the world's ops: bind saved-flags
+ * handles, and end objects handed to kfree_rcu/kvfree_rcu (their memory is
+ * the RCU callback's now: the caller must not touch it, teardown must not
+ * free it again). */
+static void after_commit(struct run *r, struct kas_call *c)
+{
+	const struct kas_op *op = c->op;
+	if (kas_op_table[op->code].result == R_FLAGS && op->slot >= 0) {
+		struct kas_binding *b = kas_model_binding(r->m, (uint32_t)op->slot);
+		if (b) {
+			b->value = c->ret;
+			b->obj = KAS_NO_OBJ;
+			b->bound = 1;
+		}
+	}
+	if ((op->code == KAS_OP_KFREE_RCU || op->code == KAS_OP_KVFREE_RCU) &&
+	    c->in_obj != KAS_NO_OBJ) {
+		kas__world_note_rcu_free(r->w, c->in.addr, c->in.size);
+		if (kas_model_obj(r->m, c->in_obj)->live)
+			kas_model_kill_obj(r->m, c->in_obj);
+	}
+}
+
+/* kfree_rcu / kvfree_rcu of memory their free function does not take is
+ * undefined: never hand it to the port (the spec's precheck should say so
+ * first; this is the harness's guard until it does). */
+static bool rcu_free_undefined(struct run *r, const struct kas_call *c)
+{
+	if (c->in_obj == KAS_NO_OBJ)
+		return false;
+	bool kv = c->op->code == KAS_OP_KVFREE_RCU;
+	switch (c->in.family) {
+	case KAS_FAM_KMALLOC: return false;
+	case KAS_FAM_CACHE: return r->prof->kver < KAS_KVER(6, 4);
+	case KAS_FAM_VMALLOC: return !kv;
+	case KAS_FAM_KVMALLOC: return !kv && c->in.in_vmalloc != 0;
+	default: return true;
+	}
+}
+
 /* Execute a prepared call (arguments resolved) and judge it. */
 static unsigned execute(struct run *r, struct kas_call *c)
 {
@@ -475,13 +531,31 @@ static unsigned execute(struct run *r, struct kas_call *c)
 		name = r->t->strings[op->v[0]];
 	ctor_log_n = 0;
 	cur_obs = &c->obs;
-	kas_port_invoke(r->port, c, name, r->ptrs, c->nlist,
-			(op->flags & KAS_OPF_CTOR) ? kas_harness_ctor : NULL);
-	observe_after(r, c);
+	kas__world_begin_call(r->w, c);
+	/* world ops call the port too (ballast): both are watched */
+	if (kas__progress)
+		kas__progress->calls_in++;
+	if (r->timeout_ms)
+		kas__watchdog_arm(r->timeout_ms, c->index);
+	if (kas__world_op(op->code))
+		kas__world_exec(r->w, c);
+	else
+		kas_port_invoke(r->port, c, name, r->ptrs, c->nlist,
+				(op->flags & KAS_OPF_CTOR) ? kas_harness_ctor : NULL);
+	if (r->timeout_ms)
+		kas__watchdog_disarm();
+	if (kas__progress)
+		kas__progress->calls_out++;
+	if (!kas__world_op(op->code))
+		observe_after(r, c);
+	kas__world_end_call(r->w, c);
 	cur_obs = NULL;
+	if (c->status != KAS_CALL_DONE)
+		return 0;   /* a world op refused its arguments */
 
 	unsigned fails = kas_spec_check(r->spec, c);
 	kas_spec_commit(r->spec, c);
+	after_commit(r, c);
 	fill_new(r, c);
 	return fails;
 }
@@ -501,6 +575,8 @@ static void note_result(struct run *r, const struct kas_call *c, unsigned fails)
 			res->first_fail_op = c->index;
 	}
 	log_call(r, c, fails);
+	if (r->opts && r->opts->on_call)
+		r->opts->on_call(r->opts->on_call_arg, c);
 }
 
 static unsigned run_op(struct run *r, struct kas_call *c, size_t i)
@@ -517,6 +593,12 @@ static unsigned run_op(struct run *r, struct kas_call *c, size_t i)
 		kas_spec_precheck(r->spec, c);
 		if (c->status == KAS_CALL_DONE && !kas_port_has_op(r->port, op->code))
 			c->status = KAS_CALL_UNSUPPORTED;
+		if (c->status == KAS_CALL_DONE && (op->code == KAS_OP_KFREE_RCU ||
+						   op->code == KAS_OP_KVFREE_RCU) &&
+		    rcu_free_undefined(r, c)) {
+			c->status = KAS_CALL_SKIPPED;
+			c->skip = KAS_SKIP_UNDEFINED;
+		}
 	}
 	unsigned fails = 0;
 	if (c->status == KAS_CALL_DONE)
@@ -623,9 +705,20 @@ int kas_run_trace(const struct kas_port *port, struct kas_spec *spec, const stru
 	memset(res, 0, sizeof(*res));
 	res->first_fail_op = KAS_NOT_FOUND;
 	env.pool_bytes = opts->pool_bytes;
-	world.ctx = &r;
-	if (port->init && (res->init_error = port->init(&env)) != 0)
+	res->fault_op = KAS_NOT_FOUND;
+	r.w = kas__world_new(port, prof, opts->world_max_pages);
+	if (!r.w)
 		return -1;
+	world.ctx = r.w;
+	kas__world_fill_hooks(r.w, &world);
+	r.timeout_ms = opts->watchdog_in_process ?
+		       (opts->call_timeout_ms ? opts->call_timeout_ms : KAS_DEFAULT_CALL_TIMEOUT_MS) : 0;
+	if (kas__progress)
+		kas__progress->op = 0;
+	if (port->init && (res->init_error = port->init(&env)) != 0) {
+		kas__world_free(r.w);
+		return -1;
+	}
 
 	r.port = port;
 	r.spec = spec;
@@ -637,14 +730,23 @@ int kas_run_trace(const struct kas_port *port, struct kas_spec *spec, const stru
 	r.m = kas_spec_model(spec);
 
 	for (size_t i = 0; i < t->nops; i++) {
+		if (kas__progress)
+			kas__progress->op = i;
 		unsigned fails = run_op(&r, &c, i);
 		if (fails && opts->stop_at_first_fail)
 			break;
 	}
+	if (kas__progress)
+		kas__progress->op = t->nops;
+	/* the trace's context and scopes end; grace periods in flight end */
+	kas__world_end_trace(r.w);
 	teardown(&r, &c);
 	kas_spec_end(spec);
+	kas__world_release(r.w);
+	res->starvation_releases = r.w->starvation_releases;
 	if (port->fini)
 		port->fini();
+	kas__world_free(r.w);
 	free(r.ptrs);
 	free(r.list_objs);
 	free(r.bulk);

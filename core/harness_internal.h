@@ -28,6 +28,7 @@ static inline bool kas_op_frees(enum kas_opcode op)
 	case KAS_OP_KFREE: case KAS_OP_KVFREE: case KAS_OP_KFREE_SENSITIVE: case KAS_OP_VFREE:
 	case KAS_OP_KMEM_CACHE_FREE: case KAS_OP_KMEM_CACHE_FREE_BULK: case KAS_OP_KFREE_BULK:
 	case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES:
+	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU:
 		return true;
 	default:
 		return kas_op_is_realloc(op);
@@ -45,5 +46,22 @@ static inline bool kas_op_always_zeroes(enum kas_opcode op)
 		return false;
 	}
 }
+
+/*
+ * Progress of the trace in this process, for isolation (isolate.c): when
+ * non-NULL (a shared mapping in the isolated child), the harness stores the
+ * op index before each op and counts port calls in and out, so the parent
+ * can name the op a crash or hang happened in.
+ */
+struct kas__progress {
+	volatile uint64_t op;          /* op index in progress (t->nops: end of trace) */
+	volatile uint64_t calls_in;    /* port calls started */
+	volatile uint64_t calls_out;   /* port calls returned */
+};
+extern struct kas__progress *kas__progress;
+
+/* The in-process SIGALRM watchdog (watchdog.c). */
+void kas__watchdog_arm(unsigned timeout_ms, size_t op_index);
+void kas__watchdog_disarm(void);
 
 #endif

@@ -304,6 +304,22 @@ static int still_fails(struct minimizer *m, const struct kas_trace *t, size_t *f
 	return result;
 }
 
+/* In how many of the attempts t fails (errors count as passes). */
+static unsigned count_fails(struct minimizer *m, const struct kas_trace *t)
+{
+	unsigned n = 0;
+
+	for (unsigned a = 0; a < m->attempts; a++) {
+		struct heap_pad pad;
+		size_t fop;
+
+		pad_heap(&pad, t, a);
+		n += run_once(m, t, &fop) > 0;
+		unpad_heap(&pad);
+	}
+	return n;
+}
+
 static bool budget_left(const struct minimizer *m)
 {
 	return m->runs < m->max_runs;
@@ -469,7 +485,11 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 		kas_trace_init(out);
 		return -1;
 	}
-	if (stats)
-		stats->runs = m.runs, stats->ops_after = out->nops;
+	if (stats) {
+		stats->final_runs = m.attempts;
+		stats->final_fails = count_fails(&m, out);
+		stats->runs = m.runs;
+		stats->ops_after = out->nops;
+	}
 	return 0;
 }

@@ -128,6 +128,8 @@ uint8_t kas__result_slot_kind(enum kas_opcode code)
 		return KAS_SLOT_CACHE;
 	case R_BULK:
 		return KAS_SLOT_BULK;
+	case R_FLAGS:
+		return KAS_SLOT_FLAGS;
 	default:
 		return 0;
 	}

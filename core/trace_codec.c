@@ -11,10 +11,11 @@
  * Format: a sequence of ops until the input ends (or max_ops ops).
  *
  *   op      := OPCODE arg*
- *   OPCODE  1 byte b, code = b % 64 (b % (KAS_OP__COUNT + 16) once ops.def
- *           has 48 or more ops).  code < KAS_OP__COUNT is that op (ops.def
- *           order) with its arguments as below; any larger code is
- *           FREE_AUTO (see the end).
+ *   OPCODE  1 byte b, code = b % 64.  code < 42 is that op (ops.def
+ *           order) with its arguments as below; code 62 is the world
+ *           escape: one more byte w selects the world op 42 + w % 22
+ *           (ballast .. copy_to_user, ops.def order); any other code
+ *           (42..61, 63) is FREE_AUTO (see the end).
  *
  *   Arguments, in ops.def order, by kind:
  *   AK_SIZE   1 byte c: 0x00..0x3f the value c; 0x40..0xfc a class
@@ -46,6 +47,11 @@
  *             binding order, are indexed modulo their count.
  *   AK_CACHE  1 byte p: 0xff NULL, 0xfd LEB128 index follows, else the
  *             index p, modulo the number of live cache handles.
+ *   AK_KIND   1 byte k: ballast kind k % 5 (pinned, clean, fs_dirty,
+ *             io_dirty, anon).
+ *   AK_FLAGS  1 byte p: 0xfd LEB128 index follows, else the index p,
+ *             modulo the number of live saved-flags handles (none live:
+ *             the op is dropped).
  *   AK_LIST   1 byte c: the count is c % 16, or for c = 0xff a LEB128
  *             count follows; either way clamped to the bytes left.  Then
  *             the entries,
@@ -58,7 +64,8 @@
  *   entry that cannot be formed is left out of the list.
  *
  *   FREE_AUTO: 1 handle byte (0xfd LEB128 escape, else the index) over the
- *   live object, then bulk, then cache handles, and 1 choice byte.  It
+ *   live object, then bulk, then cache, then saved-flags handles, and 1
+ *   choice byte.  It
  *   becomes the free op the handle needs (dropped when nothing is live):
  *     kmalloc family (incl. krealloc*): kfree / kvfree / kfree_sensitive
  *       (choice % 3);
@@ -69,7 +76,8 @@
  *     alloc_pages: __free_pages with its order; __get_free_pages /
  *       get_zeroed_page: free_pages with its order;
  *     bulk group: kmem_cache_free_bulk with its cache when live, else
- *       kfree_bulk;  cache: kmem_cache_destroy.
+ *       kfree_bulk;  cache: kmem_cache_destroy;  saved flags: the
+ *       memalloc_*_restore matching the save that bound it.
  *
  * Static liveness: every op that returns a pointer, cache or bulk group
  * binds a new handle (objects h0, h1, ...; bulk groups b0, b1, ...; caches
@@ -77,7 +85,9 @@
  * kfree_sensitive, vfree, kmem_cache_free, free_pages, __free_pages, listed
  * in kfree_bulk / kmem_cache_free_bulk, or passed as the input of krealloc,
  * krealloc_array, kvrealloc or vrealloc; a bulk handle dies when listed in a
- * bulk free; a cache handle dies on kmem_cache_destroy.  Whether the
+ * bulk free; a cache handle dies on kmem_cache_destroy.  kfree_rcu and
+ * kvfree_rcu kill their object handle, memalloc_*_restore its saved-flags
+ * handle (memalloc_*_save binds f0, f1, ...).  Whether the
  * object really dies (a failed krealloc keeps it) is the harness's
  * business: it skips ops on handles that are dead at run time.
  */
@@ -121,7 +131,7 @@ struct decoder {
 	struct reader r;
 	struct kas__live live;
 	const struct kas_profile *prof;
-	uint32_t nnamed[4];          /* slots created per kind, for h/c/b names */
+	uint32_t nnamed[KAS__LIVE_KINDS + 1]; /* slots created per kind, for h/c/b/f names */
 };
 
 static uint64_t rd_size(struct decoder *d)
@@ -204,7 +214,8 @@ static uint64_t live_total(struct decoder *d, const uint8_t *kinds, unsigned nki
 static const uint8_t obj_kinds[] = { KAS_SLOT_OBJ };
 static const uint8_t cache_kinds[] = { KAS_SLOT_CACHE };
 static const uint8_t list_kinds[] = { KAS_SLOT_OBJ, KAS_SLOT_BULK };
-static const uint8_t any_kinds[] = { KAS_SLOT_OBJ, KAS_SLOT_BULK, KAS_SLOT_CACHE };
+static const uint8_t flags_kinds[] = { KAS_SLOT_FLAGS };
+static const uint8_t any_kinds[] = { KAS_SLOT_OBJ, KAS_SLOT_BULK, KAS_SLOT_CACHE, KAS_SLOT_FLAGS };
 
 /* Appends op (already filled in) to the trace, applies the deaths it
  * causes and binds its result.  name_arg: the AK_NAME argument index or -1. */
@@ -223,6 +234,8 @@ static int commit(struct decoder *d, const struct kas_op *tmpl, int name_arg)
 	char name[24];
 	if (kind == KAS_SLOT_CACHE)
 		snprintf(name, sizeof(name), "c%u", d->nnamed[kind]);
+	else if (kind == KAS_SLOT_FLAGS)
+		snprintf(name, sizeof(name), "f%u", d->nnamed[kind]);
 	else
 		snprintf(name, sizeof(name), "%s%u", kind == KAS_SLOT_BULK ? "b" : "h",
 			 d->nnamed[kind]);
@@ -309,6 +322,19 @@ static int decode_op(struct decoder *d, enum kas_opcode code)
 				op.v[i] = special == KAS_REF_ZSP ? KAS_ZERO_SIZE_PTR : 0;
 			break;
 		}
+		case AK_KIND:
+			op.v[i] = rd_u8(&d->r) % KAS_BALLAST__COUNT;
+			break;
+		case AK_FLAGS: {
+			int64_t k = rd_index(d, live_total(d, flags_kinds, 1), false, false, &special);
+			if (k < 0) {
+				ok = false;
+				break;
+			}
+			op.ref[i] = KAS_REF_HANDLE;
+			op.v[i] = pick(d, flags_kinds, 1, (uint64_t)k);
+			break;
+		}
 		case AK_LIST: {
 			uint8_t c = rd_u8(&d->r);
 			uint64_t n = c == KAS__LIST_ESC ? rd_varint(&d->r) : c % 16;
@@ -345,11 +371,11 @@ static int decode_free_auto(struct decoder *d)
 {
 	struct kas_trace *t = d->t;
 	uint8_t special;
-	int64_t k = rd_index(d, live_total(d, any_kinds, 3), false, false, &special);
+	int64_t k = rd_index(d, live_total(d, any_kinds, 4), false, false, &special);
 	uint8_t choice = rd_u8(&d->r);
 	if (k < 0)
 		return 0;
-	uint32_t s = pick(d, any_kinds, 3, (uint64_t)k);
+	uint32_t s = pick(d, any_kinds, 4, (uint64_t)k);
 	const struct kas_slot *slot = &t->slots[s];
 	const struct kas_op *def = &t->ops[slot->def_op];
 	struct kas_op op;
@@ -362,7 +388,11 @@ static int decode_free_auto(struct decoder *d)
 		     kas__live_is(&d->live, (uint32_t)def->v[0]);
 
 	enum kas_opcode code;
-	if (slot->kind == KAS_SLOT_CACHE) {
+	if (slot->kind == KAS_SLOT_FLAGS) {
+		code = def->code == KAS_OP_MEMALLOC_NOIO_SAVE ? KAS_OP_MEMALLOC_NOIO_RESTORE :
+		       def->code == KAS_OP_MEMALLOC_NORECLAIM_SAVE ? KAS_OP_MEMALLOC_NORECLAIM_RESTORE :
+		       KAS_OP_MEMALLOC_NOFS_RESTORE;
+	} else if (slot->kind == KAS_SLOT_CACHE) {
 		code = KAS_OP_KMEM_CACHE_DESTROY;
 	} else if (slot->kind == KAS_SLOT_BULK) {
 		code = cache_live ? KAS_OP_KMEM_CACHE_FREE_BULK : KAS_OP_KFREE_BULK;
@@ -458,8 +488,13 @@ int kas_trace_decode(struct kas_trace *t, const uint8_t *data, size_t len,
 	int rc = 0;
 	while (d.r.pos < d.r.len && (!max_ops || t->nops < max_ops)) {
 		unsigned code = rd_u8(&d.r) % KAS__OPCODE_MOD;
-		rc = code < KAS_OP__COUNT ? decode_op(&d, (enum kas_opcode)code) :
-					    decode_free_auto(&d);
+		if (code == KAS__OP_WORLD_ESC)
+			rc = decode_op(&d, (enum kas_opcode)(KAS__NCORE_OPS +
+							     rd_u8(&d.r) % KAS__NWORLD_OPS));
+		else if (code < KAS__NCORE_OPS)
+			rc = decode_op(&d, (enum kas_opcode)code);
+		else
+			rc = decode_free_auto(&d);
 		if (rc)
 			break;
 	}

@@ -124,7 +124,7 @@ static void put_index(struct encoder *e, uint64_t idx)
 static const char *kind_word(uint8_t kind)
 {
 	return kind == KAS_SLOT_OBJ ? "object" : kind == KAS_SLOT_CACHE ? "cache" :
-	       kind == KAS_SLOT_BULK ? "bulk" : "unknown";
+	       kind == KAS_SLOT_BULK ? "bulk" : kind == KAS_SLOT_FLAGS ? "saved-flags" : "unknown";
 }
 
 static const char *slot_label(const struct kas_trace *t, uint32_t s, char *buf, size_t n)
@@ -160,13 +160,14 @@ static int put_handle(struct encoder *e, uint32_t slot, const uint8_t *kinds, un
 static const uint8_t obj_kinds[] = { KAS_SLOT_OBJ };
 static const uint8_t cache_kinds[] = { KAS_SLOT_CACHE };
 static const uint8_t list_kinds[] = { KAS_SLOT_OBJ, KAS_SLOT_BULK };
+static const uint8_t flags_kinds[] = { KAS_SLOT_FLAGS };
 
 static int encode_arg(struct encoder *e, const struct kas_op *op, unsigned i, uint8_t kind)
 {
 	const struct kas_trace *t = e->t;
 	uint64_t v = op->v[i];
 	uint8_t ref = op->ref[i];
-	if (kind != AK_PTR && kind != AK_CACHE && ref != KAS_REF_VALUE)
+	if (kind != AK_PTR && kind != AK_CACHE && kind != AK_FLAGS && ref != KAS_REF_VALUE)
 		return enc_fail(e, "argument %u must be a value", i + 1);
 	switch (kind) {
 	case AK_SIZE:
@@ -208,6 +209,15 @@ static int encode_arg(struct encoder *e, const struct kas_op *op, unsigned i, ui
 		if (v > UINT32_MAX)
 			return enc_fail(e, "argument %u: bad slot index", i + 1);
 		return put_handle(e, (uint32_t)v, kind == AK_PTR ? obj_kinds : cache_kinds, 1);
+	case AK_KIND:
+		if (v >= KAS_BALLAST__COUNT)
+			return enc_fail(e, "ballast kind %llu out of range", (unsigned long long)v);
+		put_u8(e, (uint8_t)v);
+		return 0;
+	case AK_FLAGS:
+		if (ref != KAS_REF_HANDLE || v > UINT32_MAX)
+			return enc_fail(e, "argument %u must be a saved-flags handle", i + 1);
+		return put_handle(e, (uint32_t)v, flags_kinds, 1);
 	case AK_LIST:
 		if ((size_t)op->list_off + op->list_len > t->nlist)
 			return enc_fail(e, "list out of range");
@@ -252,7 +262,12 @@ static int encode_op(struct encoder *e, size_t index, size_t *next_slot)
 	if (!kind && op->slot >= 0)
 		return enc_fail(e, "'%s' cannot bind a slot", oi->name);
 
-	put_u8(e, (uint8_t)op->code);
+	if (op->code >= KAS__NCORE_OPS) {
+		put_u8(e, KAS__OP_WORLD_ESC);
+		put_u8(e, (uint8_t)(op->code - KAS__NCORE_OPS));
+	} else {
+		put_u8(e, (uint8_t)op->code);
+	}
 	for (unsigned i = 0; i < oi->nargs; i++)
 		if (encode_arg(e, op, i, oi->args[i]))
 			return -1;

@@ -7,9 +7,19 @@
 #define KALLOCSPEC_TRACE_CODEC_TABLES_H
 
 #include "trace_internal.h"
+#include "kallocspec/world.h"
 
-/* Opcode byte: b % KAS__OPCODE_MOD; values >= KAS_OP__COUNT mean FREE_AUTO. */
-#define KAS__OPCODE_MOD (KAS_OP__COUNT < 48 ? 64 : KAS_OP__COUNT + 16)
+/* Opcode byte: code = b % KAS__OPCODE_MOD.  code < KAS__NCORE_OPS is that
+ * op; code == KAS__OP_WORLD_ESC reads one more byte w and means op
+ * KAS__NCORE_OPS + w % KAS__NWORLD_OPS (the world's ops, appended to ops.def
+ * after the original 42, so byte strings written before keep decoding the
+ * same unless they used code 62); any other code is FREE_AUTO. */
+#define KAS__OPCODE_MOD 64
+#define KAS__NCORE_OPS ((unsigned)KAS_OP_BALLAST)
+#define KAS__NWORLD_OPS ((unsigned)KAS_OP__COUNT - KAS__NCORE_OPS)
+#define KAS__OP_WORLD_ESC 62u
+_Static_assert(KAS_OP_BALLAST == 42, "the core ops keep their byte codes");
+_Static_assert(KAS__OP_WORLD_ESC >= KAS__NCORE_OPS, "escape must not shadow a core op");
 
 /* Size byte classes. */
 #define KAS__SIZE_SMALL_END 0x40     /* 0x00..0x3f: the value itself */
@@ -114,6 +124,9 @@ static inline bool kas__arg_dies(enum kas_opcode code, unsigned i)
 	case KAS_OP_VFREE: case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES:
 	case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY: case KAS_OP_KVREALLOC:
 	case KAS_OP_VREALLOC: case KAS_OP_KMEM_CACHE_DESTROY:
+	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU:
+	case KAS_OP_MEMALLOC_NOFS_RESTORE: case KAS_OP_MEMALLOC_NOIO_RESTORE:
+	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE:
 		return i == 0;
 	case KAS_OP_KMEM_CACHE_FREE:
 		return i == 1;
@@ -129,12 +142,13 @@ static inline bool kas__arg_dies(enum kas_opcode code, unsigned i)
  * each kind are live, the k-th live one, and the rank of a live one, in
  * O(log n) each (Fenwick trees over slot indices).
  */
+#define KAS__LIVE_KINDS 4           /* KAS_SLOT_OBJ .. KAS_SLOT_FLAGS */
 struct kas__live {
-	uint32_t *tree[3];           /* per kind (KAS_SLOT_OBJ/CACHE/BULK - 1) */
+	uint32_t *tree[KAS__LIVE_KINDS]; /* per kind (KAS_SLOT_* - 1) */
 	uint8_t *alive;              /* per slot */
 	size_t cap;                  /* slots it can track */
 	unsigned top;                /* highest power of two <= cap */
-	uint32_t count[3];
+	uint32_t count[KAS__LIVE_KINDS];
 	void *heap;
 };
 /* Bytes kas__live_init needs for cap slots. */

@@ -6,7 +6,7 @@
 
 size_t kas__live_bytes(size_t cap)
 {
-	return 3 * (cap + 1) * sizeof(uint32_t) + cap + 1;
+	return KAS__LIVE_KINDS * (cap + 1) * sizeof(uint32_t) + cap + 1;
 }
 
 int kas__live_init(struct kas__live *l, size_t cap, void *buf, size_t buflen)
@@ -22,9 +22,9 @@ int kas__live_init(struct kas__live *l, size_t cap, void *buf, size_t buflen)
 		buf = l->heap;
 	}
 	memset(buf, 0, need);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < KAS__LIVE_KINDS; k++)
 		l->tree[k] = (uint32_t *)buf + (size_t)k * (cap + 1);
-	l->alive = (uint8_t *)((uint32_t *)buf + 3 * (cap + 1));
+	l->alive = (uint8_t *)((uint32_t *)buf + KAS__LIVE_KINDS * (cap + 1));
 	l->cap = cap;
 	l->top = 1;
 	while ((size_t)l->top * 2 <= cap)
@@ -46,7 +46,7 @@ static void fw_add(uint32_t *tree, size_t cap, uint32_t slot, int32_t d)
 
 void kas__live_add(struct kas__live *l, uint32_t slot, uint8_t kind)
 {
-	if (slot >= l->cap || l->alive[slot] || kind < 1 || kind > 3)
+	if (slot >= l->cap || l->alive[slot] || kind < 1 || kind > KAS__LIVE_KINDS)
 		return;
 	l->alive[slot] = kind;
 	fw_add(l->tree[kind - 1], l->cap, slot, 1);
@@ -69,7 +69,7 @@ bool kas__live_is(const struct kas__live *l, uint32_t slot)
 
 uint32_t kas__live_count(const struct kas__live *l, uint8_t kind)
 {
-	return kind >= 1 && kind <= 3 ? l->count[kind - 1] : 0;
+	return kind >= 1 && kind <= KAS__LIVE_KINDS ? l->count[kind - 1] : 0;
 }
 
 uint32_t kas__live_kth(const struct kas__live *l, uint8_t kind, uint32_t k)

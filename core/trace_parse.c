@@ -217,12 +217,15 @@ static const char *const arg_after[] = {
 	[AK__] = "the argument", [AK_SIZE] = "the size", [AK_GFP] = "the GFP flags",
 	[AK_PTR] = "the pointer", [AK_CACHE] = "the cache", [AK_NAME] = "the cache name",
 	[AK_SLAB] = "the SLAB flags", [AK_ORDER] = "the page order", [AK_LIST] = "the list",
+	[AK_KIND] = "the ballast kind", [AK_FLAGS] = "the saved flags",
 };
 static const char *const arg_what[] = {
 	[AK__] = "an argument", [AK_SIZE] = "a size", [AK_GFP] = "GFP flags",
 	[AK_PTR] = "a pointer (handle, NULL or ZERO_SIZE_PTR)", [AK_CACHE] = "a cache handle or NULL",
 	[AK_NAME] = "a cache name", [AK_SLAB] = "SLAB flags", [AK_ORDER] = "a page order",
 	[AK_LIST] = "a list of handles",
+	[AK_KIND] = "a ballast kind (pinned, clean, fs_dirty, io_dirty, anon)",
+	[AK_FLAGS] = "a saved-flags handle (from memalloc_*_save)",
 };
 
 static int op_line(struct kas__parser *p)
@@ -253,7 +256,8 @@ static int op_line(struct kas__parser *p)
 	if (code < 0)
 		return kas__parse_fail(p, optok->off, "unknown op '%.*s'", (int)optok->len, opname);
 	const struct kas_op_info *oi = &kas_op_table[code];
-	if (bind && oi->result != R_PTR && oi->result != R_CACHE && oi->result != R_BULK)
+	if (bind && oi->result != R_PTR && oi->result != R_CACHE && oi->result != R_BULK &&
+	    oi->result != R_FLAGS)
 		return kas__parse_fail(p, bind->off,
 				       "'%s' returns %s and cannot be bound to a handle name",
 				       oi->name, oi->result == R_VALUE ? "a plain value" : "nothing");

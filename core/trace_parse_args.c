@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "trace_parse_internal.h"
+#include "kallocspec/world.h"
 
 static bool is_digit(char c)
 {
@@ -357,7 +358,7 @@ static int parse_slab(struct kas__parser *p, const struct kas__tok *tk, uint64_t
 static const char *kind_name(uint8_t kind)
 {
 	return kind == KAS_SLOT_OBJ ? "object" : kind == KAS_SLOT_CACHE ? "cache" :
-	       kind == KAS_SLOT_BULK ? "bulk" : "unknown";
+	       kind == KAS_SLOT_BULK ? "bulk" : kind == KAS_SLOT_FLAGS ? "saved-flags" : "unknown";
 }
 
 /* Resolves a handle name; `accept` is a mask of (1 << KAS_SLOT_*). */
@@ -435,6 +436,22 @@ int kas__parse_arg(struct kas__parser *p, struct kas_op *op, unsigned i, uint8_t
 			return 0;
 		}
 		if (parse_handle(p, tk, 1u << KAS_SLOT_CACHE, "a cache handle or NULL", &slot))
+			return -1;
+		op->ref[i] = KAS_REF_HANDLE;
+		op->v[i] = slot;
+		return 0;
+	case AK_KIND: {
+		int k = kas_ballast_kind_lookup(p->line + tk->off, tk->len);
+		if (k < 0)
+			return kas__parse_fail(p, tk->off,
+					       "expected a ballast kind (pinned, clean, fs_dirty, io_dirty, anon), found '%.*s'",
+					       (int)(tk->len > 64 ? 64 : tk->len), p->line + tk->off);
+		op->v[i] = (uint64_t)k;
+		return 0;
+	}
+	case AK_FLAGS:
+		if (parse_handle(p, tk, 1u << KAS_SLOT_FLAGS,
+				 "a saved-flags handle (from memalloc_*_save)", &slot))
 			return -1;
 		op->ref[i] = KAS_REF_HANDLE;
 		op->v[i] = slot;

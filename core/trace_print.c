@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "trace_internal.h"
+#include "kallocspec/world.h"
 
 struct names {
 	const char **name;   /* printed name per slot, NULL = anonymous */
@@ -29,7 +30,8 @@ static void for_each_ref(const struct kas_trace *t, const struct kas_op *op,
 	const struct kas_op_info *oi = &kas_op_table[op->code];
 	for (unsigned i = 0; i < oi->nargs && i < op->nargs; i++) {
 		uint8_t kind = oi->args[i];
-		if ((kind == AK_PTR || kind == AK_CACHE) && op->ref[i] == KAS_REF_HANDLE)
+		if ((kind == AK_PTR || kind == AK_CACHE || kind == AK_FLAGS) &&
+		    op->ref[i] == KAS_REF_HANDLE)
 			fn(ctx, (uint32_t)op->v[i]);
 		if (kind == AK_LIST) {
 			for (uint32_t k = 0; k < op->list_len; k++) {
@@ -236,7 +238,12 @@ static void put_op(struct kas__buf *b, const struct kas_trace *t, size_t index,
 			break;
 		case AK_PTR:
 		case AK_CACHE:
+		case AK_FLAGS:
 			put_ref(b, t, nm, op->ref[i], v);
+			break;
+		case AK_KIND:
+			kas__buf_puts(b, kas_ballast_kind_name((unsigned)v) ?
+					 kas_ballast_kind_name((unsigned)v) : "?");
 			break;
 		default:
 			kas__buf_puts(b, "?");

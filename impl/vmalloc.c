@@ -131,13 +131,15 @@ static size_t first_used(size_t s, size_t e)
 	return e;
 }
 
-/* first fit of n pages starting on a multiple of align (pages), or SIZE_MAX */
+/* first fit of n pages whose first page's address is a multiple of align
+ * pages (absolute: the range base is only 4 MiB aligned), or SIZE_MAX */
 static size_t find_range(size_t n, size_t align)
 {
+	size_t base_pfn = (uintptr_t)vm.base >> REF_PAGE_SHIFT;
 	for (int pass = 0; pass < 2; pass++) {
 		size_t pos = pass ? 0 : vm.cursor;
 		for (;;) {
-			size_t s = (pos + align - 1) / align * align;
+			size_t s = (base_pfn + pos + align - 1) / align * align - base_pfn;
 			if (s >= vm.total || vm.total - s < n)
 				break;
 			size_t u = first_used(s, s + n);

@@ -5,6 +5,8 @@
 // appends to the trace being built.
 #include "props.h"
 
+#include <kallocspec/world.h>
+
 #include <cinttypes>
 #include <functional>
 #include <sstream>
@@ -25,6 +27,11 @@ void OpCmd::checkPreconditions(const GenState &s) const
 {
 	RC_PRE(opAvailable(code));
 	for (const Need &n : needs) {
+		if (n.scopeSave >= 0) {
+			RC_PRE(!s.scopes.empty() && s.scopes.back() == n.id);
+			RC_PRE(s.scopeSave.at(n.id) == n.scopeSave);
+			continue;
+		}
 		if (n.fams == 0) {
 			RC_PRE(s.caches.count(n.id) == 1u);
 			continue;
@@ -43,6 +50,10 @@ void OpCmd::checkPreconditions(const GenState &s) const
 		RC_PRE(s.liveInCache(killsCache) == 0);
 	if (bind >= 0)
 		RC_PRE(s.used.count(bind) == 0u);
+	// Leaving a context needs a matching enter before it.
+	RC_PRE(depthDelta[0] >= 0 || s.preempt > 0);
+	RC_PRE(depthDelta[1] >= 0 || s.spin > 0);
+	RC_PRE(depthDelta[2] >= 0 || s.irq > 0);
 }
 
 void OpCmd::apply(GenState &s) const
@@ -51,11 +62,21 @@ void OpCmd::apply(GenState &s) const
 		s.objs.erase(id);
 	if (killsCache >= 0)
 		s.caches.erase(killsCache);
+	s.preempt += depthDelta[0];
+	s.spin += depthDelta[1];
+	s.irq += depthDelta[2];
+	if (popsScope && !s.scopes.empty()) {
+		s.scopeSave.erase(s.scopes.back());
+		s.scopes.pop_back();
+	}
 	if (bind >= 0) {
 		s.used.insert(bind);
 		if (bind >= s.next_id)
 			s.next_id = bind + 1;
-		if (bindsCache)
+		if (bindsFlags) {
+			s.scopes.push_back(bind);
+			s.scopeSave[bind] = code;
+		} else if (bindsCache)
 			s.caches[bind] = newCache;
 		else
 			s.objs[bind] = newObj;
@@ -74,8 +95,16 @@ static std::string formatOp(const OpCmd &c, const std::function<std::string(int)
 	line += oi.name;
 	for (unsigned i = 0; i < oi.nargs && i < c.args.size(); i++) {
 		const Arg &a = c.args[i];
+		if (oi.args[i] == AK_LIST && c.list.empty())
+			break;   // an empty list is written as nothing at all
 		line += ' ';
 		switch (oi.args[i]) {
+		case AK_KIND: {
+			const char *kind = kas_ballast_kind_name(static_cast<unsigned>(a.v));
+			line += kind ? kind : "?";
+			break;
+		}
+		case AK_FLAGS:
 		case AK_PTR:
 		case AK_CACHE:
 			if (a.ref == KAS_REF_NULL)
@@ -128,7 +157,7 @@ void OpCmd::run(const GenState &, TraceBuilder &tb) const
 
 std::string TraceBuilder::nameFor(int id, char kind)
 {
-	unsigned n = kind == 'c' ? ncache++ : kind == 'g' ? ngroup++ : nobj++;
+	unsigned n = kind == 'c' ? ncache++ : kind == 'g' ? ngroup++ : kind == 'f' ? nflags++ : nobj++;
 	std::string s = std::string(1, kind) + std::to_string(n);
 	names[id] = s;
 	return s;
@@ -147,7 +176,8 @@ void TraceBuilder::append(const OpCmd &c)
 	auto byName = [this](int id) { return lookup(id); };
 	std::string text = formatOp(c, byName, "");
 	if (c.bind >= 0) {
-		char kind = c.bindsCache ? 'c' : c.newObj.fam == Fam::BulkGroup ? 'g' : 'p';
+		char kind = c.bindsCache ? 'c' : c.bindsFlags ? 'f'
+					      : c.newObj.fam == Fam::BulkGroup ? 'g' : 'p';
 		bound = nameFor(c.bind, kind);
 		text = bound + " = " + text;
 	}

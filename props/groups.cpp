@@ -6,6 +6,8 @@
 // sequences keep a working set instead of piling up or starving.
 #include "props.h"
 
+#include <kallocspec/world.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -117,7 +119,7 @@ static void bindObj(OpCmd &c, const GenState &s, Fam fam, int cache = -1, unsign
 
 static kas_gfp_t cacheGfp(const GenState &s, int cache)
 {
-	kas_gfp_t g = *genGfp();
+	kas_gfp_t g = *genGfpIn(s.atomic());
 	// __GFP_ZERO on a cache with a constructor is not a supported
 	// combination (ZERO-7); leave it out rather than test a misuse.
 	if (s.caches.at(cache).ctor)
@@ -191,6 +193,16 @@ static std::vector<int> genSubset(const std::vector<int> &ids)
 	return out;
 }
 
+// The save op whose flags a restore op takes.
+static int saveOf(kas_opcode restore)
+{
+	switch (restore) {
+	case KAS_OP_MEMALLOC_NOFS_RESTORE: return KAS_OP_MEMALLOC_NOFS_SAVE;
+	case KAS_OP_MEMALLOC_NOIO_RESTORE: return KAS_OP_MEMALLOC_NOIO_SAVE;
+	default: return KAS_OP_MEMALLOC_NORECLAIM_SAVE;
+	}
+}
+
 // Could op be generated in state s (its handle arguments exist)?
 static bool possible(kas_opcode op, const GenState &s)
 {
@@ -212,6 +224,16 @@ static bool possible(kas_opcode op, const GenState &s)
 		return !liveOf(s, famBit(Fam::PagesAddr)).empty();
 	case KAS_OP___FREE_PAGES:
 		return !liveOf(s, famBit(Fam::PagesPage)).empty();
+	case KAS_OP_MEMALLOC_NOFS_RESTORE:
+	case KAS_OP_MEMALLOC_NOIO_RESTORE:
+	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE:
+		return !s.scopes.empty() && s.scopeSave.at(s.scopes.back()) == saveOf(op);
+	case KAS_OP_PREEMPT_ENABLE:
+		return s.preempt > 0;
+	case KAS_OP_SPIN_UNLOCK:
+		return s.spin > 0;
+	case KAS_OP_IRQ_EXIT:
+		return s.irq > 0;
 	default:
 		return true;
 	}
@@ -225,7 +247,7 @@ static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_KZALLOC:
 	case KAS_OP_KVMALLOC:
 	case KAS_OP_KVZALLOC:
-		c.args = { val(*genKmallocSize()), val(*genGfp()) };
+		c.args = { val(*genKmallocSize()), val(*genGfpIn(s.atomic())) };
 		bindObj(c, s, op == KAS_OP_KMALLOC || op == KAS_OP_KZALLOC ? Fam::Kmalloc : Fam::Kvmalloc);
 		break;
 	case KAS_OP_KMALLOC_ARRAY:
@@ -233,7 +255,7 @@ static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_KVMALLOC_ARRAY:
 	case KAS_OP_KVCALLOC: {
 		auto d = *genArrayDims();
-		c.args = { val(d.first), val(d.second), val(*genGfp()) };
+		c.args = { val(d.first), val(d.second), val(*genGfpIn(s.atomic())) };
 		bindObj(c, s, op == KAS_OP_KMALLOC_ARRAY || op == KAS_OP_KCALLOC ? Fam::Kmalloc
 										  : Fam::Kvmalloc);
 		break;
@@ -241,7 +263,7 @@ static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_KREALLOC:
 		objectArg(c, s, kKmallocLike, true, true, true);
 		c.args.push_back(val(*genKmallocSize()));
-		c.args.push_back(val(*genGfp()));
+		c.args.push_back(val(*genGfpIn(s.atomic())));
 		bindObj(c, s, Fam::Kmalloc);
 		break;
 	case KAS_OP_KREALLOC_ARRAY: {
@@ -249,7 +271,7 @@ static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 		auto d = *genArrayDims();
 		c.args.push_back(val(d.first));
 		c.args.push_back(val(d.second));
-		c.args.push_back(val(*genGfp()));
+		c.args.push_back(val(*genGfpIn(s.atomic())));
 		bindObj(c, s, Fam::Kmalloc);
 		break;
 	}
@@ -274,13 +296,13 @@ static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 		bindObj(c, s, Fam::Vmalloc);
 		break;
 	case KAS_OP_VMALLOC_GFP:
-		c.args = { val(*genVmallocSize()), val(*genGfp()) };
+		c.args = { val(*genVmallocSize()), val(*genGfpIn(s.atomic())) };
 		bindObj(c, s, Fam::Vmalloc);
 		break;
 	case KAS_OP_VMALLOC_NODE: {
 		const uint64_t align = *pick<uint64_t>({1, 8, 16, 64, 4096, 8192, 65536,
 							       UINT64_C(1) << 21});
-		c.args = { val(*genVmallocSize()), val(align), val(*genGfp()) };
+		c.args = { val(*genVmallocSize()), val(align), val(*genGfpIn(s.atomic())) };
 		bindObj(c, s, Fam::Vmalloc);
 		break;
 	}
@@ -288,7 +310,7 @@ static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 		objectArg(c, s, famBit(Fam::Vmalloc), true, false, true);
 		c.args.push_back(val(*weightedGen<uint64_t>(
 			{ { 6, genVmallocSize() }, { 1, gen::just<uint64_t>(0) } })));
-		c.args.push_back(val(*genGfp()));
+		c.args.push_back(val(*genGfpIn(s.atomic())));
 		bindObj(c, s, Fam::Vmalloc);
 		break;
 	case KAS_OP_VFREE:
@@ -297,7 +319,7 @@ static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_KVREALLOC:
 		objectArg(c, s, kKvfreeable, true, false, true);
 		c.args.push_back(val(*genKmallocSize()));
-		c.args.push_back(val(*genGfp()));
+		c.args.push_back(val(*genGfpIn(s.atomic())));
 		bindObj(c, s, Fam::Kvmalloc);
 		break;
 	case KAS_OP_KMEM_CACHE_CREATE:
@@ -368,12 +390,12 @@ static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_ALLOC_PAGES:
 	case KAS_OP_GET_FREE_PAGES: {
 		const unsigned order = *genOrder();
-		c.args = { val(*genGfp()), val(order) };
+		c.args = { val(*genGfpIn(s.atomic())), val(order) };
 		bindObj(c, s, op == KAS_OP_ALLOC_PAGES ? Fam::PagesPage : Fam::PagesAddr, -1, order);
 		break;
 	}
 	case KAS_OP_GET_ZEROED_PAGE:
-		c.args = { val(*genGfp()) };
+		c.args = { val(*genGfpIn(s.atomic())) };
 		bindObj(c, s, Fam::PagesAddr, -1, 0);
 		break;
 	case KAS_OP_FREE_PAGES:
@@ -396,21 +418,96 @@ static void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_STRUCT_SIZE:
 		c.args = { val(*genSizeOperand()), val(*genSizeOperand()), val(*genSizeOperand()) };
 		break;
+	// ---- the world: scopes, contexts, pressure, RCU ----
+	case KAS_OP_MEMALLOC_NOFS_SAVE:
+	case KAS_OP_MEMALLOC_NOIO_SAVE:
+	case KAS_OP_MEMALLOC_NORECLAIM_SAVE:
+		c.bind = s.next_id;
+		c.bindsFlags = true;
+		break;
+	case KAS_OP_MEMALLOC_NOFS_RESTORE:
+	case KAS_OP_MEMALLOC_NOIO_RESTORE:
+	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE: {
+		const int id = s.scopes.back();
+		c.args = { handle(id) };
+		c.needs.push_back(Need{ id, 0, -1, -1, saveOf(op) });
+		c.popsScope = true;
+		break;
+	}
+	case KAS_OP_PREEMPT_DISABLE: c.depthDelta[0] = 1; break;
+	case KAS_OP_PREEMPT_ENABLE: c.depthDelta[0] = -1; break;
+	case KAS_OP_SPIN_LOCK: c.depthDelta[1] = 1; break;
+	case KAS_OP_SPIN_UNLOCK: c.depthDelta[1] = -1; break;
+	case KAS_OP_IRQ_ENTER: c.depthDelta[2] = 1; break;
+	case KAS_OP_IRQ_EXIT: c.depthDelta[2] = -1; break;
+	case KAS_OP_CURRENT_GFP_CONTEXT:
+		c.args = { val(*genGfp()) };
+		break;
+	case KAS_OP_BALLAST: {
+		const unsigned kind = *weighted<unsigned>({ { 3, KAS_BALLAST_CLEAN },
+							    { 2, KAS_BALLAST_FS_DIRTY },
+							    { 2, KAS_BALLAST_IO_DIRTY },
+							    { 2, KAS_BALLAST_ANON },
+							    { 1, KAS_BALLAST_PINNED } });
+		const uint64_t pages = *weightedGen<uint64_t>(
+			{ { 6, gen::inRange<uint64_t>(1, 257) }, { 1, pick<uint64_t>({ 1024, 4096 }) } });
+		c.args = { val(kind), val(pages) };
+		break;
+	}
+	case KAS_OP_OOM_VICTIMS:
+		c.args = { val(*gen::inRange<uint64_t>(0, 4)) };
+		break;
+	case KAS_OP_MEMCG_LIMIT:
+		c.args = { val(*weightedGen<uint64_t>({ { 4, gen::inRange<uint64_t>(0, 257) },
+							{ 1, pick<uint64_t>({ 1024, UINT64_C(1) << 30 }) } })) };
+		break;
+	case KAS_OP_EXHAUST:
+	case KAS_OP_SYNCHRONIZE_RCU:
+	case KAS_OP_RCU_BARRIER:
+		break;
+	case KAS_OP_KFREE_RCU:
+		objectArg(c, s, kKmallocLike, true, false, true);
+		break;
+	case KAS_OP_KVFREE_RCU:
+		objectArg(c, s, kKvfreeable, true, false, true);
+		break;
 	default:
 		RC_DISCARD("op not generated");
 	}
 }
 
-// Frees and other consumers weigh more as more is live.
+// The families an object-consuming op takes (0: not such an op).
+static unsigned consumes(kas_opcode op)
+{
+	switch (op) {
+	case KAS_OP_KFREE: return kfreeFams();
+	case KAS_OP_KVFREE: case KAS_OP_KVFREE_RCU: case KAS_OP_KVREALLOC: return kKvfreeable;
+	case KAS_OP_KFREE_RCU: case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY:
+	case KAS_OP_KFREE_BULK: return kKmallocLike;
+	case KAS_OP_VFREE: case KAS_OP_VREALLOC: return famBit(Fam::Vmalloc);
+	default: return 0;
+	}
+}
+
+// Frees and other consumers weigh more as more is live; with nothing of
+// their kind live they only do the NULL / ZERO_SIZE_PTR case, rarely.
 static unsigned stateWeight(kas_opcode op, unsigned base, const GenState &s)
 {
-	const unsigned live = static_cast<unsigned>(std::min<size_t>(s.objs.size(), 8));
+	const unsigned fams = consumes(op);
+	const unsigned live = static_cast<unsigned>(
+		std::min<size_t>(fams ? liveOf(s, fams).size() : s.objs.size(), 8));
+	if (fams && live == 0)
+		return 1;
 	switch (op) {
 	case KAS_OP_KFREE: case KAS_OP_KVFREE: case KAS_OP_VFREE: case KAS_OP_KMEM_CACHE_FREE:
 	case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES: case KAS_OP_KMEM_CACHE_FREE_BULK:
 	case KAS_OP_KFREE_BULK: case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY:
 	case KAS_OP_VREALLOC: case KAS_OP_KVREALLOC:
 		return base * (1 + live) / 2;
+	case KAS_OP_MEMALLOC_NOFS_RESTORE: case KAS_OP_MEMALLOC_NOIO_RESTORE:
+	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE: case KAS_OP_PREEMPT_ENABLE:
+	case KAS_OP_SPIN_UNLOCK: case KAS_OP_IRQ_EXIT:
+		return base * 2;   // scopes and contexts stay short
 	case KAS_OP_KMEM_CACHE_CREATE: case KAS_OP_KMEM_CACHE_CREATE_USERCOPY:
 		return s.caches.size() >= 3 ? 1 : base * (s.caches.empty() ? 4 : 1);
 	default:
@@ -431,7 +528,7 @@ rc::Gen<CmdSP> genCommand(const GenState &s, const Group &g)
 			total += wt;
 		}
 		RC_PRE(total > 0u);
-		unsigned pick = *gen::inRange<unsigned>(0, total);
+		unsigned pick = *gen::resize(rc::kNominalSize, gen::inRange<unsigned>(0, total));
 		kas_opcode op = choices.back().second;
 		for (const auto &ch : choices) {
 			if (pick < ch.first) {
@@ -504,11 +601,34 @@ const std::vector<Group> &statefulGroups()
 		    O{ KAS_OP_GET_FREE_PAGES, 1 }, O{ KAS_OP_FREE_PAGES, 1 },
 		    O{ KAS_OP___FREE_PAGES, 1 } },
 		  "every group interleaved (cross-family frees, shared address space)" },
-		// Groups that need the simulated world (KAS_CAP_WORLD and the hooks
-		// of later ABI minors) go here when their ops exist: "rcu"
-		// (kfree_rcu, SLAB_TYPESAFE_BY_RCU), "scopes" (memalloc_no{fs,io},
-		// atomic contexts), "pressure" (reclaim rounds, OOM, failure
-		// injection).  A group whose caps the port lacks is UNSUPPORTED.
+		// The world (world.h): the harness runs these ops itself; their
+		// rules need a port that calls the world hooks (KAS_CAP_WORLD), so
+		// without it the group is UNSUPPORTED rather than a vacuous pass.
+		{ "scopes", KAS_CAP_WORLD | KAS_CAP_KMALLOC,
+		  { O{ KAS_OP_MEMALLOC_NOFS_SAVE, 2 }, O{ KAS_OP_MEMALLOC_NOFS_RESTORE, 2 },
+		    O{ KAS_OP_MEMALLOC_NOIO_SAVE, 2 }, O{ KAS_OP_MEMALLOC_NOIO_RESTORE, 2 },
+		    O{ KAS_OP_MEMALLOC_NORECLAIM_SAVE, 1 }, O{ KAS_OP_MEMALLOC_NORECLAIM_RESTORE, 1 },
+		    O{ KAS_OP_PREEMPT_DISABLE, 1 }, O{ KAS_OP_PREEMPT_ENABLE, 1 },
+		    O{ KAS_OP_SPIN_LOCK, 1 }, O{ KAS_OP_SPIN_UNLOCK, 1 }, O{ KAS_OP_IRQ_ENTER, 1 },
+		    O{ KAS_OP_IRQ_EXIT, 1 }, O{ KAS_OP_CURRENT_GFP_CONTEXT, 2 },
+		    O{ KAS_OP_BALLAST, 2 }, O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KFREE, 3 },
+		    O{ KAS_OP_KVMALLOC, 2 }, O{ KAS_OP_KVFREE, 2 }, O{ KAS_OP_ALLOC_PAGES, 1 },
+		    O{ KAS_OP___FREE_PAGES, 1 } },
+		  "memalloc_{nofs,noio,noreclaim}_save/restore, preempt/spin/irq contexts, "
+		  "allocations inside them" },
+		{ "pressure", KAS_CAP_WORLD | KAS_CAP_KMALLOC,
+		  { O{ KAS_OP_BALLAST, 3 }, O{ KAS_OP_EXHAUST, 1 }, O{ KAS_OP_OOM_VICTIMS, 1 },
+		    O{ KAS_OP_MEMCG_LIMIT, 1 }, O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KFREE, 3 },
+		    O{ KAS_OP_ALLOC_PAGES, 3 }, O{ KAS_OP___FREE_PAGES, 2 }, O{ KAS_OP_KVMALLOC, 2 },
+		    O{ KAS_OP_KVFREE, 2 }, O{ KAS_OP_MEMALLOC_NOFS_SAVE, 1 },
+		    O{ KAS_OP_MEMALLOC_NOFS_RESTORE, 1 } },
+		  "ballast, exhaust, OOM victims, memcg limits, then allocations: reclaim and OOM "
+		  "policy" },
+		{ "rcu", KAS_CAP_RCU | KAS_CAP_KMALLOC,
+		  { O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KVMALLOC, 2 }, O{ KAS_OP_KFREE_RCU, 4 },
+		    O{ KAS_OP_KVFREE_RCU, 2 }, O{ KAS_OP_SYNCHRONIZE_RCU, 2 },
+		    O{ KAS_OP_RCU_BARRIER, 1 }, O{ KAS_OP_KFREE, 2 }, O{ KAS_OP_KVFREE, 1 } },
+		  "kfree_rcu, kvfree_rcu, synchronize_rcu, rcu_barrier" },
 	};
 	return groups;
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <poll.h>
@@ -19,6 +20,7 @@ namespace kasprops {
 
 Config g_cfg;
 std::map<std::string, Failure> g_failures;
+std::map<std::string, Coverage> g_coverage;
 
 std::string traceHeader(const std::string &property)
 {
@@ -72,6 +74,17 @@ bool judgeTrace(const std::string &property, const std::string &text, Failure *f
 	opts.stop_at_first_fail = true;   // later ops cannot matter; shrinking drops them
 	kas_trace_result res{};
 	int rc = kas_run_trace(g_cfg.port, spec, &t, &opts, &res);
+
+	Coverage &cov = g_coverage[property];
+	cov.traces++;
+	cov.opsRun += res.ops_run;
+	cov.opsSkipped += res.ops_skipped;
+	cov.opsUnsupported += res.ops_unsupported;
+	for (size_t i = 0; i < kas_rule_count(); i++) {
+		const kas_tally *tl = kas_spec_tally(spec, i);
+		if (tl && tl->exercised)
+			cov.rules.insert(kas_rule_at(i)->id);
+	}
 
 	bool ok = true;
 	f->messages.clear();
@@ -182,6 +195,14 @@ bool judgeTraceIsolated(const std::string &property, const std::string &text, Fa
 		putField(out, cf.messages);
 		putField(out, cf.trace);
 		putField(out, std::to_string(cf.nops));
+		// The child's coverage of this one trace travels back too.
+		const Coverage &cc = g_coverage[property];
+		std::string rules;
+		for (const auto &r : cc.rules)
+			rules += r + ",";
+		putField(out, std::to_string(cc.opsRun) + " " + std::to_string(cc.opsSkipped) + " " +
+				      std::to_string(cc.opsUnsupported));
+		putField(out, rules);
 		writeAll(fds[1], out);
 		_exit(0);
 	}
@@ -236,6 +257,21 @@ bool judgeTraceIsolated(const std::string &property, const std::string &text, Fa
 		return false;
 	}
 	f->nops = strtoul(nops.c_str(), nullptr, 10);
+	std::string counts, rules;
+	if (getField(got, pos, counts) && getField(got, pos, rules)) {
+		// The child started from a copy of the parent's coverage: take
+		// only what this trace added.
+		Coverage &cov = g_coverage[property];
+		unsigned long long run = 0, skipped = 0, unsupported = 0;
+		if (sscanf(counts.c_str(), "%llu %llu %llu", &run, &skipped, &unsupported) == 3) {
+			cov.traces++;
+			cov.opsRun = run;
+			cov.opsSkipped = skipped;
+			cov.opsUnsupported = unsupported;
+		}
+		for (size_t a = 0, b; (b = rules.find(',', a)) != std::string::npos; a = b + 1)
+			cov.rules.insert(rules.substr(a, b - a));
+	}
 	return got[0] == 'P';
 }
 

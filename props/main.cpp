@@ -42,11 +42,16 @@ const char kUsage[] =
 	"  --fork        run each trace in a child process: a crash or hang becomes a\n"
 	"                CRASH / HANG failure that is shrunk like any other\n"
 	"  --timeout S   seconds before a forked trace counts as a HANG (default 10)\n"
+	"  --sample N    print N generated traces per stateful property, run nothing\n"
 	"  RC_PARAMS, when set, is used as given and --seed/--cases/--long are ignored.\n";
+
+// --any-caps (development): run groups whose capabilities the port does not
+// declare, to exercise generation and the harness before a port has them.
+bool anyCaps = false;
 
 struct Options {
 	std::string port = "ref", profile, out = ".", seed, only, rules;
-	long cases = -1, timeout = -1;
+	long cases = -1, timeout = -1, sample = 0;
 	bool longRun = false, list = false, fork = false;
 };
 
@@ -100,8 +105,11 @@ int parseArgs(int argc, char **argv, Options &o)
 			o.list = true;
 		} else if (a == "--fork") {
 			o.fork = true;
+		} else if (a == "--any-caps") {
+			anyCaps = true;
 		} else if (a == "--port" || a == "--profile" || a == "--seed" || a == "--cases" ||
-			   a == "--out" || a == "--only" || a == "--rule" || a == "--timeout") {
+			   a == "--out" || a == "--only" || a == "--rule" || a == "--timeout" ||
+			   a == "--sample") {
 			if (!(v = value(a.c_str())))
 				return usageError("%s needs a value", a.c_str());
 			if (a == "--port")
@@ -120,6 +128,8 @@ int parseArgs(int argc, char **argv, Options &o)
 				o.seed = v;
 			else if (a == "--timeout")
 				o.timeout = strtol(v, nullptr, 10);
+			else if (a == "--sample")
+				o.sample = strtol(v, nullptr, 10);
 			else
 				o.cases = strtol(v, nullptr, 10);
 		} else {
@@ -228,7 +238,7 @@ void reportFailure(const std::string &property)
 
 Outcome runGroup(const Group &g)
 {
-	if ((g_cfg.caps & g.needCaps) != g.needCaps)
+	if ((g_cfg.caps & g.needCaps) != g.needCaps && !anyCaps)
 		return Outcome::Unsupported;
 	const std::string name = g.name;
 	const bool ok = rc::check(name, [&g, name] {
@@ -247,6 +257,19 @@ Outcome runGroup(const Group &g)
 	if (!ok)
 		reportFailure(name);
 	return ok ? Outcome::Pass : Outcome::Fail;
+}
+
+// --sample: what the generators produce, without running anything.
+void printSamples(const Group &g, long n, uint64_t seed)
+{
+	const auto gen = rc::state::gen::commands(
+		GenState(), [&g](const GenState &s) { return genCommand(s, g); });
+	for (long i = 0; i < n; i++) {
+		const auto cmds = gen(rc::Random(seed + (uint64_t)i), 30).value();
+		TraceBuilder tb;
+		rc::state::runAll(cmds, GenState(), tb);
+		printf("%s%s\n", traceHeader(g.name).c_str(), tb.body.c_str());
+	}
 }
 
 const char *outcomeName(Outcome o)
@@ -303,6 +326,12 @@ int main(int argc, char **argv)
 		if (!known)
 			return usageError("unknown property '%s' (see --list)", n.c_str());
 	}
+	if (o.sample > 0) {
+		for (const Group &g : statefulGroups())
+			if (wanted(only, g.name))
+				printSamples(g, o.sample, o.seed.empty() ? 1 : strtoull(o.seed.c_str(), nullptr, 10));
+		return 0;
+	}
 	configureRapidcheck(o);
 	printf("kas-props: port %s, profile %s, RC_PARAMS=\"%s\"\n", g_cfg.port_name.c_str(),
 	       g_cfg.profile->name, getenv("RC_PARAMS"));
@@ -329,14 +358,28 @@ int main(int argc, char **argv)
 			timed(g.name, [&g] { return runGroup(g); });
 	for (const PureProp &p : pureProps())
 		if (wanted(only, p.name))
-			timed(p.name, [&p] { return p.run(p.name); });
+			timed(p.name, [&p] {
+				Outcome r = p.run(p.name);
+				if (r == Outcome::Fail)
+					reportFailure(p.name);
+				return r;
+			});
 
 	int fails = 0;
 	double total = 0;
 	printf("\nkas-props summary (port %s, profile %s):\n", g_cfg.port_name.c_str(),
 	       g_cfg.profile->name);
+	printf("  %-18s %-12s %8s  %s\n", "property", "result", "time",
+	       "traces, ops run/skipped/unsupported, rules exercised (stateful)");
 	for (const Row &r : rows) {
-		printf("  %-18s %-12s %7.2fs\n", r.name.c_str(), outcomeName(r.outcome), r.secs);
+		printf("  %-18s %-12s %7.2fs", r.name.c_str(), outcomeName(r.outcome), r.secs);
+		auto cov = g_coverage.find(r.name);
+		if (cov != g_coverage.end() && cov->second.traces)
+			printf("  %llu, %llu/%llu/%llu, %zu", (unsigned long long)cov->second.traces,
+			       (unsigned long long)cov->second.opsRun,
+			       (unsigned long long)cov->second.opsSkipped,
+			       (unsigned long long)cov->second.opsUnsupported, cov->second.rules.size());
+		printf("\n");
 		fails += r.outcome == Outcome::Fail;
 		total += r.secs;
 	}

@@ -70,7 +70,13 @@ struct GenState {
 	std::map<int, GCache> caches;   // live caches by id
 	std::set<int> used;             // every id ever bound (ids are never reused)
 	int next_id = 0;
+	// The world: saved-flags handles of open memalloc_*_save scopes
+	// (innermost last) with the save op of each, and context depths.
+	std::vector<int> scopes;
+	std::map<int, int> scopeSave;   // flags id -> opcode of its save
+	unsigned preempt = 0, spin = 0, irq = 0;
 	int liveInCache(int cache) const;
+	bool atomic() const { return preempt || spin || irq; }
 };
 
 // One handle argument's requirement, re-checked while shrinking.
@@ -79,6 +85,7 @@ struct Need {
 	unsigned fams;        // allowed families (famBit mask); 0 = a cache handle
 	int cache = -1;       // must belong to this cache
 	int order = -1;       // must have this page order
+	int scopeSave = -1;   // a flags handle: the innermost open scope, saved by this op
 };
 
 // One fixed argument as written in the trace.
@@ -102,6 +109,9 @@ struct OpCmd : rc::state::Command<GenState, TraceBuilder> {
 	int killsCache = -1;           // cache id destroyed
 	int bind = -1;                 // id bound by the op (-1: none)
 	bool bindsCache = false;
+	bool bindsFlags = false;       // memalloc_*_save: opens a scope
+	bool popsScope = false;        // memalloc_*_restore: closes the innermost one
+	int depthDelta[3] = { 0, 0, 0 };   // preempt, spin, irq (+1 enter, -1 leave)
 	GObj newObj;
 	GCache newCache;
 
@@ -117,7 +127,8 @@ struct TraceBuilder {
 	std::string body;
 	std::map<int, std::string> names;
 	unsigned nobj = 0, ncache = 0, ngroup = 0;
-	std::string nameFor(int id, char kind);   // kind 'p', 'c' or 'g'
+	unsigned nflags = 0;
+	std::string nameFor(int id, char kind);   // kind 'p', 'c', 'g' or 'f'
 	std::string lookup(int id) const;
 	void append(const OpCmd &c);
 };
@@ -166,7 +177,10 @@ template <typename T> rc::Gen<T> weighted(std::vector<std::pair<unsigned, T>> ch
 	unsigned total = 0;
 	for (const auto &c : choices)
 		total += c.first;
-	return rc::gen::map(rc::gen::inRange<unsigned>(0, total), [choices](unsigned x) {
+	// Full range at every size (inRange alone would favour the first
+	// choice while rapidcheck's size is small); shrinking still goes to 0.
+	auto index = rc::gen::resize(rc::kNominalSize, rc::gen::inRange<unsigned>(0, total));
+	return rc::gen::map(index, [choices](unsigned x) {
 		for (const auto &c : choices) {
 			if (x < c.first)
 				return c.second;
@@ -187,6 +201,9 @@ rc::Gen<uint64_t> genKmallocSize();
 rc::Gen<uint64_t> genVmallocSize();
 rc::Gen<std::pair<uint64_t, uint64_t>> genArrayDims();
 rc::Gen<kas_gfp_t> genGfp();
+// In atomic or interrupt context a caller uses GFP_ATOMIC / GFP_NOWAIT
+// (and, rarely, a sleeping mask: the spec judges that misuse).
+rc::Gen<kas_gfp_t> genGfpIn(bool atomic);
 rc::Gen<unsigned> genOrder();
 rc::Gen<uint64_t> genSizeOperand();
 std::string gfpText(kas_gfp_t gfp);
@@ -201,6 +218,14 @@ struct PureProp {
 	Outcome (*run)(const char *name);
 };
 const std::vector<PureProp> &pureProps();
+
+// What the traces of a property did, over all its cases (shrinking
+// included): evidence that the generated ops reach the port and the rules.
+struct Coverage {
+	uint64_t traces = 0, opsRun = 0, opsSkipped = 0, opsUnsupported = 0;
+	std::set<std::string> rules;       // rule IDs that judged at least one call
+};
+extern std::map<std::string, Coverage> g_coverage;
 
 // Last failure seen per property (rapidcheck's last failing run is the
 // shrunk counterexample).

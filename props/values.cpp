@@ -59,12 +59,13 @@ rc::Gen<uint64_t> genKmallocSize()
 rc::Gen<uint64_t> genVmallocSize()
 {
 	const uint64_t page = g_cfg.profile->page_size;
+	// Multi-megabyte areas are rare: each costs page faults and a pattern fill.
 	return weightedGen<uint64_t>({
 		{ 6, gen::inRange<uint64_t>(1, 3 * page) },
-		{ 4, pick<uint64_t>({page, 2 * page, 3 * page + 7, 16 * page, 256 * page,
-					    1024 * page}) },
-		{ 2, pick<uint64_t>({0, 1, page - 1, page + 1}) },
-		{ 1, pick<uint64_t>({SIZE_MAX / 2, SIZE_MAX}) },
+		{ 4, pick<uint64_t>({ page, 2 * page, 3 * page + 7, 16 * page }) },
+		{ 1, pick<uint64_t>({ 256 * page, 1024 * page }) },
+		{ 2, pick<uint64_t>({ 0, 1, page - 1, page + 1 }) },
+		{ 1, pick<uint64_t>({ SIZE_MAX / 2, SIZE_MAX }) },
 	});
 }
 
@@ -106,13 +107,14 @@ static kas_gfp_t composite(const char *name)
 }
 
 // A base context mask, an optional zone, and modifiers each set rarely.
-rc::Gen<kas_gfp_t> genGfp()
+rc::Gen<kas_gfp_t> genGfpIn(bool atomic)
 {
-	return gen::exec([] {
+	return gen::exec([atomic] {
 		static const char *const bases[] = { "GFP_KERNEL", "GFP_NOWAIT", "GFP_ATOMIC",
 						     "GFP_NOFS", "GFP_NOIO" };
-		const unsigned b = *weighted<unsigned>(
-			{ { 8, 0 }, { 2, 1 }, { 2, 2 }, { 1, 3 }, { 1, 4 } });
+		const unsigned b =
+			atomic ? *weighted<unsigned>({ { 4, 2 }, { 3, 1 }, { 1, 0 } })
+			       : *weighted<unsigned>({ { 8, 0 }, { 2, 1 }, { 2, 2 }, { 1, 3 }, { 1, 4 } });
 		kas_gfp_t g = composite(bases[b]);
 		const unsigned zone =
 			*weighted<unsigned>({ { 12, 0 }, { 1, 1 }, { 1, 2 } });
@@ -126,13 +128,15 @@ rc::Gen<kas_gfp_t> genGfp()
 		};
 		static const Mod mods[] = { { __GFP_ZERO, 4 },          { __GFP_NOWARN, 6 },
 					    { __GFP_NORETRY, 12 },      { __GFP_RETRY_MAYFAIL, 12 },
-					    { __GFP_NOFAIL, 20 } };
+					    { __GFP_NOFAIL, 20 },       { __GFP_ACCOUNT, 10 } };
 		for (const Mod &m : mods)
-			if (*weighted<bool>({ { m.oneIn - 1, false }, { 1, true } }))
+			if (*oneIn(m.oneIn))
 				g |= m.bit;
 		return g;
 	});
 }
+
+rc::Gen<kas_gfp_t> genGfp() { return genGfpIn(false); }
 
 rc::Gen<unsigned> genOrder()
 {

@@ -13,7 +13,7 @@ static const struct kas_rule rules[KAS_R__COUNT] = {
 #undef RULE
 };
 
-const uint64_t kas_rule_opmask[KAS_R__COUNT] = {
+const kas_opmask_t kas_rule_opmask[KAS_R__COUNT] = {
 #define RULE(E, ID, CAT, TITLE, DOC, SEC, QUOTE, SINCE, UNTIL, CAPS, OPS, FN, NOTES) OPS,
 #include "rules.def"
 #undef RULE

@@ -187,6 +187,8 @@ void kas_spec_commit(struct kas_spec *s, struct kas_call *c)
 		break;
 	case KAS_OP_KFREE: case KAS_OP_KVFREE: case KAS_OP_KFREE_SENSITIVE: case KAS_OP_VFREE:
 	case KAS_OP_KMEM_CACHE_FREE: case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES:
+	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU:
+		/* an RCU-deferred free gives the object up at once */
 		kill_in(s, c);
 		break;
 	case KAS_OP_KMEM_CACHE_FREE_BULK: case KAS_OP_KFREE_BULK:

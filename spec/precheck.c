@@ -121,7 +121,13 @@ void kas_spec_precheck(struct kas_spec *s, struct kas_call *c)
 		if (has_in(c) && !fits_kfree(s, c, c->op->code == KAS_OP_KSIZE))
 			veto(c);
 		break;
+	case KAS_OP_KFREE_RCU:
+		/* kfree_rcu takes what kfree takes (cache objects from 6.4, RCU-2) */
+		if (has_in(c) && !fits_kfree(s, c, false))
+			veto(c);
+		break;
 	case KAS_OP_KVFREE:
+	case KAS_OP_KVFREE_RCU:
 		if (has_in(c) && !fits_kvfree(s, c))
 			veto(c);
 		break;

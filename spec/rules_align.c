@@ -5,6 +5,14 @@
 
 #define PTRF "%#" PRIxPTR
 
+/* A krealloc that hands back its input keeps the input's alignment: a
+ * kmalloc-96 object shrunk to 64 bytes stays where it is, 32-aligned. */
+static bool reused_input(const struct kas_call *c)
+{
+	return (c->op->code == KAS_OP_KREALLOC || c->op->code == KAS_OP_KREALLOC_ARRAY) &&
+	       c->in_obj != KAS_NO_OBJ && c->ret == (uintptr_t)c->arg[0];
+}
+
 /* ALIGN-1: at least ARCH_KMALLOC_MINALIGN for every kmalloc-family object. */
 enum kas_verdict kas_chk_align_1(struct kas_check *cx, const struct kas_call *c)
 {
@@ -21,7 +29,7 @@ enum kas_verdict kas_chk_align_1(struct kas_check *cx, const struct kas_call *c)
 enum kas_verdict kas_chk_align_2(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
-	if (!kas_got_object(c) || !kas_call_request(cx, c, &size))
+	if (!kas_got_object(c) || reused_input(c) || !kas_call_request(cx, c, &size))
 		return KAS_V_NA;
 	if (!kas_is_pow2(size) || size > kas_cx_profile(cx)->kmalloc_max_cache_size)
 		return KAS_V_NA;
@@ -35,7 +43,7 @@ enum kas_verdict kas_chk_align_2(struct kas_check *cx, const struct kas_call *c)
 enum kas_verdict kas_chk_align_3(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
-	if (!kas_got_object(c) || !kas_call_request(cx, c, &size) || size == 0)
+	if (!kas_got_object(c) || reused_input(c) || !kas_call_request(cx, c, &size) || size == 0)
 		return KAS_V_NA;
 	if (size > kas_cx_profile(cx)->kmalloc_max_cache_size)
 		return KAS_V_NA;

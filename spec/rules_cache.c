@@ -5,6 +5,31 @@
 
 #define PTRF "%#" PRIxPTR
 
+/* Is another live object of `cache` on the page holding addr?  Then that
+ * page never left the cache, so the slab around addr was not rebuilt and
+ * its objects must not be constructed again.  (A slab whose pages were all
+ * given back and later reallocated at the same address is new and
+ * legitimately constructed: "The @ctor is run when new pages are allocated
+ * by the cache.")  Uses the interval index: the first overlap found is the
+ * lowest one, so the scan walks the page's objects in address order. */
+static bool page_stayed_in_cache(struct kas_model *m, uint32_t cache, uintptr_t addr, uint64_t page)
+{
+	uintptr_t lo = addr & ~(uintptr_t)(page - 1), hi = lo + page;
+	while (lo < hi) {
+		uint32_t i = kas_model_find_overlap(m, lo, hi - lo, KAS_NO_OBJ);
+		if (i == KAS_NO_OBJ)
+			return false;
+		const struct kas_obj *o = kas_model_obj(m, i);
+		if (o->family == KAS_FAM_CACHE && o->cache == cache)
+			return true;
+		uintptr_t next = o->addr + (o->size ? o->size : 1);
+		if (next <= lo)
+			return false;
+		lo = next;
+	}
+	return false;
+}
+
 /* The model is still pre-call here; the address set holds every address
  * this cache handed out earlier in the trace (commit adds to it). */
 enum kas_verdict kas_chk_cache_5(struct kas_check *cx, const struct kas_call *c)
@@ -20,11 +45,14 @@ enum kas_verdict kas_chk_cache_5(struct kas_check *cx, const struct kas_call *c)
 					" without the constructor state (byte %zu differs)",
 					c->ret, c->obs.ctor.first_bad);
 	}
-	if (kas_addrset_contains(&cx->spec->cache_seen, c->in_cache, c->ret)) {
+	if (kas_addrset_contains(&cx->spec->cache_seen, c->in_cache, c->ret) &&
+	    page_stayed_in_cache(kas_check_model(cx), c->in_cache, c->ret,
+				 kas_cx_profile(cx)->page_size)) {
 		judged = true;
 		if (c->obs.ctor_on_result > 0)
 			return kas_fail(cx, "kmem_cache_alloc ran the constructor again on recycled object "
-					PTRF " (%u time%s)", c->ret, c->obs.ctor_on_result,
+					PTRF " (%u time%s) while its slab page still held live objects",
+					c->ret, c->obs.ctor_on_result,
 					c->obs.ctor_on_result == 1 ? "" : "s");
 	}
 	return judged ? KAS_V_PASS : KAS_V_NA;

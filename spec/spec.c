@@ -34,7 +34,7 @@ struct kas_spec *kas_spec_new(const struct kas_profile *p, uint32_t port_caps)
 	 * have a verdict on it. */
 	for (unsigned op = 0; op < KAS_OP__COUNT; op++)
 		for (size_t r = 0; r < KAS_R__COUNT; r++)
-			if (s->active[r] && (kas_rule_opmask[r] & (UINT64_C(1) << op)))
+			if (s->active[r] && (kas_rule_opmask[r] & ((kas_opmask_t)1 << op)))
 				s->rules_for_op[op][s->nrules_for_op[op]++] = (uint8_t)r;
 	return s;
 }

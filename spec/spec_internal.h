@@ -14,9 +14,11 @@
 #include "kallocspec/port.h"
 #include "kallocspec/call.h"
 
-/* Bit of an opcode in a rule's applicability mask. */
-#define KAS_OPM(e) (UINT64_C(1) << KAS_OP_##e)
-_Static_assert(KAS_OP__COUNT <= 64, "opcode masks are 64-bit");
+/* Bit of an opcode in a rule's applicability mask (128 opcodes at most;
+ * widen kas_opmask_t to an array if ops.def ever grows past that). */
+typedef unsigned __int128 kas_opmask_t;
+#define KAS_OPM(e) ((kas_opmask_t)1 << KAS_OP_##e)
+_Static_assert(KAS_OP__COUNT <= 128, "opcode masks are 128-bit");
 
 /* Opcode groups the catalog refers to. */
 #define KAS_OPS_KMALLOC_NEW  (KAS_OPM(KMALLOC) | KAS_OPM(KZALLOC) | KAS_OPM(KMALLOC_ARRAY) | \
@@ -37,7 +39,8 @@ _Static_assert(KAS_OP__COUNT <= 64, "opcode masks are 64-bit");
 #define KAS_OPS_FREE         (KAS_OPM(KFREE) | KAS_OPM(KVFREE) | KAS_OPM(KFREE_SENSITIVE) | \
 			      KAS_OPM(VFREE) | KAS_OPM(KMEM_CACHE_FREE) | \
 			      KAS_OPM(KMEM_CACHE_FREE_BULK) | KAS_OPM(KFREE_BULK) | \
-			      KAS_OPM(FREE_PAGES) | KAS_OPM(__FREE_PAGES))
+			      KAS_OPM(FREE_PAGES) | KAS_OPM(__FREE_PAGES) | \
+			      KAS_OPM(KFREE_RCU) | KAS_OPM(KVFREE_RCU))
 
 /* Declare every checker and number the rules in catalog order. */
 #define RULE(E, ID, CAT, TITLE, DOC, SEC, QUOTE, SINCE, UNTIL, CAPS, OPS, FN, NOTES) \
@@ -54,7 +57,7 @@ enum kas_rule_no {
 
 /* Opcodes each rule looks at (catalog order); the checker is never called
  * for other opcodes. */
-extern const uint64_t kas_rule_opmask[KAS_R__COUNT];
+extern const kas_opmask_t kas_rule_opmask[KAS_R__COUNT];
 
 struct kas_check {
 	struct kas_spec *spec;

@@ -4,6 +4,7 @@
 #    alignment failure must shrink to <= 2 ops;
 #  - ref-broken-krealloc (ref with a krealloc that keeps half the prefix):
 #    caught, shrunk to <= 3 ops, and `kallocspec replay` reproduces it;
+#  - ref-crash-kfree-sensitive under --fork: a CRASH, shrunk to <= 2 ops;
 #  - the same seed gives the same counterexample; bad input exits 2.
 # kas-props exists only when rapidcheck is installed (props/CMakeLists.txt).
 find_package(rapidcheck CONFIG QUIET)
@@ -40,7 +41,14 @@ if(TARGET kas_port_ref)
     COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
             "-DARGS=--port;ref-broken-krealloc;--only;krealloc,mixed;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
             -DOUT=${KAS_PROPS_TMP}/determinism -P ${KAS_PROPS_DIR}/same_output.cmake)
-  set_tests_properties(props_broken_krealloc_shrinks props_same_seed_same_counterexample
+  # --fork: a port that crashes is a CRASH failure, shrunk like the others.
+  add_test(NAME props_fork_crash_shrinks
+    COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
+            "-DARGS=--port;ref-crash-kfree-sensitive;--fork;--only;kmalloc;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+            -DOUT=${KAS_PROPS_TMP}/crash -DMAX_OPS=2 "-DPATTERN=props-failure-kmalloc-CRASH.ktrace"
+            -P ${KAS_PROPS_DIR}/expect_failure.cmake)
+  set_tests_properties(props_fork_crash_shrinks props_broken_krealloc_shrinks
+                       props_same_seed_same_counterexample
                        PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
 endif()
 

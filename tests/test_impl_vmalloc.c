@@ -32,6 +32,12 @@ static void test_vmalloc(void)
 	void *a = P->vmalloc_node_align(5 * PAGE, 65536, GFP_KERNEL);
 	CHECK(a && (uintptr_t)a % 65536 == 0);
 	CHECK(P->vmalloc_node_align(PAGE, 3 * PAGE, GFP_KERNEL) == NULL);
+	/* alignments beyond the range base's own alignment */
+	for (size_t al = (size_t)8 << 20; al <= ((size_t)128 << 20); al <<= 1) {
+		void *h = P->vmalloc_node_align(PAGE, al, GFP_KERNEL | __GFP_NOWARN);
+		CHECK(h == NULL || (uintptr_t)h % al == 0);
+		P->vfree(h);
+	}
 	CHECK(P->vmalloc_node_align(PAGE, (size_t)1 << 50, GFP_KERNEL | __GFP_NOWARN) == NULL);
 	/* larger than the pool */
 	CHECK(P->vmalloc_gfp((size_t)1 << 30, GFP_KERNEL | __GFP_NOWARN) == NULL);

@@ -106,6 +106,42 @@ static const char *const kas_test_samples[] = {
 	"v = vrealloc NULL 10 GFP_KERNEL\n"
 	"kvfree v\n"
 	"# key: not metadata after the first op\n",
+
+	/* 5: the world: pressure, context, scopes, RCU, usercopy */
+	"# exercises: SCOPE-1 RCU-1\n"
+	"profile linux-6.12\n"
+	"oom_victims 2\n"
+	"memcg_limit 64\n"
+	"ballast pinned 16\n"
+	"ballast clean 8\n"
+	"ballast fs_dirty 4\n"
+	"ballast io_dirty PAGE_SIZE-4092\n"
+	"ballast anon 32\n"
+	"exhaust\n"
+	"f = memalloc_nofs_save\n"
+	"g = memalloc_noio_save\n"
+	"current_gfp_context GFP_KERNEL\n"
+	"memalloc_noio_restore g\n"
+	"h = memalloc_noreclaim_save\n"
+	"a = kmalloc 100 GFP_KERNEL\n"
+	"memalloc_noreclaim_restore h\n"
+	"memalloc_nofs_restore f\n"
+	"preempt_disable\n"
+	"spin_lock\n"
+	"b = kmalloc 64 GFP_ATOMIC\n"
+	"spin_unlock\n"
+	"preempt_enable\n"
+	"irq_enter\n"
+	"c = kvmalloc 10000 GFP_ATOMIC\n"
+	"irq_exit\n"
+	"copy_to_user a 8 92\n"
+	"kfree_rcu a\n"
+	"kvfree_rcu c\n"
+	"synchronize_rcu\n"
+	"kfree_rcu NULL\n"
+	"rcu_barrier\n"
+	"memalloc_nofs_save\n"
+	"kfree b\n",
 };
 
 #define KAS_TEST_NSAMPLES (sizeof(kas_test_samples) / sizeof(kas_test_samples[0]))

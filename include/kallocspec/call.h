@@ -58,6 +58,88 @@ struct kas_obs {
 	uint32_t warn_kinds;           /* bit per enum kas_warn_kind */
 };
 
+/*
+ * World events of one call (the world is described in world.h).  Filled
+ * only when the port declares KAS_CAP_WORLD (world.enabled = 1); all zero
+ * otherwise, and the rules that need them are UNSUPPORTED for the port.
+ * Every count is of hook calls the PORT made during this op (hooks the
+ * world's own ballast allocations cause are not counted), except the
+ * fields marked "world:" which the world itself did.
+ */
+#define KAS_MAX_ATTEMPTS 8           /* alloc_attempt records kept per call */
+#define KAS_BALLAST_KINDS 5          /* == KAS_BALLAST__COUNT (world.h) */
+
+struct kas_attempt_obs {
+	uint8_t what;                  /* enum kas_attempt (port.h) */
+	uint8_t order;
+	kas_gfp_t gfp;
+};
+
+struct kas_world_obs {
+	uint8_t enabled;               /* port has KAS_CAP_WORLD: the hooks below were live */
+	/* State in force when the call started. */
+	uint8_t context;               /* enum kas_context: process / atomic / irq */
+	uint8_t scopes;                /* KAS_SCOPE_* (nofs, noio, noreclaim) */
+	uint8_t preempt_depth;         /* preempt_disable + spin_lock nesting */
+	uint8_t irq_depth;             /* irq_enter nesting */
+	/* gfp_context hook (current_gfp_context) */
+	uint32_t gfp_context_calls;
+	kas_gfp_t gfp_context_in;      /* gfp the port asked about (first call) */
+	kas_gfp_t gfp_context_out;     /* what the world answered (first call) */
+	/* wake_kswapd hook */
+	uint32_t kswapd_wakes;
+	kas_gfp_t kswapd_gfp_or;       /* union of the gfp values passed */
+	size_t kswapd_pages;           /* largest `pages` asked for */
+	size_t kswapd_reclaimed;       /* world: pages kswapd freed after the call returned */
+	/* direct_reclaim hook */
+	uint32_t reclaim_rounds;
+	uint32_t reclaim_noprogress;   /* rounds that freed nothing */
+	uint32_t reclaim_noprogress_run; /* longest run of consecutive no-progress rounds */
+	kas_gfp_t reclaim_gfp_or;      /* union of the gfp values passed (0 if no round) */
+	kas_gfp_t reclaim_gfp_and;     /* intersection (0 if no round) */
+	uint8_t reclaim_max_order;
+	size_t reclaimed[KAS_BALLAST_KINDS]; /* pages direct reclaim freed, per ballast kind */
+	size_t reclaimed_total;
+	/* world: NOFAIL starvation release (KAS_WORLD_NOPROGRESS_LIMIT consecutive
+	 * no-progress rounds in this call made "another task" free pinned ballast) */
+	uint32_t starvation_releases;
+	size_t starvation_pages;
+	/* oom_kill hook */
+	uint32_t oom_calls;
+	uint32_t oom_kills;            /* calls that killed a victim (returned true) */
+	kas_gfp_t oom_gfp_or;
+	uint8_t oom_max_order;
+	size_t oom_freed;              /* anon ballast pages the kills freed */
+	/* use_reserves / may_sleep hooks */
+	uint32_t reserve_uses;
+	kas_gfp_t reserve_gfp_or;
+	uint32_t sleeps;               /* may_sleep calls */
+	uint32_t sleeps_atomic;        /* ... of which while context != process */
+	kas_gfp_t sleep_gfp_or;
+	/* memcg hooks */
+	uint32_t memcg_charges;        /* charge calls */
+	uint32_t memcg_charge_fails;   /* ... that returned false (over the limit) */
+	size_t memcg_charged;          /* pages successfully charged */
+	uint32_t memcg_uncharges;
+	size_t memcg_uncharged;
+	size_t memcg_usage;            /* world: pages charged after the call */
+	size_t memcg_limit;            /* world: limit in force (0 = none) */
+	/* call_rcu hook */
+	uint32_t rcu_queued;
+	/* world: RCU callbacks the world ran during this op (synchronize_rcu,
+	 * rcu_barrier, end of trace) */
+	uint32_t rcu_callbacks_run;
+	/* world: the call returned memory overlapping an object passed to
+	 * kfree_rcu/kvfree_rcu whose grace period has not ended (an early free) */
+	uint8_t rcu_early_reuse;
+	/* alloc_attempt hook */
+	uint32_t attempts;             /* total calls */
+	struct kas_attempt_obs attempt[KAS_MAX_ATTEMPTS]; /* the first ones, in order */
+	/* world: ballast pages held after the call, per kind */
+	size_t ballast[KAS_BALLAST_KINDS];
+	uint32_t oom_victims_left;     /* world: killable tasks left */
+};
+
 struct kas_call {
 	const struct kas_trace *trace;
 	const struct kas_op *op;
@@ -87,6 +169,8 @@ struct kas_call {
 	uint32_t out_obj;              /* KAS_NO_OBJ if none */
 	uint32_t out_bulk;             /* bulk index for R_BULK, else KAS_NO_OBJ */
 	struct kas_obs obs;
+	/* Appended (world issue): what the world saw during the call. */
+	struct kas_world_obs world;
 };
 
 #ifdef __cplusplus

@@ -29,6 +29,33 @@ struct kas_harness_opts {
 	size_t pool_bytes;          /* passed to the port's init (0 = default) */
 	FILE *log;                  /* if non-NULL: one line per op with result and verdicts */
 	bool stop_at_first_fail;    /* stop the trace at the first FAIL verdict */
+	/* ---- appended (world issue) ---- */
+	/* Called after every judged call (trace ops and teardown frees), e.g.
+	 * for tests or to stream results; may be NULL. */
+	void (*on_call)(void *arg, const struct kas_call *c);
+	void *on_call_arg;
+	/* Watchdog: a single port call running longer than this is a HANG.
+	 * 0 = KAS_DEFAULT_CALL_TIMEOUT_MS.  kas_run_trace_isolated enforces it
+	 * from the parent; in-process (kas_run_trace) only with
+	 * watchdog_in_process, see below. */
+	unsigned call_timeout_ms;
+	/* kas_run_trace arms a SIGALRM timer around each port call; on expiry
+	 * the process writes "kallocspec: HANG in op N" to stderr and
+	 * _exit(KAS_EXIT_HANG).  Off by default (a fuzzer owns SIGALRM). */
+	bool watchdog_in_process;
+	/* Most ballast pages the world holds (0 = KAS_WORLD_DEFAULT_MAX_PAGES);
+	 * bounds `exhaust` against ports that never refuse. */
+	size_t world_max_pages;
+};
+
+#define KAS_DEFAULT_CALL_TIMEOUT_MS 10000u
+#define KAS_EXIT_HANG 86            /* exit status of a process the watchdog stopped */
+
+/* How a trace ended. */
+enum kas_run_status {
+	KAS_RUN_OK = 0,
+	KAS_RUN_CRASH,              /* the port died of a signal (isolated runs) */
+	KAS_RUN_HANG,               /* a port call exceeded call_timeout_ms */
 };
 
 struct kas_trace_result {
@@ -38,6 +65,13 @@ struct kas_trace_result {
 	unsigned fails;             /* FAIL verdicts in this trace */
 	size_t first_fail_op;       /* op index of the first FAIL, or KAS_NOT_FOUND */
 	int init_error;             /* port init() returned non-zero */
+	/* ---- appended (world issue) ---- */
+	uint8_t status;             /* enum kas_run_status */
+	int signal;                 /* CRASH: the signal number */
+	char signal_name[16];       /* CRASH: "SIGSEGV", ... */
+	size_t fault_op;            /* CRASH/HANG: op index in progress (t->nops =
+				     * teardown / end of trace), KAS_NOT_FOUND if unknown */
+	size_t starvation_releases; /* NOFAIL starvation releases the world made */
 };
 
 /* Run t on port, judged by spec (which must have been created with the
@@ -45,6 +79,24 @@ struct kas_trace_result {
 int kas_run_trace(const struct kas_port *port, struct kas_spec *spec,
 		  const struct kas_trace *t, const struct kas_harness_opts *opts,
 		  struct kas_trace_result *res);
+
+/*
+ * Run t in a forked child process (isolation): a port that crashes or hangs
+ * cannot take the caller down.  The child runs kas_run_trace with a copy of
+ * spec and streams each rule's tally changes (exercised, failed, first
+ * failing op, message) back over a pipe as they happen; the parent merges
+ * them into spec (kas_spec_merge_tally), so the verdicts of the ops before a
+ * crash are kept.  A child killed by a signal gives res->status =
+ * KAS_RUN_CRASH with the signal and the op in progress (the child publishes
+ * the op index in shared memory before each op); a port call running
+ * longer than opts->call_timeout_ms gives KAS_RUN_HANG (the child is
+ * killed).  opts->on_call is NOT called (it would run in the child).
+ * Returns 0 (also for CRASH/HANG), -1 if the port failed to initialise,
+ * -2 if the child could not be started.
+ */
+int kas_run_trace_isolated(const struct kas_port *port, struct kas_spec *spec,
+			   const struct kas_trace *t, const struct kas_harness_opts *opts,
+			   struct kas_trace_result *res);
 
 /* The content pattern byte of object `id` at offset `off` (for tests). */
 uint8_t kas_pattern_byte(uint64_t id, size_t off);

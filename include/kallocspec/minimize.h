@@ -41,6 +41,11 @@ struct kas_minimize_opts {
 struct kas_minimize_stats {
 	size_t runs;                /* kas_run_trace calls */
 	size_t ops_before, ops_after;
+	/* The result run `attempts` times (heap laid out differently each
+	 * time): how many of those runs failed the rule.  Less than all means
+	 * the failure depends on the port's heap state and may not show on
+	 * every replay. */
+	unsigned final_fails, final_runs;
 };
 
 /*

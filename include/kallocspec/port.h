@@ -62,6 +62,8 @@ enum kas_cap {
 	KAS_CAP_OBS_VMADDR     = 1u << 17, /* is_vmalloc_addr observation */
 	KAS_CAP_WORLD          = 1u << 18, /* calls the world hooks (reclaim, OOM, warn, ...) */
 	KAS_CAP_THREADS        = 1u << 19, /* safe to call from several threads */
+	KAS_CAP_RCU            = 1u << 20, /* kfree_rcu, kvfree_rcu (head-less, one argument) */
+	KAS_CAP_USERCOPY       = 1u << 21, /* usercopy_check: hardened-usercopy verdict */
 };
 
 /* What a port reports through the world's warn hook. */
@@ -76,6 +78,20 @@ enum kas_warn_kind {
 	KAS_WARN_TOO_LARGE,         /* order > MAX_PAGE_ORDER, kvmalloc > INT_MAX */
 	KAS_WARN_DOUBLE_FREE,       /* debug mode detection */
 	KAS_WARN__COUNT
+};
+
+/* What a port reports through the world's alloc_attempt hook: the inner
+ * allocator it is about to enter (kvmalloc -> KMALLOC then VMALLOC, vmalloc
+ * -> VMALLOC_PAGES, a slab refill -> SLAB_PAGE, ...). */
+enum kas_attempt {
+	KAS_ATTEMPT_NONE = 0,
+	KAS_ATTEMPT_KMALLOC,        /* the kmalloc path (slab bucket or large kmalloc) */
+	KAS_ATTEMPT_VMALLOC,        /* __vmalloc_node entry (kvmalloc's fallback, vrealloc) */
+	KAS_ATTEMPT_SLAB_PAGE,      /* a slab cache takes new pages (order = slab order) */
+	KAS_ATTEMPT_PAGES,          /* the page allocator (alloc_pages entry) */
+	KAS_ATTEMPT_VMALLOC_PAGES,  /* vmalloc takes its backing pages (order per page) */
+	KAS_ATTEMPT_LARGE_KMALLOC,  /* kmalloc above KMALLOC_MAX_CACHE_SIZE goes to pages */
+	KAS_ATTEMPT__COUNT
 };
 
 /*
@@ -119,6 +135,13 @@ struct kas_world_hooks {
 	void (*memcg_uncharge)(void *ctx, size_t pages);
 	/* RCU: run fn(arg) after a grace period (kfree_rcu, SLAB_TYPESAFE_BY_RCU). */
 	void (*call_rcu)(void *ctx, void (*fn)(void *arg), void *arg);
+
+	/* ---- world issue additions (appended; check `size`) ---- */
+	/* The port is entering an inner allocator (enum kas_attempt) with this
+	 * gfp and order: lets the spec see e.g. the flags kvmalloc passes to
+	 * kmalloc (KVMALLOC-2) and what vmalloc passes down.  Informational
+	 * only; the harness records the first KAS_MAX_ATTEMPTS per call. */
+	void (*alloc_attempt)(void *ctx, enum kas_attempt what, kas_gfp_t gfp, unsigned order);
 };
 
 /* Handed to init() before every trace. */
@@ -242,7 +265,27 @@ struct kas_port {
 	/* Physical address behind addr, or UINT64_MAX if unknown. */
 	uint64_t (*virt_to_phys)(const void *addr);
 	bool (*is_vmalloc_addr)(const void *addr);
+
+	/* ---- appended (world issue); read only when table_size covers them ---- */
+	/* KAS_CAP_RCU: free p after an RCU grace period (head-less
+	 * kfree_rcu_mightsleep / kvfree_rcu(ptr)).  Pre: p NULL (no-op) or a
+	 * live kmalloc (6.4+: or kmem_cache) object; kvfree_rcu also vmalloc /
+	 * kvmalloc memory.  A port with KAS_CAP_WORLD defers through the
+	 * world's call_rcu hook so the harness decides when the grace period
+	 * ends (synchronize_rcu / rcu_barrier ops, end of trace). */
+	void (*kfree_rcu)(void *p);
+	void (*kvfree_rcu)(void *p);
+	/* KAS_CAP_USERCOPY: the port's hardened-usercopy verdict for copying n
+	 * bytes at ptr to/from user space (check_heap_object): true = allowed,
+	 * false = the kernel would report a usercopy violation. */
+	bool (*usercopy_check)(const void *ptr, size_t n);
 };
+
+/* Is an appended port entry present?  (A port built against an older ABI
+ * minor has a smaller table; never read past it.) */
+#define KAS_PORT_HAS(port, field) \
+	((port)->table_size >= offsetof(struct kas_port, field) + sizeof((port)->field) && \
+	 (port)->field != NULL)
 
 /* Capabilities actually usable: the declared mask, minus groups whose
  * functions are missing. */

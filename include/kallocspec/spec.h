@@ -110,6 +110,16 @@ enum kas_status kas_spec_status(const struct kas_spec *s, size_t rule);
 const struct kas_tally *kas_spec_tally(const struct kas_spec *s, size_t rule);
 void kas_spec_clear_tallies(struct kas_spec *s);
 
+/* ---- appended (world issue: process isolation) ---- */
+/*
+ * Add counts judged elsewhere (an isolated child process) to rule's tally.
+ * When failed > 0 and the tally has no failure yet, the first fail_op + 1
+ * ops of t become its counterexample (the whole trace if fail_op >=
+ * t->nops) with message.  Out-of-range rule indices are ignored.
+ */
+void kas_spec_merge_tally(struct kas_spec *s, size_t rule, uint64_t exercised, uint64_t failed,
+			  const struct kas_trace *t, size_t fail_op, const char *message);
+
 #ifdef __cplusplus
 }
 #endif

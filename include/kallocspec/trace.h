@@ -41,8 +41,12 @@ enum kas_opcode {
 	KAS_OP__COUNT
 };
 
-enum kas_result_kind { R_NONE, R_PTR, R_CACHE, R_BULK, R_VALUE };
-enum kas_arg_type { AK__, AK_SIZE, AK_GFP, AK_PTR, AK_CACHE, AK_NAME, AK_SLAB, AK_ORDER, AK_LIST };
+/* R_FLAGS (appended): binds a saved-flags handle (memalloc_*_save). */
+enum kas_result_kind { R_NONE, R_PTR, R_CACHE, R_BULK, R_VALUE, R_FLAGS };
+/* Appended for the world: AK_KIND a ballast kind word (enum kas_ballast_kind,
+ * world.h), AK_FLAGS a saved-flags handle (KAS_SLOT_FLAGS). */
+enum kas_arg_type { AK__, AK_SIZE, AK_GFP, AK_PTR, AK_CACHE, AK_NAME, AK_SLAB, AK_ORDER, AK_LIST,
+		    AK_KIND, AK_FLAGS };
 
 #define KAS_MAX_ARGS 6
 
@@ -87,7 +91,8 @@ struct kas_list_ref {
 	uint32_t slot;
 };
 
-enum kas_slot_kind { KAS_SLOT_OBJ = 1, KAS_SLOT_CACHE, KAS_SLOT_BULK };
+/* KAS_SLOT_FLAGS (appended): the value a memalloc_*_save returned. */
+enum kas_slot_kind { KAS_SLOT_OBJ = 1, KAS_SLOT_CACHE, KAS_SLOT_BULK, KAS_SLOT_FLAGS };
 
 struct kas_slot {
 	char *name;                /* NULL for an anonymous binding */

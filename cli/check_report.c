@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* `kallocspec check`: the per-rule report, minimised counterexamples, JSON. */
+#include "check.h"
+
+#include <kallocspec/minimize.h>
+#include <kallocspec/report.h>
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A minimised counterexample labelled for replay; NULL when minimising fails. */
+static struct kas_trace *minimised(struct check_run *cr, size_t rule)
+{
+	const struct kas_tally *tally = kas_spec_tally(cr->spec, rule);
+	struct kas_trace *m;
+	struct kas_minimize_stats stats;
+	struct kas_minimize_opts opts = { .port_caps = kas_port_effective_caps(cr->port) };
+	const char *meta[] = { "fails", kas_rule_at(rule)->id, "port", cr->port->name,
+			       NULL, NULL, NULL };
+	const struct kas_trace *from = cr->worst_trace[rule];
+	char note[96] = "";
+	int rc;
+
+	if (!from && tally && tally->has_counterexample)
+		from = &tally->counterexample;
+	if (!from)
+		return NULL;
+	m = malloc(sizeof(*m));
+	if (!m)
+		return NULL;
+	rc = kas_minimize(cr->port, cr->profile, from, rule, &opts, m, &stats);
+	if (rc < 0) {
+		free(m);
+		return NULL;
+	}
+	/* Result 1 (the counterexample did not fail again on its own) still
+	 * leaves the original in m: better than nothing, and the metadata
+	 * says so. */
+	if (rc > 0)
+		snprintf(note, sizeof(note), "none of the runs on its own (failed in the check run)");
+	else if (stats.final_runs && stats.final_fails < stats.final_runs)
+		snprintf(note, sizeof(note), "%u of %u runs (depends on heap layout)",
+			 stats.final_fails, stats.final_runs);
+	if (note[0]) {
+		meta[4] = "fails-in";
+		meta[5] = note;
+	}
+	cli_set_meta(m, meta);
+	if (cr->verbose)
+		fprintf(stderr, "  minimised %s: %zu -> %zu ops in %zu runs\n",
+			kas_rule_at(rule)->id, stats.ops_before, stats.ops_after, stats.runs);
+	return m;
+}
+
+/* DIR/<RULE-ID>.ktrace, so a failure can be replayed on its own. */
+static int save_counterexample(const struct check_run *cr, const struct kas_rule *r,
+			       const struct kas_trace *t)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.ktrace", cr->save_dir, r->id);
+	f = cli_open_out(path);
+	if (!f)
+		return -1;
+	kas_trace_print(t, f, SIZE_MAX);
+	return cli_close_out(f, path);
+}
+
+int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
+{
+	size_t nrules = kas_rule_count();
+	struct kas_trace **cex = calloc(nrules ? nrules : 1, sizeof(*cex));
+	uint64_t totals[KAS_STATUS__COUNT] = { 0 };
+	bool save_failed = false;
+	int rc = KAS_EXIT_OK;
+
+	if (!cex) {
+		cli_error("out of memory");
+		return KAS_EXIT_USAGE;
+	}
+	printf("port %s, profile %s: %" PRIu64 " traces, %" PRIu64 " ops\n", cr->port->name,
+	       cr->profile->name, cr->traces, cr->ops);
+	for (size_t i = 0; i < nrules; i++) {
+		const struct kas_rule *r = kas_rule_at(i);
+		const struct kas_tally *t = kas_spec_tally(cr->spec, i);
+		enum kas_status st;
+
+		if (!kas_rule_in_profile(r, cr->profile))
+			continue;
+		st = kas_spec_status(cr->spec, i);
+		totals[st]++;
+		printf("%s %s  %s\n", kas_status_name(st), r->id, r->title);
+		if (st != KAS_FAIL && st != KAS_CRASH && st != KAS_HANG)
+			continue;
+		rc = KAS_EXIT_FAIL;
+		cli_print_rule_source(stdout, r, "  ");
+		if (t && t->message[0])
+			printf("  %s\n", t->message);
+		if (st == KAS_FAIL)
+			cex[i] = minimised(cr, i);
+		const struct kas_trace *shown = cex[i] ? cex[i] :
+			t && t->has_counterexample ? &t->counterexample : NULL;
+		if (!shown)
+			continue;
+		cli_print_trace_indented(stdout, shown, "    ");
+		if (cr->save_dir && save_counterexample(cr, r, shown) != 0)
+			save_failed = true;
+	}
+	printf("rules: %" PRIu64 " PASS, %" PRIu64 " FAIL, %" PRIu64 " UNTESTED, %" PRIu64
+	       " UNSUPPORTED", totals[KAS_PASS], totals[KAS_FAIL], totals[KAS_UNTESTED],
+	       totals[KAS_UNSUPPORTED]);
+	if (totals[KAS_CRASH] || totals[KAS_HANG])
+		printf(", %" PRIu64 " CRASH, %" PRIu64 " HANG", totals[KAS_CRASH], totals[KAS_HANG]);
+	printf("\n%" PRIu64 " passed, %" PRIu64 " failed\n", totals[KAS_PASS],
+	       totals[KAS_FAIL] + totals[KAS_CRASH] + totals[KAS_HANG]);
+
+	if (save_failed)
+		rc = KAS_EXIT_USAGE;
+	if (json_path) {
+		struct kas_report_meta meta = {
+			.port = cr->port->name, .seed = seed, .ops = cr->ops, .traces = cr->traces,
+		};
+		char err[512];
+
+		if (kas_report_json_save(json_path, &meta, cr->spec,
+					 (const struct kas_trace *const *)cex, err, sizeof(err)) != 0) {
+			cli_error("%s", err);
+			rc = KAS_EXIT_USAGE;
+		}
+	}
+	for (size_t i = 0; i < nrules; i++) {
+		if (cex[i])
+			kas_trace_free(cex[i]);
+		free(cex[i]);
+	}
+	free(cex);
+	fflush(stdout);
+	return rc;
+}
+

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Process isolation (kas_run_trace_isolated, harness.h): the trace runs in
+ * a forked child; the parent watches the child's progress in shared
+ * memory, merges the tally deltas the child streams over a pipe, and turns
+ * a signal death into CRASH and a stuck port call into HANG.
+ *
+ * Pipe records are fixed-size and smaller than PIPE_BUF, so each write is
+ * atomic and a crash can only lose records not yet written.
+ */
+#define _DEFAULT_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "harness_internal.h"
+
+enum rec_type { REC_TALLY = 1, REC_RESULT };
+
+struct rec {
+	uint32_t type;
+	uint32_t rule;
+	uint64_t exercised, failed;   /* deltas */
+	uint64_t fail_op;             /* first failing op (new failures) */
+	/* REC_RESULT */
+	int32_t rc;
+	int32_t init_error;
+	uint64_t ops_run, ops_skipped, ops_unsupported, first_fail_op, starvation;
+	uint32_t fails;
+	char msg[256];
+};
+_Static_assert(sizeof(struct rec) <= 512, "records must stay well below PIPE_BUF");
+
+/* ---- the child ---- */
+
+struct child {
+	int fd;
+	struct kas_spec *spec;
+	uint64_t *ex, *fa;            /* tallies last reported */
+	size_t nrules;
+};
+
+static void send_rec(int fd, const struct rec *r)
+{
+	const char *p = (const char *)r;
+	size_t left = sizeof(*r);
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
+		left -= (size_t)n;
+	}
+}
+
+static void send_deltas(struct child *ch)
+{
+	for (size_t i = 0; i < ch->nrules; i++) {
+		const struct kas_tally *ty = kas_spec_tally(ch->spec, i);
+		if (!ty || (ty->exercised == ch->ex[i] && ty->failed == ch->fa[i]))
+			continue;
+		struct rec r;
+		memset(&r, 0, sizeof(r));
+		r.type = REC_TALLY;
+		r.rule = (uint32_t)i;
+		r.exercised = ty->exercised - ch->ex[i];
+		r.failed = ty->failed - ch->fa[i];
+		r.fail_op = ty->fail_op;
+		if (ch->fa[i] == 0 && ty->failed)
+			snprintf(r.msg, sizeof(r.msg), "%s", ty->message);
+		send_rec(ch->fd, &r);
+		ch->ex[i] = ty->exercised;
+		ch->fa[i] = ty->failed;
+	}
+}
+
+static void child_on_call(void *arg, const struct kas_call *c)
+{
+	(void)c;
+	send_deltas(arg);
+}
+
+static void run_child(int fd, const struct kas_port *port, struct kas_spec *spec,
+		      const struct kas_trace *t, const struct kas_harness_opts *opts)
+{
+	struct child ch = { fd, spec, NULL, NULL, kas_rule_count() };
+	ch.ex = calloc(ch.nrules + 1, sizeof(uint64_t));
+	ch.fa = calloc(ch.nrules + 1, sizeof(uint64_t));
+	if (!ch.ex || !ch.fa)
+		_exit(2);
+	for (size_t i = 0; i < ch.nrules; i++) {
+		const struct kas_tally *ty = kas_spec_tally(spec, i);
+		ch.ex[i] = ty ? ty->exercised : 0;
+		ch.fa[i] = ty ? ty->failed : 0;
+	}
+	struct kas_harness_opts o = *opts;
+	o.on_call = child_on_call;
+	o.on_call_arg = &ch;
+	o.watchdog_in_process = false;   /* the parent watches */
+	struct kas_trace_result res;
+	int rc = kas_run_trace(port, spec, t, &o, &res);
+	send_deltas(&ch);
+	struct rec r;
+	memset(&r, 0, sizeof(r));
+	r.type = REC_RESULT;
+	r.rc = rc;
+	r.init_error = res.init_error;
+	r.ops_run = res.ops_run;
+	r.ops_skipped = res.ops_skipped;
+	r.ops_unsupported = res.ops_unsupported;
+	r.first_fail_op = res.first_fail_op;
+	r.fails = res.fails;
+	r.starvation = res.starvation_releases;
+	send_rec(fd, &r);
+	if (opts->log)
+		fflush(opts->log);
+	_exit(0);
+}
+
+/* ---- the parent ---- */
+
+static const char *signal_name(int sig, char *buf, size_t n)
+{
+	static const struct { int sig; const char *name; } names[] = {
+		{ SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" }, { SIGABRT, "SIGABRT" },
+		{ SIGFPE, "SIGFPE" }, { SIGILL, "SIGILL" }, { SIGKILL, "SIGKILL" },
+		{ SIGTERM, "SIGTERM" }, { SIGALRM, "SIGALRM" }, { SIGTRAP, "SIGTRAP" },
+		{ SIGSYS, "SIGSYS" }, { SIGPIPE, "SIGPIPE" }, { SIGXCPU, "SIGXCPU" },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig) {
+			snprintf(buf, n, "%s", names[i].name);
+			return buf;
+		}
+	snprintf(buf, n, "SIG%d", sig);
+	return buf;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+struct parent {
+	struct kas_spec *spec;
+	const struct kas_trace *t;
+	struct kas_trace_result *res;
+	int rc;
+	bool got_result;
+	char buf[sizeof(struct rec)];
+	size_t have;
+};
+
+static void take_rec(struct parent *p, const struct rec *r)
+{
+	if (r->type == REC_TALLY) {
+		char msg[sizeof(r->msg)];
+		memcpy(msg, r->msg, sizeof(msg));
+		msg[sizeof(msg) - 1] = '\0';
+		kas_spec_merge_tally(p->spec, r->rule, r->exercised, r->failed, p->t,
+				     (size_t)r->fail_op, msg);
+	} else if (r->type == REC_RESULT) {
+		p->got_result = true;
+		p->rc = r->rc;
+		p->res->init_error = r->init_error;
+		p->res->ops_run = (size_t)r->ops_run;
+		p->res->ops_skipped = (size_t)r->ops_skipped;
+		p->res->ops_unsupported = (size_t)r->ops_unsupported;
+		p->res->first_fail_op = (size_t)r->first_fail_op;
+		p->res->fails = r->fails;
+		p->res->starvation_releases = (size_t)r->starvation;
+	}
+}
+
+/* Reads what is available; false at end of file. */
+static bool drain(struct parent *p, int fd)
+{
+	for (;;) {
+		ssize_t n = read(fd, p->buf + p->have, sizeof(p->buf) - p->have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+		p->have += (size_t)n;
+		if (p->have == sizeof(p->buf)) {
+			struct rec r;
+			memcpy(&r, p->buf, sizeof(r));
+			take_rec(p, &r);
+			p->have = 0;
+		}
+		return true;
+	}
+}
+
+int kas_run_trace_isolated(const struct kas_port *port, struct kas_spec *spec,
+			   const struct kas_trace *t, const struct kas_harness_opts *opts,
+			   struct kas_trace_result *res)
+{
+	static const struct kas_harness_opts no_opts;
+	struct kas_trace_result dummy;
+	if (!opts)
+		opts = &no_opts;
+	if (!res)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	res->first_fail_op = KAS_NOT_FOUND;
+	res->fault_op = KAS_NOT_FOUND;
+	unsigned timeout = opts->call_timeout_ms ? opts->call_timeout_ms :
+			   KAS_DEFAULT_CALL_TIMEOUT_MS;
+
+	struct kas__progress *prog = mmap(NULL, sizeof(*prog), PROT_READ | PROT_WRITE,
+					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (prog == MAP_FAILED)
+		return -2;
+	memset(prog, 0, sizeof(*prog));
+	int fds[2];
+	if (pipe(fds)) {
+		munmap(prog, sizeof(*prog));
+		return -2;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if (opts->log)
+		fflush(opts->log);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		munmap(prog, sizeof(*prog));
+		return -2;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		kas__progress = prog;
+		run_child(fds[1], port, spec, t, opts);
+	}
+	close(fds[1]);
+
+	struct parent p = { .spec = spec, .t = t, .res = res, .rc = 0 };
+	uint64_t last_calls = 0, since = now_ms();
+	bool killed = false, open_pipe = true;
+	while (open_pipe) {
+		struct pollfd pfd = { fds[0], POLLIN, 0 };
+		int n = poll(&pfd, 1, 50);
+		if (n > 0)
+			open_pipe = drain(&p, fds[0]);
+		else if (n < 0 && errno != EINTR)
+			break;
+		/* a port call in progress that has not returned for too long */
+		uint64_t in = prog->calls_in, out = prog->calls_out;
+		if (in != last_calls || in == out) {
+			last_calls = in;
+			since = now_ms();
+		} else if (now_ms() - since > timeout) {
+			kill(pid, SIGKILL);
+			killed = true;
+			/* keep reading what the child wrote before it died */
+		}
+	}
+	close(fds[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	size_t op = (size_t)prog->op;
+	munmap(prog, sizeof(*prog));
+
+	if (killed || (WIFEXITED(status) && WEXITSTATUS(status) == KAS_EXIT_HANG)) {
+		res->status = KAS_RUN_HANG;
+		res->fault_op = op;
+	} else if (WIFSIGNALED(status)) {
+		res->status = KAS_RUN_CRASH;
+		res->signal = WTERMSIG(status);
+		signal_name(res->signal, res->signal_name, sizeof(res->signal_name));
+		res->fault_op = op;
+	} else if (!p.got_result) {
+		/* exited without reporting: count it as a crash of the port */
+		res->status = KAS_RUN_CRASH;
+		snprintf(res->signal_name, sizeof(res->signal_name), "exit %d",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		res->fault_op = op;
+	}
+	if (res->status != KAS_RUN_OK && res->ops_run == 0)
+		res->ops_run = op;   /* ops that ran before the fault (approximate) */
+	return p.got_result ? p.rc : 0;
+}
