@@ -5,6 +5,8 @@
 
 #include "cli.h"
 
+#include <kallocspec/harness.h>
+
 struct check_run {
 	const struct kas_port *port;
 	/* Per rule: the whole trace in which it failed most often, and how
@@ -19,8 +21,24 @@ struct check_run {
 	const struct kas_profile *profile;
 	struct kas_spec *spec;
 	bool verbose;
+	bool isolate;               /* each trace in a child process (default) */
 	uint64_t traces, ops;
+	/* Traces that crashed or hung the port (isolated runs only). */
+	struct check_fault *faults;
+	size_t nfaults;
+	uint64_t crashes, hangs;
 };
+
+/* A trace that crashed or hung the port. */
+struct check_fault {
+	uint8_t status;             /* KAS_RUN_CRASH or KAS_RUN_HANG */
+	char signal[16];
+	char name[64];              /* trace file or "random #N" */
+	size_t op;                  /* op in progress, t->nops = teardown, KAS_NOT_FOUND */
+	struct kas_trace trace;
+};
+
+#define CHECK_MAX_FAULTS 8      /* faults kept (and minimised); all are counted */
 
 /* Prints every rule of the profile with its status, minimised
  * counterexamples for failures, the summary lines; writes the JSON report

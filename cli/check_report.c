@@ -15,7 +15,10 @@ static struct kas_trace *minimised(struct check_run *cr, size_t rule)
 	const struct kas_tally *tally = kas_spec_tally(cr->spec, rule);
 	struct kas_trace *m;
 	struct kas_minimize_stats stats;
-	struct kas_minimize_opts opts = { .port_caps = kas_port_effective_caps(cr->port) };
+	struct kas_minimize_opts opts = {
+		.port_caps = kas_port_effective_caps(cr->port),
+		.isolate = cr->isolate,
+	};
 	const char *meta[] = { "fails", kas_rule_at(rule)->id, "port", cr->port->name,
 			       NULL, NULL, NULL };
 	const struct kas_trace *from = cr->worst_trace[rule];
@@ -68,14 +71,74 @@ static int save_counterexample(const struct check_run *cr, const struct kas_rule
 	return cli_close_out(f, path);
 }
 
+/*
+ * The crashing / hanging traces: a crash is minimised (every candidate in a
+ * child process) to the smallest trace that still crashes; a hang is cut
+ * after the op that hung (minimising hangs costs a timeout per candidate).
+ * Fills out[i] for the JSON report.
+ */
+static void report_faults(struct check_run *cr, struct kas_report_fault *out)
+{
+	struct kas_minimize_opts opts = { .port_caps = kas_port_effective_caps(cr->port) };
+
+	for (size_t i = 0; i < cr->nfaults; i++) {
+		struct check_fault *f = &cr->faults[i];
+		bool hang = f->status == KAS_RUN_HANG;
+		struct kas_trace *shown = NULL;
+		struct kas_minimize_stats stats;
+		char opbuf[256] = "";
+
+		if (f->op < f->trace.nops)
+			kas_op_format(&f->trace, f->op, opbuf, sizeof(opbuf));
+		printf("%s %s  %s%s%s%s\n", hang ? "HANG" : "CRASH", f->name,
+		       hang ? "a port call did not return" : "the port died of ",
+		       hang ? "" : f->signal,
+		       f->op < f->trace.nops ? " at: " : f->op == f->trace.nops ? " in teardown" : "",
+		       opbuf);
+		shown = malloc(sizeof(*shown));
+		if (shown && !hang) {
+			/* 1: it did not crash again on its own; shown is a copy */
+			if (kas_minimize(cr->port, cr->profile, &f->trace, KAS_MINIMIZE_CRASH, &opts,
+					 shown, &stats) < 0) {
+				free(shown);
+				shown = NULL;
+			}
+		} else if (shown && hang) {
+			kas_trace_init(shown);
+			if (kas_trace_copy(shown, &f->trace, f->op == KAS_NOT_FOUND ? SIZE_MAX
+						     : f->op + 1) != 0) {
+				kas_trace_free(shown);
+				free(shown);
+				shown = NULL;
+			}
+		}
+		if (shown) {
+			const char *meta[] = { hang ? "hangs" : "crashes", hang ? "yes" : f->signal,
+					       "port", cr->port->name, NULL };
+			cli_set_meta(shown, meta);
+		}
+		cli_print_trace_indented(stdout, shown ? shown : &f->trace, "    ");
+		out[i].hang = hang;
+		out[i].signal = f->signal;
+		out[i].trace = f->name;
+		out[i].op = f->op == KAS_NOT_FOUND ? SIZE_MAX : f->op;
+		out[i].counterexample = shown ? shown : &f->trace;
+	}
+	if (cr->crashes + cr->hangs > cr->nfaults)
+		printf("(%" PRIu64 " more crashing or hanging traces not shown)\n",
+		       cr->crashes + cr->hangs - cr->nfaults);
+}
+
 int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 {
 	size_t nrules = kas_rule_count();
 	struct kas_trace **cex = calloc(nrules ? nrules : 1, sizeof(*cex));
+	struct kas_report_fault faults[CHECK_MAX_FAULTS];
 	uint64_t totals[KAS_STATUS__COUNT] = { 0 };
 	bool save_failed = false;
 	int rc = KAS_EXIT_OK;
 
+	memset(faults, 0, sizeof(faults));
 	if (!cex) {
 		cli_error("out of memory");
 		return KAS_EXIT_USAGE;
@@ -108,11 +171,17 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 		if (cr->save_dir && save_counterexample(cr, r, shown) != 0)
 			save_failed = true;
 	}
+	report_faults(cr, faults);
+	if (cr->crashes || cr->hangs)
+		rc = KAS_EXIT_FAIL;
+	totals[KAS_CRASH] += cr->crashes;
+	totals[KAS_HANG] += cr->hangs;
 	printf("rules: %" PRIu64 " PASS, %" PRIu64 " FAIL, %" PRIu64 " UNTESTED, %" PRIu64
 	       " UNSUPPORTED", totals[KAS_PASS], totals[KAS_FAIL], totals[KAS_UNTESTED],
 	       totals[KAS_UNSUPPORTED]);
 	if (totals[KAS_CRASH] || totals[KAS_HANG])
-		printf(", %" PRIu64 " CRASH, %" PRIu64 " HANG", totals[KAS_CRASH], totals[KAS_HANG]);
+		printf("; traces: %" PRIu64 " CRASH, %" PRIu64 " HANG", totals[KAS_CRASH],
+		       totals[KAS_HANG]);
 	printf("\n%" PRIu64 " passed, %" PRIu64 " failed\n", totals[KAS_PASS],
 	       totals[KAS_FAIL] + totals[KAS_CRASH] + totals[KAS_HANG]);
 
@@ -121,6 +190,8 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 	if (json_path) {
 		struct kas_report_meta meta = {
 			.port = cr->port->name, .seed = seed, .ops = cr->ops, .traces = cr->traces,
+			.faults = faults, .nfaults = cr->nfaults,
+			.crashes = cr->crashes, .hangs = cr->hangs,
 		};
 		char err[512];
 
@@ -135,6 +206,11 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 			kas_trace_free(cex[i]);
 		free(cex[i]);
 	}
+	for (size_t i = 0; i < cr->nfaults; i++)
+		if (faults[i].counterexample && faults[i].counterexample != &cr->faults[i].trace) {
+			kas_trace_free((struct kas_trace *)faults[i].counterexample);
+			free((void *)faults[i].counterexample);
+		}
 	free(cex);
 	fflush(stdout);
 	return rc;

@@ -25,7 +25,8 @@
 
 static const char usage[] =
 	"usage: kallocspec check --port P [--profile P] [--seed N] [--ops N]\n"
-	"                        [--json FILE] [--corpus DIR] [--save-counterexamples DIR] [-v]\n"
+	"                        [--json FILE] [--corpus DIR] [--save-counterexamples DIR]\n"
+	"                        [--no-isolate] [-v]\n"
 	"\n"
 	"Runs every witness trace (*.ktrace) of the corpus, then N random ops\n"
 	"(default 5000, in traces of ~50 ops, seeded by --seed, default 1) on\n"
@@ -38,6 +39,9 @@ static const char usage[] =
 	"  --json FILE    also write the report as JSON (kallocspec-report/1)\n"
 	"  --save-counterexamples DIR\n"
 	"                 write each failure's trace to DIR/<RULE-ID>.ktrace\n"
+	"  --no-isolate   run traces in this process (faster, but a port that\n"
+	"                 crashes takes kallocspec down; default: each trace in a\n"
+	"                 child process, crashes and hangs reported as CRASH/HANG)\n"
 	"  -v, --verbose  name each trace as it runs\n";
 
 
@@ -51,18 +55,57 @@ static uint64_t splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/* Keeps the first CHECK_MAX_FAULTS crashing or hanging traces. */
+static void note_fault(struct check_run *cr, const struct kas_trace *t, const char *name,
+		       const struct kas_trace_result *res)
+{
+	struct check_fault *f;
+
+	if (res->status == KAS_RUN_CRASH)
+		cr->crashes++;
+	else
+		cr->hangs++;
+	if (cr->verbose)
+		fprintf(stderr, "  %s: %s (%s) at op %zu\n", name,
+			res->status == KAS_RUN_CRASH ? "CRASH" : "HANG", res->signal_name,
+			res->fault_op);
+	if (cr->nfaults >= CHECK_MAX_FAULTS)
+		return;
+	f = &cr->faults[cr->nfaults];
+	memset(f, 0, sizeof(*f));
+	kas_trace_init(&f->trace);
+	if (kas_trace_copy(&f->trace, t, SIZE_MAX) != 0) {
+		kas_trace_free(&f->trace);
+		return;
+	}
+	f->status = res->status;
+	f->op = res->fault_op;
+	snprintf(f->signal, sizeof(f->signal), "%s", res->signal_name);
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	cr->nfaults++;
+}
+
 static int run_trace(struct check_run *cr, const struct kas_trace *t, const char *name)
 {
 	struct kas_harness_opts opts;
 	struct kas_trace_result res;
+	int rc;
 
 	memset(&opts, 0, sizeof(opts));
 	memset(&res, 0, sizeof(res));
-	if (kas_run_trace(cr->port, cr->spec, t, &opts, &res) != 0) {
+	rc = cr->isolate ? kas_run_trace_isolated(cr->port, cr->spec, t, &opts, &res)
+			 : kas_run_trace(cr->port, cr->spec, t, &opts, &res);
+	if (rc == -2) {
+		cli_error("%s: cannot start a child process: %s", name, strerror(errno));
+		return -1;
+	}
+	if (rc != 0) {
 		cli_error("%s: port '%s' failed to initialise (%d)", name, cr->port->name,
 			  res.init_error);
 		return -1;
 	}
+	if (res.status != KAS_RUN_OK)
+		note_fault(cr, t, name, &res);
 	cr->traces++;
 	cr->ops += t->nops;
 	for (size_t i = 0; res.fails && i < kas_rule_count(); i++) {
@@ -206,6 +249,7 @@ int kas_cmd_check(int argc, char **argv)
 		{ "json", required_argument, NULL, 'j' },
 		{ "corpus", required_argument, NULL, 'c' },
 		{ "save-counterexamples", required_argument, NULL, 'S' },
+		{ "no-isolate", no_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -217,9 +261,10 @@ int kas_cmd_check(int argc, char **argv)
 	int c, rc;
 
 	memset(&cr, 0, sizeof(cr));
+	cr.isolate = true;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":hvP:p:s:n:j:c:S:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hvIP:p:s:n:j:c:S:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -229,6 +274,7 @@ int kas_cmd_check(int argc, char **argv)
 		case 'j': json_path = optarg; break;
 		case 'c': corpus = optarg; break;
 		case 'S': cr.save_dir = optarg; break;
+		case 'I': cr.isolate = false; break;
 		case 'v': cr.verbose = true; break;
 		case 's':
 			if (parse_u64(optarg, &seed) != 0)
@@ -262,7 +308,8 @@ int kas_cmd_check(int argc, char **argv)
 	cr.worst_trace = calloc(kas_rule_count() + 1, sizeof(*cr.worst_trace));
 	cr.best_fails = calloc(kas_rule_count() + 1, sizeof(*cr.best_fails));
 	cr.failed_before = calloc(kas_rule_count() + 1, sizeof(*cr.failed_before));
-	if (!cr.spec || !cr.worst_trace || !cr.best_fails || !cr.failed_before) {
+	cr.faults = calloc(CHECK_MAX_FAULTS, sizeof(*cr.faults));
+	if (!cr.spec || !cr.worst_trace || !cr.best_fails || !cr.failed_before || !cr.faults) {
 		cli_error("out of memory");
 		return KAS_EXIT_USAGE;
 	}
@@ -281,6 +328,9 @@ int kas_cmd_check(int argc, char **argv)
 	free(cr.worst_trace);
 	free(cr.best_fails);
 	free(cr.failed_before);
+	for (size_t i = 0; i < cr.nfaults; i++)
+		kas_trace_free(&cr.faults[i].trace);
+	free(cr.faults);
 	kas_spec_free(cr.spec);
 	return rc;
 }

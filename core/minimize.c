@@ -9,9 +9,7 @@
  * right after its first failing op.  The search order is fixed, so a
  * deterministic port always yields the same result.
  */
-#include <kallocspec/minimize.h>
-#include <kallocspec/harness.h>
-#include <kallocspec/spec.h>
+#include "minimize_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -173,153 +171,6 @@ out:
 	return rc;
 }
 
-struct minimizer {
-	const struct kas_port *port;
-	const struct kas_profile *profile;
-	uint32_t caps;
-	size_t rule;
-	struct kas_harness_opts hopts;
-	size_t runs, max_runs;
-	unsigned attempts;
-};
-
-/* 1 = t fails the rule (first failing op in *fail_op), 0 = it does not, -1 = error. */
-static int run_once(struct minimizer *m, const struct kas_trace *t, size_t *fail_op)
-{
-	struct kas_spec *spec = kas_spec_new(m->profile, m->caps);
-	struct kas_trace_result res;
-	const struct kas_tally *tally;
-	int rc;
-
-	if (!spec)
-		return -1;
-	memset(&res, 0, sizeof(res));
-	m->runs++;
-	if (kas_run_trace(m->port, spec, t, &m->hopts, &res) != 0) {
-		kas_spec_free(spec);
-		return -1;
-	}
-	tally = kas_spec_tally(spec, m->rule);
-	rc = tally && tally->failed > 0;
-	*fail_op = rc && tally->has_counterexample ? tally->fail_op : KAS_NOT_FOUND;
-	kas_spec_free(spec);
-	return rc;
-}
-
-/*
- * Heap perturbation for ports backed by the process's malloc, whose results
- * (alignment above all) depend on which chunk malloc hands out.  Before
- * attempt k, hold k blocks of every small size the trace asks for and k
- * blocks of every size class up to 1 KiB, so that the port's allocations
- * land on other chunks than in attempt 0.  Ports with their own memory
- * never notice.
- */
-#define PAD_CLASSES 64
-#define PAD_STEP 16
-#define PAD_MAX_SIZE 4096       /* larger requests do not come from bins */
-#define PAD_MAX_SIZES 64        /* distinct trace sizes used */
-
-struct heap_pad {
-	void **blocks;
-	size_t n, cap;
-};
-
-static void pad_hold(struct heap_pad *p, size_t size)
-{
-	void *b;
-
-	if (p->n == p->cap)
-		return;
-	b = malloc(size);
-	if (b)
-		p->blocks[p->n++] = b;
-}
-
-static void pad_heap(struct heap_pad *p, const struct kas_trace *t, unsigned k)
-{
-	size_t sizes[PAD_MAX_SIZES], nsizes = 0;
-
-	memset(p, 0, sizeof(*p));
-	if (!k)
-		return;
-	for (size_t i = 0; i < t->nops && nsizes < PAD_MAX_SIZES; i++) {
-		const struct kas_op *op = &t->ops[i];
-
-		for (unsigned a = 0; a < op->nargs && a < KAS_MAX_ARGS && op->code < KAS_OP__COUNT; a++)
-			if (kas_op_table[op->code].args[a] == AK_SIZE && op->ref[a] == KAS_REF_VALUE &&
-			    op->v[a] > 0 && op->v[a] <= PAD_MAX_SIZE && nsizes < PAD_MAX_SIZES)
-				sizes[nsizes++] = (size_t)op->v[a];
-	}
-	p->cap = (size_t)k * (nsizes + PAD_CLASSES);
-	p->blocks = malloc(p->cap * sizeof(void *));
-	if (!p->blocks)
-		return;
-	for (unsigned r = 0; r < k; r++) {
-		for (size_t i = 0; i < nsizes; i++)
-			pad_hold(p, sizes[i]);
-		for (size_t c = 1; c <= PAD_CLASSES; c++)
-			pad_hold(p, c * PAD_STEP - 8);
-	}
-}
-
-static void unpad_heap(struct heap_pad *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->blocks[i]);
-	free(p->blocks);
-	memset(p, 0, sizeof(*p));
-}
-
-/* 1 = fails (in one attempt, or in all when require_all), 0 = not, -1 = error. */
-static int still_fails(struct minimizer *m, const struct kas_trace *t, size_t *fail_op,
-		       bool require_all)
-{
-	size_t first_fop = KAS_NOT_FOUND;
-	int result = require_all ? 1 : 0;
-
-	for (unsigned a = 0; a < m->attempts; a++) {
-		struct heap_pad pad;
-		size_t fop;
-		int rc;
-
-		pad_heap(&pad, t, a);
-		rc = run_once(m, t, &fop);
-		unpad_heap(&pad);
-		if (rc < 0)
-			return -1;
-		if (rc > 0 && first_fop == KAS_NOT_FOUND)
-			first_fop = fop;
-		if (!require_all && rc > 0) {
-			result = 1;
-			break;
-		}
-		if (require_all && rc == 0) {
-			result = 0;
-			break;
-		}
-	}
-	/* the earliest failing op seen: with require_all, every attempt failed
-	 * by then or later, and cutting is verified again anyway */
-	*fail_op = first_fop;
-	return result;
-}
-
-/* In how many of the attempts t fails (errors count as passes). */
-static unsigned count_fails(struct minimizer *m, const struct kas_trace *t)
-{
-	unsigned n = 0;
-
-	for (unsigned a = 0; a < m->attempts; a++) {
-		struct heap_pad pad;
-		size_t fop;
-
-		pad_heap(&pad, t, a);
-		n += run_once(m, t, &fop) > 0;
-		unpad_heap(&pad);
-	}
-	return n;
-}
-
 static bool budget_left(const struct minimizer *m)
 {
 	return m->runs < m->max_runs;
@@ -341,7 +192,7 @@ static int accept(struct minimizer *m, struct kas_trace *cur, struct kas_trace *
 		kas_trace_init(&prefix);
 		if (kas_trace_copy(&prefix, cur, fail_op + 1) != 0)
 			return -1;
-		rc = still_fails(m, &prefix, &fop, true);
+		rc = kas__min_still_fails(m, &prefix, &fop, true);
 		if (rc < 0) {
 			kas_trace_free(&prefix);
 			return -1;
@@ -377,7 +228,7 @@ static int try_without(struct minimizer *m, struct kas_trace *cur, size_t from, 
 		kas_trace_free(&cand);
 		return 0;
 	}
-	rc = still_fails(m, &cand, &fop, true);
+	rc = kas__min_still_fails(m, &cand, &fop, true);
 	if (rc > 0)
 		rc = accept(m, cur, &cand, fop) < 0 ? -1 : 1;
 	kas_trace_free(&cand);
@@ -452,7 +303,10 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 	 * which the core library does not link. */
 	m.caps = opts && opts->port_caps ? opts->port_caps : port->caps;
 	m.rule = rule;
+	m.crash_mode = rule == KAS_MINIMIZE_CRASH;
+	m.isolate = m.crash_mode || (opts && opts->isolate);
 	m.hopts.pool_bytes = opts ? opts->pool_bytes : 0;
+	m.hopts.call_timeout_ms = opts ? opts->call_timeout_ms : 0;
 	m.max_runs = opts && opts->max_runs ? opts->max_runs : 5000;
 	m.attempts = opts && opts->attempts ? opts->attempts : 12;
 
@@ -464,7 +318,7 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 	kas_trace_init(&cand);
 	if (kas_trace_copy(&cand, t, SIZE_MAX) != 0)
 		return -1;
-	rc = still_fails(&m, &cand, &fop, false);
+	rc = kas__min_still_fails(&m, &cand, &fop, false);
 	if (rc <= 0) {
 		if (rc == 0)
 			*out = cand;
@@ -487,7 +341,7 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 	}
 	if (stats) {
 		stats->final_runs = m.attempts;
-		stats->final_fails = count_fails(&m, out);
+		stats->final_fails = kas__min_count_fails(&m, out);
 		stats->runs = m.runs;
 		stats->ops_after = out->nops;
 	}

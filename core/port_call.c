@@ -136,7 +136,8 @@ void kas_port_invoke(const struct kas_port *port, struct kas_call *c, const char
 	case KAS_OP_KFREE_RCU: port->kfree_rcu(P(0)); break;
 	case KAS_OP_KVFREE_RCU: port->kvfree_rcu(P(0)); break;
 	case KAS_OP_COPY_TO_USER:
-		r = port->usercopy_check((const char *)P(0) + Z(1), Z(2));
+		/* OBJ + OFF: computed as an address (OBJ may be NULL) */
+		r = port->usercopy_check((const void *)(uintptr_t)(c->arg[0] + c->arg[1]), Z(2));
 		break;
 	default:
 		break;   /* world ops: kas__world_exec */

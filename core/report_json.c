@@ -84,6 +84,26 @@ static void write_rule(FILE *out, const struct kas_spec *s, size_t i,
 	free(text);
 }
 
+static void write_fault(FILE *out, const struct kas_report_fault *f, bool first)
+{
+	char *text = f->counterexample ? kas_trace_to_string(f->counterexample, SIZE_MAX) : NULL;
+
+	fputs(first ? "\n    {\"status\": " : ",\n    {\"status\": ", out);
+	kas_json_string(out, f->hang ? "HANG" : "CRASH");
+	fputs(", \"signal\": ", out);
+	kas_json_string(out, f->hang ? NULL : f->signal);
+	fputs(", \"trace\": ", out);
+	kas_json_string(out, f->trace);
+	if (f->op == SIZE_MAX)
+		fputs(", \"op\": null", out);
+	else
+		fprintf(out, ", \"op\": %zu", f->op);
+	fputs(",\n     \"counterexample\": ", out);
+	kas_json_string(out, text);
+	fputs("}", out);
+	free(text);
+}
+
 int kas_report_json_write(FILE *out, const struct kas_report_meta *m, const struct kas_spec *s,
 			  const struct kas_trace *const *counterexamples)
 {
@@ -114,11 +134,16 @@ int kas_report_json_write(FILE *out, const struct kas_report_meta *m, const stru
 		first = false;
 		write_rule(out, s, i, counterexamples ? counterexamples[i] : NULL);
 	}
+	totals[KAS_CRASH] += m->crashes;
+	totals[KAS_HANG] += m->hangs;
 	fputs("\n  ],\n  \"totals\": {", out);
 	for (int st = 0; st < KAS_STATUS__COUNT; st++)
 		fprintf(out, "%s\"%s\": %" PRIu64, st ? ", " : "",
 			kas_status_name((enum kas_status)st), totals[st]);
-	fputs("}\n}\n", out);
+	fputs("},\n  \"faults\": [", out);
+	for (size_t i = 0; i < m->nfaults; i++)
+		write_fault(out, &m->faults[i], i == 0);
+	fputs(m->nfaults ? "\n  ]\n}\n" : "]\n}\n", out);
 	return ferror(out) ? -1 : 0;
 }
 

@@ -122,6 +122,7 @@ static void prep_new_block(int32_t f, unsigned order, ref_gfp_t gfp)
 
 int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
 {
+	gfp = ref_scoped(gfp);   /* current_gfp_context */
 	if (order > REF_MAX_PAGE_ORDER) {
 		if (!(gfp & REF_GFP_NOWARN))
 			ref_warn(REF_WARN_TOO_LARGE, "order > MAX_PAGE_ORDER");
@@ -133,26 +134,37 @@ int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
 
 	int zl[REF_NR_ZONES];
 	int nz = ref_zonelist(gfp, zl);
-	int32_t f = REF_NO_FRAME;
+	bool reserves = false;
 
-	pthread_mutex_lock(&ref_m.lock);
 	/* fast path: the low watermark */
-	for (int i = 0; i < nz && f == REF_NO_FRAME; i++) {
-		struct ref_zone *z = &ref_m.zones[zl[i]];
-		if (ref_zone_watermark_ok(z, order, z->wmark_low, zl[0]))
-			f = ref_buddy_take(z, order);
-	}
+	pthread_mutex_lock(&ref_m.lock);
+	int32_t f = ref_try_zones(zl, nz, order, REF_MARK_LOW, &reserves);
+	pthread_mutex_unlock(&ref_m.lock);
 	if (f == REF_NO_FRAME)
 		f = ref_slowpath(gfp, order, zl, nz);
-	pthread_mutex_unlock(&ref_m.lock);
-
-	if (f != REF_NO_FRAME)
-		prep_new_block(f, order, gfp);
+	if (f == REF_NO_FRAME)
+		return f;
+	if ((gfp & REF_GFP_ACCOUNT) && ref_m.world.memcg_charge) {
+		if (!ref_m.world.memcg_charge(ref_m.world.ctx, gfp, (size_t)1 << order)) {
+			ref_pages_free(f, order);
+			return REF_NO_FRAME;
+		}
+		ref_page(f)->accounted = 1;
+	} else {
+		ref_page(f)->accounted = 0;
+	}
+	prep_new_block(f, order, gfp);
 	return f;
 }
 
 void ref_pages_free(int32_t f, unsigned order)
 {
+	struct ref_page *pg = ref_page(f);
+	if (pg->accounted) {
+		pg->accounted = 0;
+		if (ref_m.world.memcg_uncharge)
+			ref_m.world.memcg_uncharge(ref_m.world.ctx, (size_t)1 << order);
+	}
 	if (ref_dbg())
 		ref_dbg_pages_free(ref_frame_addr(f), REF_PAGE_SIZE << order);
 	pthread_mutex_lock(&ref_m.lock);

@@ -81,6 +81,7 @@ static ref_gfp_t fix_flags(ref_gfp_t gfp)
 static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 {
 	gfp = fix_flags(gfp) | REF_GFP_COMP;
+	ref_attempt(REF_ATTEMPT_LARGE_KMALLOC, gfp, get_order(size));
 	int32_t f = ref_pages_alloc(gfp, get_order(size));
 	if (f == REF_NO_FRAME)
 		return NULL;
@@ -95,6 +96,7 @@ static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 
 void *ref_kmalloc(size_t size, ref_gfp_t gfp)
 {
+	ref_attempt(REF_ATTEMPT_KMALLOC, gfp, 0);
 	if (size > REF_KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_large(size, gfp);
 	if (size == 0)

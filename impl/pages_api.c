@@ -8,6 +8,7 @@
 
 void *ref_alloc_pages(ref_gfp_t gfp, unsigned int order)
 {
+	ref_attempt(REF_ATTEMPT_PAGES, gfp, order);
 	int32_t f = ref_pages_alloc(gfp, order);
 	return f == REF_NO_FRAME ? NULL : ref_frame_addr(f);
 }
@@ -40,13 +41,18 @@ void ref_free_pages(unsigned long addr, unsigned int order)
 		ref_warn(REF_WARN_BAD_FREE, "free_pages: order larger than allocated");
 		order = have;
 	}
-	/* split off the upper halves that stay allocated */
+	/* split off the upper halves that stay allocated (uncharged now: the
+	 * memcg charge went with the allocation as a whole) */
+	if (pg->accounted && order < have && ref_m.world.memcg_uncharge)
+		ref_m.world.memcg_uncharge(ref_m.world.ctx,
+					   ((size_t)1 << have) - ((size_t)1 << order));
 	for (unsigned o = have; o > order; o--) {
 		int32_t upper = f + (1 << (o - 1));
 		struct ref_page *up = ref_page(upper);
 		ref_pset(up, PG_HEAD);
 		up->order = (uint8_t)(o - 1);
 		up->zone = pg->zone;
+		up->accounted = 0;
 	}
 	ref_pclear(pg);
 	ref_pages_free(f, order);

@@ -67,18 +67,16 @@ void *ref_pcp_alloc(struct ref_cache *c, ref_gfp_t gfp)
 	current(m);
 	if (m->n[idx])
 		return m->obj[idx][--m->n[idx]];
-	/* refill half a magazine under one lock hold */
-	size_t got = ref_slab_get_batch(c, gfp, m->obj[idx], PCP_BATCH);
-	if (got == 0)
+	/* Refill half a magazine under one lock hold.  Into a local buffer:
+	 * making a slab may reclaim, and reclaim may kfree into this very
+	 * magazine. */
+	void *got[PCP_BATCH];
+	size_t n = ref_slab_get_batch(c, gfp, got, PCP_BATCH);
+	if (n == 0)
 		return NULL;
-	m->cache[idx] = c;
-	m->n[idx] = (uint16_t)(got - 1);
-	if (got > 1 && !m->registered) {
-		pthread_once(&key_once, make_key);
-		pthread_setspecific(exit_key, m);
-		m->registered = true;
-	}
-	return m->obj[idx][got - 1];
+	for (size_t i = 1; i < n; i++)
+		ref_pcp_push(c, got[i]);
+	return got[0];
 }
 
 bool ref_pcp_push(struct ref_cache *c, void *obj)

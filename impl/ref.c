@@ -7,6 +7,8 @@
  */
 #include "ref_internal.h"
 
+#include <string.h>
+
 #define DEFAULT_POOL ((size_t)64 << 20)
 #define MIN_POOL ((size_t)1 << 20)
 #define MAX_POOL ((size_t)2 << 30)
@@ -32,6 +34,9 @@ int ref_init(const struct ref_config *cfg)
 		return -1;
 	ref_vmalloc_reset();
 
+	memset(&ref_m.world, 0, sizeof(ref_m.world));
+	if (cfg->world)
+		ref_m.world = *cfg->world;
 	ref_m.kver = cfg->kver;
 	ref_m.warn = cfg->warn;
 	ref_m.warn_ctx = cfg->warn_ctx;
@@ -52,6 +57,7 @@ void ref_fini(void)
 	ref_vmalloc_reset();
 	ref_m.warn = NULL;
 	ref_m.warn_ctx = NULL;
+	memset(&ref_m.world, 0, sizeof(ref_m.world));
 }
 
 void ref_get_stats(struct ref_stats *st)

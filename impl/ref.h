@@ -87,17 +87,55 @@ enum ref_warn {
 	REF_WARN_DOUBLE_FREE,
 };
 
+/* Which inner allocator an allocation is entering (reported to the world). */
+enum ref_attempt {
+	REF_ATTEMPT_NONE = 0,
+	REF_ATTEMPT_KMALLOC,
+	REF_ATTEMPT_VMALLOC,
+	REF_ATTEMPT_SLAB_PAGE,
+	REF_ATTEMPT_PAGES,
+	REF_ATTEMPT_VMALLOC_PAGES,
+	REF_ATTEMPT_LARGE_KMALLOC,
+};
+
+/*
+ * The rest of the simulated kernel, as seen by the allocator: every member
+ * may be NULL.  Reclaim callbacks may free memory back through this
+ * allocator's own free functions; the allocator holds none of its locks
+ * while it calls them.
+ */
+struct ref_world {
+	void *ctx;
+	ref_gfp_t (*gfp_context)(void *ctx, ref_gfp_t gfp);            /* current_gfp_context */
+	void (*wake_kswapd)(void *ctx, ref_gfp_t gfp, unsigned order, size_t pages);
+	size_t (*direct_reclaim)(void *ctx, ref_gfp_t gfp, unsigned order, size_t pages);
+	bool (*oom_kill)(void *ctx, ref_gfp_t gfp, unsigned order);
+	void (*use_reserves)(void *ctx, ref_gfp_t gfp, unsigned order);
+	void (*may_sleep)(void *ctx, ref_gfp_t gfp);
+	bool (*memcg_charge)(void *ctx, ref_gfp_t gfp, size_t pages);
+	void (*memcg_uncharge)(void *ctx, size_t pages);
+	void (*call_rcu)(void *ctx, void (*fn)(void *arg), void *arg);
+	void (*alloc_attempt)(void *ctx, enum ref_attempt what, ref_gfp_t gfp, unsigned order);
+};
+
 struct ref_config {
 	uint32_t kver;            /* REF_KVER(major, minor) to behave like */
 	size_t pool_bytes;        /* 0 = 64 MiB; clamped to [1 MiB, 2 GiB] */
 	void (*warn)(void *ctx, enum ref_warn kind, const char *text);
 	void *warn_ctx;
+	const struct ref_world *world;   /* NULL: a machine alone (no reclaim sources) */
 };
 
 /* Machine lifetime.  ref_init resets everything (cheap after the first
  * call); ref_fini drops every live object.  Returns 0 on success. */
 int ref_init(const struct ref_config *cfg);
 void ref_fini(void);
+
+/* Entry of an allocating call from outside (the port adapter calls it once
+ * per call with the caller's gfp): asks the world for the task's scopes
+ * (current_gfp_context) and applies them inside the page allocator, as the
+ * kernel does, until the next ref_call_enter on this thread. */
+void ref_call_enter(ref_gfp_t gfp);
 
 /* kmalloc family */
 void *ref_kmalloc(size_t size, ref_gfp_t gfp);
@@ -132,6 +170,12 @@ bool ref_is_vmalloc_addr(const void *p);
 void *ref_kvmalloc(size_t size, ref_gfp_t gfp);
 void *ref_kvmalloc_array(size_t n, size_t size, ref_gfp_t gfp);
 void *ref_kvrealloc(const void *p, size_t old_size, size_t new_size, ref_gfp_t gfp);
+
+/* RCU-deferred frees (through the world's call_rcu; immediate without one) */
+void ref_kfree_rcu(void *p);
+void ref_kvfree_rcu(void *p);
+/* hardened usercopy (check_heap_object): may n bytes at p be copied? */
+bool ref_usercopy_check(const void *p, size_t n);
 
 /* page allocator (addresses in the linear map) */
 void *ref_alloc_pages(ref_gfp_t gfp, unsigned int order);

@@ -65,7 +65,7 @@ struct ref_page {
 	struct ref_cache *cache;
 	void *freelist;       /* first free object */
 	uint32_t inuse;       /* objects allocated from this slab */
-	uint32_t pad;
+	uint32_t accounted;   /* block head: charged to the memcg (__GFP_ACCOUNT) */
 };
 
 struct ref_free_area {
@@ -97,6 +97,7 @@ struct ref_machine {
 	size_t nr_frames;             /* frames used by this trace */
 	struct ref_zone zones[REF_NR_ZONES];
 	/* configuration of the current trace */
+	struct ref_world world;       /* all-NULL when the config gave none */
 	uint32_t kver;
 	void (*warn)(void *ctx, enum ref_warn kind, const char *text);
 	void *warn_ctx;
@@ -166,8 +167,26 @@ void ref_buddy_give(int32_t frame, unsigned order);
 int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order);
 void ref_pages_free(int32_t frame, unsigned order);
 
-/* ---- slowpath.c ---- the seams for reclaim, kswapd and OOM */
+/* ---- slowpath.c ---- reclaim, kswapd, OOM through the world.  Called
+ * WITHOUT the zone lock (it takes it around each free-list attempt). */
 int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz);
+/* free-list attempt at a watermark (lock held by the caller) */
+int32_t ref_try_zones(const int *zl, int nz, unsigned order, int mark_kind,
+		      bool *used_reserves);
+#define REF_MARK_LOW 0
+#define REF_MARK_MIN 1
+#define REF_MARK_HIGH 2
+#define REF_MARK_MIN_HALF 3   /* __GFP_HIGH / ALLOC_MIN_RESERVE */
+#define REF_MARK_NONE 4       /* __GFP_MEMALLOC / ALLOC_NO_WATERMARKS */
+
+/* ---- world.c ---- */
+ref_gfp_t ref_scoped(ref_gfp_t gfp);          /* gfp with the current call's scopes */
+bool ref_scope_noreclaim(void);               /* PF_MEMALLOC (memalloc_noreclaim scope) */
+static inline void ref_attempt(enum ref_attempt what, ref_gfp_t gfp, unsigned order)
+{
+	if (ref_m.world.alloc_attempt)
+		ref_m.world.alloc_attempt(ref_m.world.ctx, what, gfp, order);
+}
 
 /* ---- slab.c / cache.c / pcp.c ---- */
 struct ref_cache {
@@ -261,6 +280,8 @@ void ref_vmalloc_reset(void);
 uint64_t ref_vmalloc_phys(const void *p);
 size_t ref_vmalloc_pages(void);
 size_t ref_vmalloc_req_size(const void *p);
+/* offset of p in its vmalloc area and the area's length; false if none */
+bool ref_vmalloc_area_span(const void *p, size_t *off, size_t *len);
 
 static inline bool ref_kver_ge(uint32_t maj, uint32_t min)
 {

@@ -177,6 +177,7 @@ static int32_t new_slab(struct ref_cache *c, ref_gfp_t gfp)
 	}
 	ref_gfp_t sg = (gfp & ~(REF_GFP_DMA | REF_GFP_DMA32 | REF_GFP_HIGHMEM | REF_GFP_MOVABLE |
 				REF_GFP_ZERO)) | c->slab_gfp | REF_GFP_COMP;
+	ref_attempt(REF_ATTEMPT_SLAB_PAGE, sg, c->order);
 	int32_t f = ref_pages_alloc(sg, c->order);
 	if (f == REF_NO_FRAME)
 		return f;

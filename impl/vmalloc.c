@@ -167,18 +167,25 @@ static void release_pages(size_t s, size_t got)
 	}
 }
 
-static void *vmalloc_locked(size_t size, size_t align, ref_gfp_t gfp);
-
-void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
+/* Give back a reserved range (pages [s, s + n] incl. the guard). */
+static void unreserve(size_t s, size_t n)
 {
 	pthread_mutex_lock(&vm_lock);
-	void *p = vmalloc_locked(size, align, gfp);
+	bits_set(s, n + 1, false);
+	if (s < vm.cursor)
+		vm.cursor = s;
 	pthread_mutex_unlock(&vm_lock);
-	return p;
 }
 
-static void *vmalloc_locked(size_t size, size_t align, ref_gfp_t gfp)
+/*
+ * The range is reserved under vm_lock (bits set, not yet an area: its
+ * npages entry stays 0), then pages are allocated and mapped without the
+ * lock -- the page allocator may call the world's reclaim, which may vfree
+ * -- and the area is published under the lock at the end.
+ */
+void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 {
+	ref_attempt(REF_ATTEMPT_VMALLOC, gfp, 0);
 	if (size == 0) {
 		ref_warn(REF_WARN_ZERO_SIZE, "vmalloc(0)");
 		return NULL;
@@ -194,7 +201,17 @@ static void *vmalloc_locked(size_t size, size_t align, ref_gfp_t gfp)
 	}
 	size_t n = (size + REF_PAGE_SIZE - 1) >> REF_PAGE_SHIFT;
 	size_t apages = align <= REF_PAGE_SIZE ? 1 : align >> REF_PAGE_SHIFT;
+	pthread_mutex_lock(&vm_lock);
 	size_t s = apages > vm.total ? SIZE_MAX : find_range(n + 1, apages);
+	if (s != SIZE_MAX) {
+		bits_set(s, n + 1, true);
+		for (size_t i = 0; i <= n; i++)
+			vm.npages[s + i] = 0;
+		vm.cursor = s + n + 1;
+		if (s + n + 1 > vm.hwm)
+			vm.hwm = s + n + 1;
+	}
+	pthread_mutex_unlock(&vm_lock);
 	if (s == SIZE_MAX) {
 		if (!(gfp & REF_GFP_NOWARN))
 			ref_warn(REF_WARN_ALLOC_FAILURE, "vmalloc error: vm_struct allocation failed");
@@ -204,9 +221,11 @@ static void *vmalloc_locked(size_t size, size_t align, ref_gfp_t gfp)
 	 * __GFP_HIGHMEM, which is Normal on 64-bit) */
 	ref_gfp_t pg = (gfp & ~(REF_GFP_MOVABLE | REF_GFP_HIGHMEM)) | REF_GFP_NOWARN;
 	for (size_t i = 0; i < n; i++) {
+		ref_attempt(REF_ATTEMPT_VMALLOC_PAGES, pg, 0);
 		int32_t f = ref_pages_alloc(pg, 0);
 		if (f == REF_NO_FRAME) {
 			release_pages(s, i);
+			unreserve(s, n);
 			if (!(gfp & REF_GFP_NOWARN))
 				ref_warn(REF_WARN_ALLOC_FAILURE,
 					 "vmalloc error: failed to allocate pages");
@@ -217,8 +236,6 @@ static void *vmalloc_locked(size_t size, size_t align, ref_gfp_t gfp)
 	}
 	qsort(&vm.frame[s], n, sizeof(int32_t), cmp_desc);
 	char *addr = vm.base + (s << REF_PAGE_SHIFT);
-	if (s + n + 1 > vm.hwm)
-		vm.hwm = s + n + 1;
 	for (size_t i = 0; i < n; i++) {
 		void *m = mmap(addr + (i << REF_PAGE_SHIFT), REF_PAGE_SIZE, PROT_READ | PROT_WRITE,
 			       MAP_SHARED | MAP_FIXED, ref_m.memfd,
@@ -227,17 +244,16 @@ static void *vmalloc_locked(size_t size, size_t align, ref_gfp_t gfp)
 			mmap(addr, n << REF_PAGE_SHIFT, PROT_NONE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 			release_pages(s, n);
+			unreserve(s, n);
 			return NULL;
 		}
 	}
+	pthread_mutex_lock(&vm_lock);
 	vm.frame[s + n] = -1;   /* guard page */
-	bits_set(s, n + 1, true);
-	vm.npages[s] = (uint32_t)n;
-	for (size_t i = 1; i <= n; i++)
-		vm.npages[s + i] = 0;
 	vm.req[s] = (uint32_t)size;
-	vm.cursor = s + n + 1;
+	vm.npages[s] = (uint32_t)n;   /* published: vfree/vrealloc may see it now */
 	vm.live_pages += n;
+	pthread_mutex_unlock(&vm_lock);
 	return addr;
 }
 
@@ -270,15 +286,13 @@ void ref_vfree(const void *p)
 		return;
 	}
 	size_t n = vm.npages[s];
+	vm.npages[s] = 0;   /* unpublished: the range stays reserved until unmapped */
+	vm.live_pages -= n;
+	pthread_mutex_unlock(&vm_lock);
 	mmap(vm.base + (s << REF_PAGE_SHIFT), n << REF_PAGE_SHIFT, PROT_NONE,
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 	release_pages(s, n);
-	vm.npages[s] = 0;
-	bits_set(s, n + 1, false);
-	vm.live_pages -= n;
-	if (s < vm.cursor)
-		vm.cursor = s;
-	pthread_mutex_unlock(&vm_lock);
+	unreserve(s, n);
 }
 
 void *ref_vrealloc(const void *p, size_t size, ref_gfp_t gfp)
@@ -312,6 +326,26 @@ void *ref_vrealloc(const void *p, size_t size, ref_gfp_t gfp)
 	memcpy(n, p, old);
 	ref_vfree(p);
 	return n;
+}
+
+bool ref_vmalloc_area_span(const void *p, size_t *off, size_t *len)
+{
+	if (!ref_is_vmalloc_addr(p))
+		return false;
+	size_t i = (size_t)((const char *)p - vm.base) >> REF_PAGE_SHIFT;
+	bool ok = false;
+	pthread_mutex_lock(&vm_lock);
+	if (bit_test(i) && vm.frame[i] >= 0) {
+		while (i > 0 && vm.npages[i] == 0 && bit_test(i - 1))
+			i--;
+		if (vm.npages[i]) {
+			*off = (size_t)((const char *)p - vm.base) - (i << REF_PAGE_SHIFT);
+			*len = (size_t)vm.npages[i] << REF_PAGE_SHIFT;
+			ok = *off < *len;
+		}
+	}
+	pthread_mutex_unlock(&vm_lock);
+	return ok;
 }
 
 uint64_t ref_vmalloc_phys(const void *p)

@@ -141,12 +141,12 @@ struct Failure {
 	std::string trace;             // .ktrace text (kas_trace_print)
 	std::size_t nops = 0;
 };
-// Parse the text and run it on the port with a fresh spec.  Returns true
-// when no (selected) rule failed; otherwise fills *f.
+// Parse the text and run it on the port with a fresh spec (in a child
+// process with --fork: a crash or hang is then a CRASH / HANG failure that
+// rapidcheck shrinks).  Returns true when no (selected) rule failed;
+// otherwise fills *f.
 bool judgeTrace(const std::string &property, const std::string &text, Failure *f);
-// The same in a forked child: a port that crashes or hangs becomes a CRASH
-// or HANG failure that rapidcheck can shrink, instead of killing kas-props.
-bool judgeTraceIsolated(const std::string &property, const std::string &text, Failure *f);
+
 // The header every generated trace starts with.
 std::string traceHeader(const std::string &property);
 

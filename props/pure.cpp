@@ -15,7 +15,7 @@ namespace kasprops {
 
 namespace gen = rc::gen;
 
-using u128 = unsigned __int128;
+__extension__ typedef unsigned __int128 u128;
 
 // init()/fini() around the direct calls of one property.  A failing case
 // runs its trace through the harness, which needs the port to itself: the

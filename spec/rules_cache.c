@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* CACHE-5: constructor state on objects from ctor caches. */
+/* CACHE-3: destroy with live objects warns; CACHE-5: constructor state. */
 #include <inttypes.h>
 #include "spec_internal.h"
 
@@ -56,4 +56,19 @@ enum kas_verdict kas_chk_cache_5(struct kas_check *cx, const struct kas_call *c)
 					c->obs.ctor_on_result == 1 ? "" : "s");
 	}
 	return judged ? KAS_V_PASS : KAS_V_NA;
+}
+
+/* CACHE-3: kmem_cache_destroy warns exactly when objects are left. */
+enum kas_verdict kas_chk_cache_3(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_cache *k = kas_call_cache(cx->spec, c);
+	if (!k || !k->live || !kas_done(c))
+		return KAS_V_NA;
+	if (k->live_objs && !c->obs.warns)
+		return kas_fail(cx, "kmem_cache_destroy of a cache with %u live object%s did not warn",
+				k->live_objs, k->live_objs == 1 ? "" : "s");
+	if (!k->live_objs && c->obs.warns)
+		return kas_fail(cx, "kmem_cache_destroy of an empty cache warned (%u warning%s)",
+				c->obs.warns, c->obs.warns == 1 ? "" : "s");
+	return KAS_V_PASS;
 }

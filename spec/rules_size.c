@@ -40,7 +40,6 @@ static uint64_t bucket(const struct kas_profile *p, uint64_t s)
 	return b;
 }
 
-uint64_t kas_expected_roundup(const struct kas_profile *p, uint64_t s);
 uint64_t kas_expected_roundup(const struct kas_profile *p, uint64_t s)
 {
 	if (s == 0)

@@ -121,6 +121,8 @@ bool kas_op_zeroes(const struct kas_call *c);
 uint64_t kas_kmalloc_align(const struct kas_profile *p, size_t size);
 /* calculate_alignment() for a cache: the power of two objects are aligned to. */
 uint64_t kas_cache_align(uint32_t size, uint32_t align, uint32_t flags);
+/* What kmalloc_size_roundup(s) must return in profile p (SIZE-2). */
+uint64_t kas_expected_roundup(const struct kas_profile *p, uint64_t s);
 /* Page order covering size bytes (get_order). */
 unsigned kas_get_order(uint64_t size);
 /* The cache record of the call's cache argument, or NULL. */

@@ -5,7 +5,8 @@
 #  - ref-broken-krealloc (ref with a krealloc that keeps half the prefix):
 #    caught, shrunk to <= 3 ops, and `kallocspec replay` reproduces it;
 #  - ref-crash-kfree-sensitive under --fork: a CRASH, shrunk to <= 2 ops;
-#  - the same seed gives the same counterexample; bad input exits 2.
+#  - the same seed gives the same counterexample; bad input exits 2;
+#  - `kallocspec props` passes its options through to kas-props.
 # kas-props exists only when rapidcheck is installed (props/CMakeLists.txt).
 find_package(rapidcheck CONFIG QUIET)
 if(NOT rapidcheck_FOUND)
@@ -64,6 +65,19 @@ add_test(NAME props_libc_naive_kmalloc_shrinks
           -DOUT=${KAS_PROPS_TMP}/naive -DMAX_OPS=2 -P ${KAS_PROPS_DIR}/expect_failure.cmake)
 set_tests_properties(props_libc_naive_align_shrinks props_libc_naive_kmalloc_shrinks
                      PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
+
+# `kallocspec props` runs the kas-props next to it with the same options.
+if(TARGET kas_port_ref)
+  add_test(NAME props_cli_passthrough
+    COMMAND ${CMAKE_COMMAND} -DPROPS=$<TARGET_FILE:kallocspec-cli>
+            "-DARGS=props;--port;ref-broken-krealloc;--only;krealloc;--seed;${KAS_PROPS_CI_SEED}"
+            -DOUT=${KAS_PROPS_TMP}/cli -DMAX_OPS=3 -P ${KAS_PROPS_DIR}/expect_failure.cmake)
+  set_tests_properties(props_cli_passthrough PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}")
+endif()
+add_test(NAME props_cli_bad_port
+  COMMAND sh -c "\"$0\" props --port no-such-port >/dev/null 2>&1; test $? -eq 2"
+          $<TARGET_FILE:kallocspec-cli>)
+set_tests_properties(props_cli_bad_port PROPERTIES LABELS props)
 
 # Bad input: exit status 2 exactly (1 would mean a property failed).
 foreach(bad "--port;no-such-port" "--profile;linux-0.1" "--only;no-such-property" "--cases;many"

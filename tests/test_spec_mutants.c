@@ -20,7 +20,7 @@ static int failures;
 enum mutant {
 	M_NONE, M_ALIGN_POW2, M_KMALLOC0_NULL, M_REALLOC_NOCOPY, M_KSIZE_SHORT, M_KVFREE_WARNS,
 	M_CTOR_EVERY_ALLOC, M_KVMALLOC_SMALL_VMALLOC, M_SIZE_ADD_WRAPS, M_SCRIBBLE,
-	M_DOUBLE_HANDOUT,
+	M_DOUBLE_HANDOUT, M_DESTROY_SILENT,
 };
 static enum mutant mut;
 static const struct kas_world_hooks *world;
@@ -34,7 +34,7 @@ static size_t nblk;
 /* Objects are carved from one page-aligned arena page per cache, so that
  * objects share a slab page as in a real slab allocator. */
 struct toy_cache {
-	unsigned size, align, used;
+	unsigned size, align, used, live;
 	kas_ctor_fn ctor;
 	char *arena;
 	char *freelist[64];
@@ -252,6 +252,7 @@ static void *t_cache_alloc(void *cache, kas_gfp_t gfp)
 	if (!p || nblk == MAXBLK)
 		return NULL;
 	blks[nblk++] = (struct blk){ p, NULL, c->size, K_CACHE };
+	c->live++;
 	if (gfp & __GFP_ZERO)
 		memset(p, 0, c->size);
 	return p;
@@ -264,6 +265,7 @@ static void t_cache_free(void *cache, void *obj)
 	if (!b || c->nfree == 64)
 		return;
 	c->freelist[c->nfree++] = obj;
+	c->live--;
 	untrack(b, false);
 }
 
@@ -272,6 +274,8 @@ static void t_cache_destroy(void *cache)
 	struct toy_cache *c = cache;
 	if (!c)
 		return;
+	if (c->live && mut != M_DESTROY_SILENT && world->warn)
+		world->warn(world->ctx, KAS_WARN_DESTROY_LIVE, "Slab cache still has objects");
 	free(c->arena);
 	free(c);
 }
@@ -355,32 +359,37 @@ struct mcase {
 	const char *rule;          /* the rule the bug breaks */
 	const char *also_fail;     /* other rules the same bug must break, or NULL */
 	const char *trace;
+	uint32_t caps_extra;       /* capabilities added to the toy's for this case */
 };
 
 static const struct mcase cases[] = {
 	{ "ALIGN", M_ALIGN_POW2, "linux-6.6", "ALIGN-2", NULL,
-	  "a = kmalloc 64 GFP_KERNEL\nb = kmalloc 24 GFP_KERNEL\nkfree a\nkfree b\n" },
+	  "a = kmalloc 64 GFP_KERNEL\nb = kmalloc 24 GFP_KERNEL\nkfree a\nkfree b\n", 0 },
 	{ "ZERO", M_KMALLOC0_NULL, "linux-6.12", "ZERO-1", NULL,
-	  "a = kmalloc 0 GFP_KERNEL\nb = kzalloc 0 GFP_KERNEL\nkfree a\n" },
+	  "a = kmalloc 0 GFP_KERNEL\nb = kzalloc 0 GFP_KERNEL\nkfree a\n", 0 },
 	{ "REALLOC", M_REALLOC_NOCOPY, "linux-6.12", "REALLOC-3", NULL,
-	  "a = kmalloc 64 GFP_KERNEL\nb = krealloc a 200 GFP_KERNEL\nkfree b\n" },
+	  "a = kmalloc 64 GFP_KERNEL\nb = krealloc a 200 GFP_KERNEL\nkfree b\n", 0 },
 	{ "SIZE", M_KSIZE_SHORT, "linux-6.12", "SIZE-1", NULL,
-	  "a = kmalloc 100 GFP_KERNEL\nksize a\nksize NULL\nkfree a\n" },
+	  "a = kmalloc 100 GFP_KERNEL\nksize a\nksize NULL\nkfree a\n", 0 },
 	{ "FREE", M_KVFREE_WARNS, "linux-6.12", "FREE-2", NULL,
-	  "v = vmalloc 10000\nk = kmalloc 64 GFP_KERNEL\nkvfree k\nkvfree v\n" },
+	  "v = vmalloc 10000\nk = kmalloc 64 GFP_KERNEL\nkvfree k\nkvfree v\n", 0 },
 	{ "CACHE", M_CTOR_EVERY_ALLOC, "linux-6.12", "CACHE-5", NULL,
 	  "k = kmem_cache_create c 64 0 0 ctor\na = kmem_cache_alloc k GFP_KERNEL\n"
 	  "b = kmem_cache_alloc k GFP_KERNEL\nkmem_cache_free k a\n"
 	  "c = kmem_cache_alloc k GFP_KERNEL\nkmem_cache_free k b\nkmem_cache_free k c\n"
-	  "kmem_cache_destroy k\n" },
+	  "kmem_cache_destroy k\n", 0 },
+	{ "CACHE/destroy", M_DESTROY_SILENT, "linux-6.12", "CACHE-3", NULL,
+	  "k = kmem_cache_create c 64 0 0\na = kmem_cache_alloc k GFP_KERNEL\n"
+	  "kmem_cache_destroy k\ne = kmem_cache_create d 64 0 0\nkmem_cache_destroy e\n",
+	  KAS_CAP_WORLD },
 	{ "KVMALLOC", M_KVMALLOC_SMALL_VMALLOC, "linux-6.12", "KVMALLOC-1", NULL,
-	  "a = kvmalloc 64 GFP_KERNEL\nkvfree a\n" },
+	  "a = kvmalloc 64 GFP_KERNEL\nkvfree a\n", 0 },
 	{ "OVERFLOW", M_SIZE_ADD_WRAPS, "linux-6.12", "OVERFLOW-3", "OVERFLOW-5",
-	  "size_add SIZE_MAX 2\nsize_add 1 2\nstruct_size SIZE_MAX 8 1\n" },
+	  "size_add SIZE_MAX 2\nsize_add 1 2\nstruct_size SIZE_MAX 8 1\n", 0 },
 	{ "INTEGRITY", M_SCRIBBLE, "linux-6.12", "INTEGRITY-1", NULL,
-	  "a = kmalloc 64 GFP_KERNEL\nb = kmalloc 64 GFP_KERNEL\nkfree a\nkfree b\n" },
+	  "a = kmalloc 64 GFP_KERNEL\nb = kmalloc 64 GFP_KERNEL\nkfree a\nkfree b\n", 0 },
 	{ "INTEGRITY/overlap", M_DOUBLE_HANDOUT, "linux-6.12", "NO-OVERLAP", NULL,
-	  "a = kmalloc 64 GFP_KERNEL\nb = kmalloc 64 GFP_KERNEL\nkfree b\n" },
+	  "a = kmalloc 64 GFP_KERNEL\nb = kmalloc 64 GFP_KERNEL\nkfree b\n", 0 },
 };
 
 /* Run one trace; returns the spec (caller frees) for inspection. */
@@ -396,9 +405,11 @@ static struct kas_spec *run(const struct mcase *mc, enum mutant m, struct kas_tr
 		return NULL;
 	}
 	mut = m;
-	struct kas_spec *s = kas_spec_new(p, toy.caps);
+	struct kas_port port = toy;
+	port.caps |= mc->caps_extra;
+	struct kas_spec *s = kas_spec_new(p, port.caps);
 	struct kas_trace_result res;
-	CHECKF(kas_run_trace(&toy, s, t, NULL, &res) == 0, "%s: init failed", mc->name);
+	CHECKF(kas_run_trace(&port, s, t, NULL, &res) == 0, "%s: init failed", mc->name);
 	mut = M_NONE;
 	return s;
 }

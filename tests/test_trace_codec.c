@@ -214,6 +214,17 @@ static void test_exact(void)
 		{ { 0x16, 0x01, 0x30, 0x08, 0x01, 0x18, 0x00, 0x00, 0x3f, 0x00, 0x00 }, 11, "linux-6.6",
 		  "c0 = kmem_cache_create c0 48 8 SLAB_HWCACHE_ALIGN ctor\n"
 		  "h0 = kmem_cache_alloc c0 GFP_KERNEL\nkmem_cache_free c0 h0\n" },
+		/* the world escape (code 62): ballast clean 5, two saves, FREE_AUTO on a
+		 * saved-flags handle gives the matching restore */
+		{ { 0x3e, 0x00, 0x01, 0x05, 0x3e, 0x0a, 0x7e, 0x0c, 0x3f, 0x00, 0x00 }, 11, "linux-6.12",
+		  "ballast clean 5\nf0 = memalloc_nofs_save\nf1 = memalloc_noio_save\n"
+		  "memalloc_nofs_restore f0\n" },
+		/* kfree_rcu kills its handle statically; w wraps modulo the world ops */
+		{ { 0x00, 0x05, 0x00, 0x3e, 0x13, 0x00, 0x06, 0x00, 0x3e, 22 + 1 }, 10, "linux-6.12",
+		  "h0 = kmalloc 5 GFP_KERNEL\nkfree_rcu h0\nexhaust\n" },
+		/* restore with no saved flags live is dropped */
+		{ { 0x3e, 0x0b, 0x00, 0x3e, 0x15, 0xff, 0x08, 0x10 }, 8, "linux-6.12",
+		  "copy_to_user NULL 8 16\n" },
 		/* alloc_pages order 3, FREE_AUTO -> __free_pages with the order */
 		{ { 0x1f, 0x00, 0x03, 0x3f, 0x00, 0x00 }, 6, "linux-6.6",
 		  "h0 = alloc_pages GFP_KERNEL 3\n__free_pages h0 3\n" },
@@ -242,6 +253,10 @@ static void test_encode_errors(void)
 		{ "c = kmem_cache_create x 8 8 0\ng = kmem_cache_alloc_bulk c GFP_KERNEL 4\n"
 		  "kfree_bulk g\nkfree_bulk g\n",
 		  "e.ktrace:4: handle 'g' is not statically live here" },
+		{ "f = memalloc_nofs_save\nmemalloc_nofs_restore f\nmemalloc_nofs_restore f\n",
+		  "e.ktrace:3: handle 'f' is not statically live here" },
+		{ "a = kmalloc 8 GFP_KERNEL\nkvfree_rcu a\nksize a\n",
+		  "e.ktrace:3: handle 'a' is not statically live here" },
 		{ "c = kmem_cache_create x 8 8 0x800\n",
 		  "e.ktrace:1: SLAB flags 0x800 have bits the binary form cannot carry" },
 	};

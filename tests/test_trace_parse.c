@@ -79,7 +79,7 @@ static void check_round_trip(const char *text, int idx)
 static void test_samples(void)
 {
 	bool used[KAS_OP__COUNT] = { false };
-	bool kinds[AK_LIST + 1] = { false };
+	bool kinds[AK_FLAGS + 1] = { false };
 	for (size_t i = 0; i < KAS_TEST_NSAMPLES; i++) {
 		check_round_trip(kas_test_samples[i], (int)i);
 		struct kas_trace t;
@@ -96,7 +96,7 @@ static void test_samples(void)
 	}
 	for (int op = 0; op < KAS_OP__COUNT; op++)
 		CHECK(used[op], "op '%s' not covered by the samples", kas_op_table[op].name);
-	for (int k = AK_SIZE; k <= AK_LIST; k++)
+	for (int k = AK_SIZE; k <= AK_FLAGS; k++)
 		CHECK(kinds[k], "arg kind %d not covered", k);
 }
 
@@ -196,6 +196,16 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+	/* the world's ops */
+	{ "ballast dirty 5\n",
+	  "t.ktrace:1:9: expected a ballast kind (pinned, clean, fs_dirty, io_dirty, anon), found 'dirty'" },
+	{ "ballast clean\n", "t.ktrace:1:14: expected a size after the ballast kind, found end of line" },
+	{ "a = kmalloc 8 GFP_KERNEL\nmemalloc_nofs_restore a\n",
+	  "t.ktrace:2:23: expected a saved-flags handle (from memalloc_*_save), found object handle 'a'" },
+	{ "f = memalloc_noio_save\nkfree f\n",
+	  "t.ktrace:2:7: expected an object handle, NULL or ZERO_SIZE_PTR, found saved-flags handle 'f'" },
+	{ "x = synchronize_rcu\n", "t.ktrace:1:1: 'synchronize_rcu' returns nothing and cannot be bound to a handle name" },
+	{ "exhaust 5\n", "t.ktrace:1:9: expected end of line after 'exhaust', found '5'" },
 	{ "profile linux-6.1\nkmaloc 8 GFP_KERNEL\n", "t.ktrace:2:1: unknown op 'kmaloc'" },
 	{ "a = kmalloc 8 GFP_KERNL\n", "t.ktrace:1:15: unknown GFP flag 'GFP_KERNL'" },
 	{ "a = kmalloc 8 GFP_KERNEL|__GFP_BOGUS|__GFP_ZERO\n",

@@ -137,8 +137,10 @@ out:
 static void *toy_kmalloc(size_t size, kas_gfp_t gfp)
 {
 	toy.kmalloc_calls++;
-	if (toy.crash_on_call && toy.kmalloc_calls == toy.crash_on_call)
+	if (toy.crash_on_call && toy.kmalloc_calls == toy.crash_on_call) {
+		signal(SIGSEGV, SIG_DFL);   /* a sanitizer's handler would exit instead */
 		raise(SIGSEGV);
+	}
 	while (toy.hang_kmalloc)
 		;
 	if (size == 0)

@@ -33,6 +33,10 @@ struct kas_minimize_opts {
 				     * of malloc-backed ports do not hinge on one heap
 				     * state (0 = 12) */
 	size_t pool_bytes;          /* for the port's init (0 = default) */
+	bool isolate;               /* run every candidate in a child process
+				     * (kas_run_trace_isolated): a candidate that
+				     * crashes or hangs counts as not failing */
+	unsigned call_timeout_ms;   /* isolated runs: HANG after this (0 = default) */
 	uint32_t port_caps;         /* caps each candidate's spec is created with: pass
 				     * what the failing run used, normally
 				     * kas_port_effective_caps(port) (0 = port->caps) */
@@ -47,6 +51,10 @@ struct kas_minimize_stats {
 	 * every replay. */
 	unsigned final_fails, final_runs;
 };
+
+/* Pseudo rule index: minimise a trace that crashes the port instead (every
+ * candidate then runs isolated; the crash need not be the same signal). */
+#define KAS_MINIMIZE_CRASH ((size_t)-2)
 
 /*
  * Shrink t to a trace that still FAILs rule `rule` (index into the

@@ -7,14 +7,18 @@
  *    "seed":N,"ops":N,"traces":N,
  *    "rules":[{"id","title","category","source","section","status","exercised","failed",
  *              "message","counterexample": text trace or null}],
- *    "totals":{"PASS":n,"FAIL":n,"UNTESTED":n,"UNSUPPORTED":n,"CRASH":n,"HANG":n}}
+ *    "totals":{"PASS":n,"FAIL":n,"UNTESTED":n,"UNSUPPORTED":n,"CRASH":n,"HANG":n},
+ *    "faults":[{"status":"CRASH"|"HANG","signal","trace","op","counterexample"}]}
  *
- * Only the rules of the spec's profile are listed.  Files are written
+ * Only the rules of the spec's profile are listed.  Crashes and hangs are
+ * properties of a trace, not of one rule: they are listed under "faults"
+ * and counted (per faulting trace) in totals.CRASH / totals.HANG.  Files are written
  * atomically: a temporary file in the same directory, fsync, rename.
  */
 #ifndef KALLOCSPEC_REPORT_H
 #define KALLOCSPEC_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,12 +32,25 @@ extern "C" {
 
 #define KAS_REPORT_SCHEMA "kallocspec-report/1"
 
+/* A trace that crashed or hung the port. */
+struct kas_report_fault {
+	bool hang;                  /* HANG, else CRASH */
+	const char *signal;         /* "SIGSEGV", ... (NULL for hangs) */
+	const char *trace;          /* where it came from: file name, "random #3" */
+	size_t op;                  /* op in progress (SIZE_MAX unknown) */
+	const struct kas_trace *counterexample;   /* may be NULL */
+};
+
 struct kas_report_meta {
 	const char *port;           /* port name */
 	uint64_t seed;
 	uint64_t ops;               /* ops run in total */
 	uint64_t traces;            /* traces run */
 	time_t generated;           /* 0 = now */
+	/* Faults listed (nfaults) and counted (crashes/hangs >= the listed). */
+	const struct kas_report_fault *faults;
+	size_t nfaults;
+	uint64_t crashes, hangs;
 };
 
 /*

@@ -26,6 +26,93 @@ _Static_assert(KAS_SLAB_HWCACHE_ALIGN == REF_SLAB_HWCACHE_ALIGN &&
 
 static const struct kas_world_hooks *world;
 
+/* Is hook `f` inside the harness's struct and set? */
+#define HAS(w, f) ((w)->size >= offsetof(struct kas_world_hooks, f) + sizeof((w)->f) && (w)->f)
+
+static ref_gfp_t t_gfp_context(void *ctx, ref_gfp_t gfp)
+{
+	(void)ctx;
+	return world->gfp_context(world->ctx, gfp);
+}
+static void t_wake_kswapd(void *ctx, ref_gfp_t gfp, unsigned order, size_t pages)
+{
+	(void)ctx;
+	world->wake_kswapd(world->ctx, gfp, order, pages);
+}
+static size_t t_direct_reclaim(void *ctx, ref_gfp_t gfp, unsigned order, size_t pages)
+{
+	(void)ctx;
+	return world->direct_reclaim(world->ctx, gfp, order, pages);
+}
+static bool t_oom_kill(void *ctx, ref_gfp_t gfp, unsigned order)
+{
+	(void)ctx;
+	return world->oom_kill(world->ctx, gfp, order);
+}
+static void t_use_reserves(void *ctx, ref_gfp_t gfp, unsigned order)
+{
+	(void)ctx;
+	world->use_reserves(world->ctx, gfp, order);
+}
+static void t_may_sleep(void *ctx, ref_gfp_t gfp)
+{
+	(void)ctx;
+	world->may_sleep(world->ctx, gfp);
+}
+static bool t_memcg_charge(void *ctx, ref_gfp_t gfp, size_t pages)
+{
+	(void)ctx;
+	return world->memcg_charge(world->ctx, gfp, pages);
+}
+static void t_memcg_uncharge(void *ctx, size_t pages)
+{
+	(void)ctx;
+	world->memcg_uncharge(world->ctx, pages);
+}
+static void t_call_rcu(void *ctx, void (*fn)(void *), void *arg)
+{
+	(void)ctx;
+	world->call_rcu(world->ctx, fn, arg);
+}
+static void t_alloc_attempt(void *ctx, enum ref_attempt what, ref_gfp_t gfp, unsigned order)
+{
+	static const enum kas_attempt map[] = {
+		[REF_ATTEMPT_NONE] = KAS_ATTEMPT_NONE,
+		[REF_ATTEMPT_KMALLOC] = KAS_ATTEMPT_KMALLOC,
+		[REF_ATTEMPT_VMALLOC] = KAS_ATTEMPT_VMALLOC,
+		[REF_ATTEMPT_SLAB_PAGE] = KAS_ATTEMPT_SLAB_PAGE,
+		[REF_ATTEMPT_PAGES] = KAS_ATTEMPT_PAGES,
+		[REF_ATTEMPT_VMALLOC_PAGES] = KAS_ATTEMPT_VMALLOC_PAGES,
+		[REF_ATTEMPT_LARGE_KMALLOC] = KAS_ATTEMPT_LARGE_KMALLOC,
+	};
+	(void)ctx;
+	world->alloc_attempt(world->ctx,
+			     (unsigned)what < sizeof(map) / sizeof(map[0]) ? map[what]
+									   : KAS_ATTEMPT_NONE,
+			     gfp, order);
+}
+
+/* The allocator's world: a trampoline for each hook the harness offers. */
+static struct ref_world ref_world_of(const struct kas_world_hooks *w)
+{
+	struct ref_world r = { 0 };
+	if (!w)
+		return r;
+	r.gfp_context = HAS(w, gfp_context) ? t_gfp_context : NULL;
+	r.wake_kswapd = HAS(w, wake_kswapd) ? t_wake_kswapd : NULL;
+	r.direct_reclaim = HAS(w, direct_reclaim) ? t_direct_reclaim : NULL;
+	r.oom_kill = HAS(w, oom_kill) ? t_oom_kill : NULL;
+	r.use_reserves = HAS(w, use_reserves) ? t_use_reserves : NULL;
+	r.may_sleep = HAS(w, may_sleep) ? t_may_sleep : NULL;
+	if (HAS(w, memcg_charge) && HAS(w, memcg_uncharge)) {
+		r.memcg_charge = t_memcg_charge;
+		r.memcg_uncharge = t_memcg_uncharge;
+	}
+	r.call_rcu = HAS(w, call_rcu) ? t_call_rcu : NULL;
+	r.alloc_attempt = HAS(w, alloc_attempt) ? t_alloc_attempt : NULL;
+	return r;
+}
+
 static void forward_warn(void *ctx, enum ref_warn kind, const char *text)
 {
 	(void)ctx;
@@ -41,7 +128,7 @@ static void forward_warn(void *ctx, enum ref_warn kind, const char *text)
 		[REF_WARN_DOUBLE_FREE] = KAS_WARN_DOUBLE_FREE,
 	};
 	const struct kas_world_hooks *w = world;
-	if (!w || w->size < offsetof(struct kas_world_hooks, warn) + sizeof(w->warn) || !w->warn)
+	if (!w || !HAS(w, warn))
 		return;
 	enum kas_warn_kind k = (unsigned)kind < sizeof(map) / sizeof(map[0]) ? map[kind]
 									     : KAS_WARN_OTHER;
@@ -60,6 +147,8 @@ static int p_init(const struct kas_port_env *env)
 		if (env->size >= offsetof(struct kas_port_env, world) + sizeof(env->world))
 			world = env->world;
 	}
+	struct ref_world rw = ref_world_of(world);
+	cfg.world = &rw;
 	return ref_init(&cfg);
 }
 
@@ -69,22 +158,30 @@ static void p_fini(void)
 	world = NULL;
 }
 
-static void *p_kmalloc(size_t size, kas_gfp_t gfp) { return ref_kmalloc(size, gfp); }
-static void *p_kzalloc(size_t size, kas_gfp_t gfp) { return ref_kmalloc(size, gfp | REF_GFP_ZERO); }
+static void *p_kmalloc(size_t size, kas_gfp_t gfp) { ref_call_enter(gfp); return ref_kmalloc(size, gfp); }
+static void *p_kzalloc(size_t size, kas_gfp_t gfp)
+{
+	ref_call_enter(gfp | REF_GFP_ZERO);
+	return ref_kmalloc(size, gfp | REF_GFP_ZERO);
+}
 static void *p_kmalloc_array(size_t n, size_t size, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp);
 	return ref_kmalloc_array(n, size, gfp);
 }
 static void *p_kcalloc(size_t n, size_t size, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp | REF_GFP_ZERO);
 	return ref_kmalloc_array(n, size, gfp | REF_GFP_ZERO);
 }
 static void *p_krealloc(const void *p, size_t size, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp);
 	return ref_krealloc(p, size, gfp);
 }
 static void *p_krealloc_array(void *p, size_t n, size_t size, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp);
 	return ref_krealloc_array(p, n, size, gfp);
 }
 static void p_kfree(const void *p) { ref_kfree(p); }
@@ -93,66 +190,105 @@ static size_t p_ksize(const void *p) { return ref_ksize(p); }
 static size_t p_roundup(size_t size) { return ref_kmalloc_size_roundup(size); }
 static void p_kfree_sensitive(const void *p) { ref_kfree_sensitive(p); }
 
-static void *p_vmalloc(size_t size) { return ref_vmalloc(size, 1, REF_GFP_KERNEL); }
-static void *p_vzalloc(size_t size) { return ref_vmalloc(size, 1, REF_GFP_KERNEL | REF_GFP_ZERO); }
-static void *p_vmalloc_gfp(size_t size, kas_gfp_t gfp) { return ref_vmalloc(size, 1, gfp); }
+static void *p_vmalloc(size_t size)
+{
+	ref_call_enter(REF_GFP_KERNEL);
+	return ref_vmalloc(size, 1, REF_GFP_KERNEL);
+}
+static void *p_vzalloc(size_t size)
+{
+	ref_call_enter(REF_GFP_KERNEL | REF_GFP_ZERO);
+	return ref_vmalloc(size, 1, REF_GFP_KERNEL | REF_GFP_ZERO);
+}
+static void *p_vmalloc_gfp(size_t size, kas_gfp_t gfp)
+{
+	ref_call_enter(gfp);
+	return ref_vmalloc(size, 1, gfp);
+}
 static void *p_vmalloc_node_align(size_t size, size_t align, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp);
 	return ref_vmalloc(size, align, gfp);
 }
 static void *p_vrealloc(const void *p, size_t size, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp);
 	return ref_vrealloc(p, size, gfp);
 }
 static void p_vfree(const void *p) { ref_vfree(p); }
 
-static void *p_kvmalloc(size_t size, kas_gfp_t gfp) { return ref_kvmalloc(size, gfp); }
-static void *p_kvzalloc(size_t size, kas_gfp_t gfp) { return ref_kvmalloc(size, gfp | REF_GFP_ZERO); }
+static void *p_kvmalloc(size_t size, kas_gfp_t gfp)
+{
+	ref_call_enter(gfp);
+	return ref_kvmalloc(size, gfp);
+}
+static void *p_kvzalloc(size_t size, kas_gfp_t gfp)
+{
+	ref_call_enter(gfp | REF_GFP_ZERO);
+	return ref_kvmalloc(size, gfp | REF_GFP_ZERO);
+}
 static void *p_kvmalloc_array(size_t n, size_t size, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp);
 	return ref_kvmalloc_array(n, size, gfp);
 }
 static void *p_kvcalloc(size_t n, size_t size, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp | REF_GFP_ZERO);
 	return ref_kvmalloc_array(n, size, gfp | REF_GFP_ZERO);
 }
 static void *p_kvrealloc(const void *p, size_t old_size, size_t new_size, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp);
 	return ref_kvrealloc(p, old_size, new_size, gfp);
 }
 
 static void *p_cache_create(const char *name, unsigned int size, unsigned int align,
 			    uint32_t flags, kas_ctor_fn ctor)
 {
+	ref_call_enter(REF_GFP_KERNEL);
 	return ref_cache_create(name, size, align, flags, 0, 0, ctor);
 }
 static void *p_cache_create_usercopy(const char *name, unsigned int size, unsigned int align,
 				     uint32_t flags, unsigned int useroffset,
 				     unsigned int usersize, kas_ctor_fn ctor)
 {
+	ref_call_enter(REF_GFP_KERNEL);
 	return ref_cache_create(name, size, align, flags, useroffset, usersize, ctor);
 }
-static void *p_cache_alloc(void *c, kas_gfp_t gfp) { return ref_cache_alloc(c, gfp); }
+static void *p_cache_alloc(void *c, kas_gfp_t gfp)
+{
+	ref_call_enter(gfp);
+	return ref_cache_alloc(c, gfp);
+}
 static void *p_cache_zalloc(void *c, kas_gfp_t gfp)
 {
+	ref_call_enter(gfp | REF_GFP_ZERO);
 	return ref_cache_alloc(c, gfp | REF_GFP_ZERO);
 }
 static void p_cache_free(void *c, void *obj) { ref_cache_free(c, obj); }
 static void p_cache_destroy(void *c) { ref_cache_destroy(c); }
 static int p_cache_alloc_bulk(void *c, kas_gfp_t gfp, size_t n, void **p)
 {
+	ref_call_enter(gfp);
 	return ref_cache_alloc_bulk(c, gfp, n, p);
 }
 static void p_cache_free_bulk(void *c, size_t n, void **p) { ref_cache_free_bulk(c, n, p); }
 static void p_kfree_bulk(size_t n, void **p) { ref_kfree_bulk(n, p); }
 
-static void *p_alloc_pages(kas_gfp_t gfp, unsigned int order) { return ref_alloc_pages(gfp, order); }
+static void *p_alloc_pages(kas_gfp_t gfp, unsigned int order)
+{
+	ref_call_enter(gfp);
+	return ref_alloc_pages(gfp, order);
+}
 static unsigned long p_get_free_pages(kas_gfp_t gfp, unsigned int order)
 {
+	ref_call_enter(gfp);
 	return ref_get_free_pages(gfp, order);
 }
 static unsigned long p_get_zeroed_page(kas_gfp_t gfp)
 {
+	ref_call_enter(gfp | REF_GFP_ZERO);
 	return ref_get_free_pages(gfp | REF_GFP_ZERO, 0);
 }
 static void p_free_pages(unsigned long addr, unsigned int order) { ref_free_pages(addr, order); }
@@ -169,6 +305,9 @@ static size_t p_struct_size(size_t h, size_t e, size_t n) { return ref_struct_si
 
 static uint64_t p_virt_to_phys(const void *p) { return ref_virt_to_phys(p); }
 static bool p_is_vmalloc_addr(const void *p) { return ref_is_vmalloc_addr(p); }
+static void p_kfree_rcu(void *p) { ref_kfree_rcu(p); }
+static void p_kvfree_rcu(void *p) { ref_kvfree_rcu(p); }
+static bool p_usercopy_check(const void *p, size_t n) { return ref_usercopy_check(p, n); }
 
 const struct kas_port kas_port_ref = {
 	.abi_version = KAS_PORT_ABI_VERSION,
@@ -179,7 +318,8 @@ const struct kas_port kas_port_ref = {
 		KAS_CAP_ROUNDUP | KAS_CAP_KFREE_SENSITIVE | KAS_CAP_VMALLOC | KAS_CAP_KVMALLOC |
 		KAS_CAP_CACHE | KAS_CAP_CACHE_USERCOPY | KAS_CAP_BULK | KAS_CAP_PAGES |
 		KAS_CAP_OVERFLOW | KAS_CAP_VREALLOC | KAS_CAP_KVREALLOC | KAS_CAP_OBS_PHYS |
-		KAS_CAP_OBS_VMADDR | KAS_CAP_THREADS,
+		KAS_CAP_OBS_VMADDR | KAS_CAP_THREADS | KAS_CAP_WORLD | KAS_CAP_RCU |
+		KAS_CAP_USERCOPY,
 	.init = p_init,
 	.fini = p_fini,
 	.kmalloc = p_kmalloc,
@@ -226,4 +366,7 @@ const struct kas_port kas_port_ref = {
 	.struct_size = p_struct_size,
 	.virt_to_phys = p_virt_to_phys,
 	.is_vmalloc_addr = p_is_vmalloc_addr,
+	.kfree_rcu = p_kfree_rcu,
+	.kvfree_rcu = p_kvfree_rcu,
+	.usercopy_check = p_usercopy_check,
 };
