@@ -7,9 +7,9 @@
  * two objects never share a pattern and a byte written by a neighbour (an
  * overlap, a free-list pointer, a red zone) is caught at a known offset.
  *
- * Very large objects are examined in windows (head, tail and one page per
- * MiB) so a port that hands out gigabytes lazily does not cost gigabytes of
- * writes; everything up to KAS_EXAMINE_WHOLE is examined byte for byte.
+ * Very large objects are examined in windows (everything below
+ * KAS_EXAMINE_WHOLE, then one page per MiB) so a port that hands out
+ * gigabytes lazily does not cost gigabytes of writes.
  */
 #include <string.h>
 #include "content.h"
@@ -90,26 +90,35 @@ static size_t zero_scan_range(const unsigned char *p, size_t from, size_t to)
 	return KAS_NOT_FOUND;
 }
 
-/* Calls fn on each examined window of [from, to). Stops at the first
- * window for which fn returns something other than KAS_NOT_FOUND. */
+/* The examined bytes of any object: every offset below KAS_EXAMINE_WHOLE,
+ * then the first page of each MiB.  The set depends on the offset only, so
+ * a range checked later (a realloc's preserved prefix) meets exactly the
+ * bytes that were filled.  Calls fn on each examined window of [from, to)
+ * and stops at the first window for which fn finds something. */
 typedef size_t (*window_fn)(unsigned char *p, uint64_t seed, size_t from, size_t to);
 
 static size_t for_windows(unsigned char *p, uint64_t seed, size_t from, size_t to, window_fn fn)
 {
+	const size_t step = (size_t)1 << 20, page = 4096;
+	size_t r;
+
 	if (to <= from)
 		return KAS_NOT_FOUND;
-	if (to - from <= KAS_EXAMINE_WHOLE)
-		return fn(p, seed, from, to);
-	const size_t head = 1u << 20, step = 1u << 20, page = 4096;
-	size_t r = fn(p, seed, from, from + head);
-	if (r != KAS_NOT_FOUND)
-		return r;
-	for (size_t off = from + head; off + page <= to - head; off += step) {
-		r = fn(p, seed, off, off + page);
-		if (r != KAS_NOT_FOUND)
+	if (from < KAS_EXAMINE_WHOLE) {
+		size_t end = to < KAS_EXAMINE_WHOLE ? to : KAS_EXAMINE_WHOLE;
+		r = fn(p, seed, from, end);
+		if (r != KAS_NOT_FOUND || end == to)
 			return r;
+		from = end;
 	}
-	return fn(p, seed, to - head, to);
+	for (size_t b = from / step * step; b < to; b += step) {
+		size_t lo = b > from ? b : from, hi = b + page < to ? b + page : to;
+		if (lo < hi && (r = fn(p, seed, lo, hi)) != KAS_NOT_FOUND)
+			return r;
+		if (b > SIZE_MAX - step)
+			break;
+	}
+	return KAS_NOT_FOUND;
 }
 
 static size_t fill_window(unsigned char *p, uint64_t seed, size_t from, size_t to)
