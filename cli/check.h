@@ -22,6 +22,7 @@ struct check_run {
 	struct kas_spec *spec;
 	bool verbose;
 	bool isolate;               /* each trace in a child process (default) */
+	unsigned timeout_ms;        /* HANG after a port call this long (0 = default) */
 	uint64_t traces, ops;
 	/* Traces that crashed or hung the port (isolated runs only). */
 	struct check_fault *faults;
@@ -33,7 +34,7 @@ struct check_run {
 struct check_fault {
 	uint8_t status;             /* KAS_RUN_CRASH or KAS_RUN_HANG */
 	char signal[16];
-	char name[64];              /* trace file or "random #N" */
+	char name[256];             /* trace file or "random #N" */
 	size_t op;                  /* op in progress, t->nops = teardown, KAS_NOT_FOUND */
 	struct kas_trace trace;
 };

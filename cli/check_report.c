@@ -18,6 +18,7 @@ static struct kas_trace *minimised(struct check_run *cr, size_t rule)
 	struct kas_minimize_opts opts = {
 		.port_caps = kas_port_effective_caps(cr->port),
 		.isolate = cr->isolate,
+		.call_timeout_ms = cr->timeout_ms,
 	};
 	const char *meta[] = { "fails", kas_rule_at(rule)->id, "port", cr->port->name,
 			       NULL, NULL, NULL };
@@ -79,7 +80,10 @@ static int save_counterexample(const struct check_run *cr, const struct kas_rule
  */
 static void report_faults(struct check_run *cr, struct kas_report_fault *out)
 {
-	struct kas_minimize_opts opts = { .port_caps = kas_port_effective_caps(cr->port) };
+	struct kas_minimize_opts opts = {
+		.port_caps = kas_port_effective_caps(cr->port),
+		.call_timeout_ms = cr->timeout_ms,
+	};
 
 	for (size_t i = 0; i < cr->nfaults; i++) {
 		struct check_fault *f = &cr->faults[i];

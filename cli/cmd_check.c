@@ -26,7 +26,7 @@
 static const char usage[] =
 	"usage: kallocspec check --port P [--profile P] [--seed N] [--ops N]\n"
 	"                        [--json FILE] [--corpus DIR] [--save-counterexamples DIR]\n"
-	"                        [--no-isolate] [-v]\n"
+	"                        [--no-isolate] [--timeout MS] [-v]\n"
 	"\n"
 	"Runs every witness trace (*.ktrace) of the corpus, then N random ops\n"
 	"(default 5000, in traces of ~50 ops, seeded by --seed, default 1) on\n"
@@ -42,6 +42,7 @@ static const char usage[] =
 	"  --no-isolate   run traces in this process (faster, but a port that\n"
 	"                 crashes takes kallocspec down; default: each trace in a\n"
 	"                 child process, crashes and hangs reported as CRASH/HANG)\n"
+	"  --timeout MS   a port call running longer is a HANG (default 10000)\n"
 	"  -v, --verbose  name each trace as it runs\n";
 
 
@@ -93,6 +94,7 @@ static int run_trace(struct check_run *cr, const struct kas_trace *t, const char
 
 	memset(&opts, 0, sizeof(opts));
 	memset(&res, 0, sizeof(res));
+	opts.call_timeout_ms = cr->timeout_ms;
 	rc = cr->isolate ? kas_run_trace_isolated(cr->port, cr->spec, t, &opts, &res)
 			 : kas_run_trace(cr->port, cr->spec, t, &opts, &res);
 	if (rc == -2) {
@@ -250,12 +252,13 @@ int kas_cmd_check(int argc, char **argv)
 		{ "corpus", required_argument, NULL, 'c' },
 		{ "save-counterexamples", required_argument, NULL, 'S' },
 		{ "no-isolate", no_argument, NULL, 'I' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *port_name = NULL, *profile_name = NULL, *json_path = NULL, *corpus = NULL;
-	uint64_t seed = 1, nops = 5000;
+	uint64_t seed = 1, nops = 5000, timeout = 0;
 	struct check_run cr;
 	bool explicit_corpus = true;
 	int c, rc;
@@ -264,7 +267,7 @@ int kas_cmd_check(int argc, char **argv)
 	cr.isolate = true;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":hvIP:p:s:n:j:c:S:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hvIP:p:s:n:j:c:S:T:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -275,6 +278,11 @@ int kas_cmd_check(int argc, char **argv)
 		case 'c': corpus = optarg; break;
 		case 'S': cr.save_dir = optarg; break;
 		case 'I': cr.isolate = false; break;
+		case 'T':
+			if (parse_u64(optarg, &timeout) != 0 || timeout == 0 || timeout > UINT32_MAX)
+				return cli_usage_error(usage, "check: bad --timeout '%s'", optarg);
+			cr.timeout_ms = (unsigned)timeout;
+			break;
 		case 'v': cr.verbose = true; break;
 		case 's':
 			if (parse_u64(optarg, &seed) != 0)

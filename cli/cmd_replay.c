@@ -5,16 +5,21 @@
 #include <kallocspec/harness.h>
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-	"usage: kallocspec replay TRACE... --port P [--profile P] [-v]\n"
+	"usage: kallocspec replay TRACE... --port P [--profile P] [-v] [--no-isolate]\n"
+	"                         [--timeout MS]\n"
 	"\n"
 	"Runs each text trace (\"-\" = stdin) on port P (a built-in name or a path to\n"
 	"a .so) and prints every rule it fails: ID, title, source, message and the\n"
 	"failing op.  The profile is --profile, else the trace's `profile` line,\n"
 	"else linux-latest.\n"
-	"  -v, --verbose   log every op with its result and verdicts\n";
+	"  -v, --verbose   log every op with its result and verdicts\n"
+	"  --no-isolate    run in this process (default: a child process, so a port\n"
+	"                  that crashes or hangs is reported as CRASH / HANG)\n"
+	"  --timeout MS    a port call running longer is a HANG (default 10000)\n";
 
 /* Print the failures one trace produced; returns the number of failing rules. */
 static unsigned report_failures(const struct kas_spec *spec, const char *path)
@@ -50,9 +55,15 @@ static unsigned report_failures(const struct kas_spec *spec, const char *path)
 }
 
 /* 0 = ran without failures, 1 = a rule failed, 2 = bad input. */
+struct replay_opts {
+	bool verbose, isolate;
+	unsigned timeout_ms;
+};
+
 static int replay_one(const char *path, const struct kas_port *port,
-		      const struct kas_profile *force, bool verbose)
+		      const struct kas_profile *force, const struct replay_opts *ro)
 {
+	int rc;
 	struct kas_parse_error perr;
 	struct kas_trace t;
 	struct kas_trace_result res;
@@ -80,16 +91,37 @@ static int replay_one(const char *path, const struct kas_port *port,
 	}
 	memset(&opts, 0, sizeof(opts));
 	memset(&res, 0, sizeof(res));
-	opts.log = verbose ? stdout : NULL;
-	if (verbose)
+	opts.log = ro->verbose ? stdout : NULL;
+	if (ro->verbose)
 		printf("%s: %zu ops, profile %s, port %s\n", path, t.nops, t.profile->name, port->name);
-	if (kas_run_trace(port, spec, &t, &opts, &res) != 0) {
-		cli_error("%s: port '%s' failed to initialise (%d)", path, port->name, res.init_error);
+	opts.call_timeout_ms = ro->timeout_ms;
+	rc = ro->isolate ? kas_run_trace_isolated(port, spec, &t, &opts, &res)
+			 : kas_run_trace(port, spec, &t, &opts, &res);
+	if (rc != 0) {
+		if (rc == -2)
+			cli_error("%s: cannot start a child process", path);
+		else
+			cli_error("%s: port '%s' failed to initialise (%d)", path, port->name,
+				  res.init_error);
 		kas_spec_free(spec);
 		kas_trace_free(&t);
 		return KAS_EXIT_USAGE;
 	}
 	bad = report_failures(spec, path);
+	if (res.status != KAS_RUN_OK) {
+		char op[256] = "";
+
+		bad++;
+		if (res.fault_op < t.nops)
+			kas_op_format(&t, res.fault_op, op, sizeof(op));
+		if (res.status == KAS_RUN_HANG)
+			printf("%s: HANG  a port call did not return", path);
+		else
+			printf("%s: CRASH %s", path, res.signal_name);
+		printf("%s%s\n",
+		       res.fault_op < t.nops ? " at: " : res.fault_op == t.nops ? " in teardown" : "",
+		       op);
+	}
 	printf("%s: %zu ops run, %zu skipped, %zu unsupported: %s\n", path, res.ops_run,
 	       res.ops_skipped, res.ops_unsupported,
 	       bad ? "FAIL" : "no rule failed");
@@ -104,18 +136,22 @@ int kas_cmd_replay(int argc, char **argv)
 		{ "port", required_argument, NULL, 'P' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-isolate", no_argument, NULL, 'I' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *port_name = NULL, *profile_name = NULL;
 	const struct kas_profile *force = NULL;
 	const struct kas_port *port;
-	bool verbose = false;
+	struct replay_opts ro = { .isolate = true };
 	int c, rc = KAS_EXIT_OK;
+	char *end;
+	unsigned long ms;
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":hvp:P:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hvIp:P:T:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -127,7 +163,16 @@ int kas_cmd_replay(int argc, char **argv)
 			profile_name = optarg;
 			break;
 		case 'v':
-			verbose = true;
+			ro.verbose = true;
+			break;
+		case 'I':
+			ro.isolate = false;
+			break;
+		case 'T':
+			ms = strtoul(optarg, &end, 10);
+			if (!optarg[0] || *end || ms == 0 || ms > UINT32_MAX)
+				return cli_usage_error(usage, "replay: bad --timeout '%s'", optarg);
+			ro.timeout_ms = (unsigned)ms;
 			break;
 		default:
 			return cli_bad_option(usage, "replay", c, argv);
@@ -143,7 +188,7 @@ int kas_cmd_replay(int argc, char **argv)
 		return KAS_EXIT_USAGE;
 
 	for (int i = optind; i < argc; i++) {
-		int one = replay_one(argv[i], port, force, verbose);
+		int one = replay_one(argv[i], port, force, &ro);
 
 		/* bad input outranks a failed rule */
 		if (one == KAS_EXIT_USAGE || (one == KAS_EXIT_FAIL && rc == KAS_EXIT_OK))

@@ -2,6 +2,7 @@
 /* kallocspec: check implementations of the Linux kernel allocation API. */
 #include "cli.h"
 #include "cmd_props.h"
+#include "cmd_report.h"
 
 #include <string.h>
 
@@ -16,6 +17,7 @@ static const char usage[] =
 	"  decode   turn binary fuzzer input into a text trace\n"
 	"  encode   turn a text trace into binary fuzzer input\n"
 	"  props    run the model-based property tests (the kas-props program)\n"
+	"  report   merge the gate's lanes; write JSON, JUnit, KTAP, Markdown, HTML reports\n"
 	"\n"
 	"`kallocspec <command> --help` describes each command.\n"
 	"exit status: 0 no rule failed, 1 a rule failed (FAIL, CRASH, HANG), 2 bad input or usage\n";
@@ -31,6 +33,7 @@ static const struct {
 	{ "decode", kas_cmd_decode },
 	{ "encode", kas_cmd_encode },
 	{ "props", kas_cmd_props },
+	{ "report", kas_cmd_report },
 };
 
 int main(int argc, char **argv)

@@ -9,26 +9,36 @@
 #include "content.h"
 #include "world_internal.h"
 
-struct run {
-	const struct kas_port *port;
-	struct kas_spec *spec;
-	struct kas_model *m;
-	const struct kas_trace *t;
-	const struct kas_profile *prof;
-	const struct kas_harness_opts *opts;
-	struct kas_trace_result *res;
-	/* reusable buffers */
-	void **ptrs;
-	size_t ptrs_cap;
-	uint32_t *list_objs;
-	size_t list_cap;
-	void **bulk;
-	size_t bulk_cap;
-	struct kas_world *w;        /* the simulated rest of the kernel */
-	unsigned timeout_ms;        /* in-process watchdog, 0 = off */
-};
-
 struct kas__progress *kas__progress;
+
+/* Around every stretch of port code (calls, init/fini, RCU callbacks,
+ * ballast): an isolating parent sees a call that does not come back. */
+static void port_enter(void)
+{
+	if (kas__progress)
+		kas__progress->calls_in++;
+}
+
+static void port_leave(void)
+{
+	if (kas__progress)
+		kas__progress->calls_out++;
+}
+
+bool kas__grow_buf(void **buf, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return true;
+	size_t n = *cap ? *cap : 64;
+	while (n < need)
+		n *= 2;
+	void *p = realloc(*buf, n * elem);
+	if (!p)
+		return false;
+	*buf = p;
+	*cap = n;
+	return true;
+}
 
 /* The call being executed, for the world's warn hook and the constructor.
  * One trace runs at a time per thread. */
@@ -57,214 +67,7 @@ static void world_warn(void *ctx, enum kas_warn_kind kind, const char *text)
 		cur_obs->warn_kinds |= 1u << kind;
 }
 
-static bool grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t n = *cap ? *cap : 64;
-	while (n < need)
-		n *= 2;
-	void *p = realloc(*buf, n * elem);
-	if (!p)
-		return false;
-	*buf = p;
-	*cap = n;
-	return true;
-}
-
-static bool is_real_ptr(uintptr_t p)
-{
-	return p > KAS_ZERO_SIZE_PTR;
-}
-
-static size_t wrap_mul(uint64_t a, uint64_t b)
-{
-	return (size_t)(a * b);
-}
-
-/* Bytes the caller asked for (see call.h). */
-static size_t requested_size(struct run *r, const struct kas_call *c)
-{
-	const uint64_t *a = c->arg;
-	switch ((enum kas_opcode)c->op->code) {
-	case KAS_OP_KMALLOC: case KAS_OP_KZALLOC: case KAS_OP_VMALLOC: case KAS_OP_VZALLOC:
-	case KAS_OP_VMALLOC_GFP: case KAS_OP_VMALLOC_NODE: case KAS_OP_KVMALLOC:
-	case KAS_OP_KVZALLOC:
-		return (size_t)a[0];
-	case KAS_OP_KMALLOC_ARRAY: case KAS_OP_KCALLOC: case KAS_OP_KVMALLOC_ARRAY:
-	case KAS_OP_KVCALLOC:
-		return wrap_mul(a[0], a[1]);
-	case KAS_OP_KREALLOC: case KAS_OP_KVREALLOC: case KAS_OP_VREALLOC:
-		return (size_t)a[1];
-	case KAS_OP_KREALLOC_ARRAY:
-		return wrap_mul(a[1], a[2]);
-	case KAS_OP_KMEM_CACHE_ALLOC: case KAS_OP_KMEM_CACHE_ZALLOC:
-	case KAS_OP_KMEM_CACHE_ALLOC_BULK:
-		return c->in_cache != KAS_NO_OBJ ? kas_model_cache(r->m, c->in_cache)->size : 0;
-	case KAS_OP_ALLOC_PAGES: case KAS_OP_GET_FREE_PAGES:
-		return a[1] < 48 ? (size_t)r->prof->page_size << a[1] : SIZE_MAX;
-	case KAS_OP_GET_ZEROED_PAGE:
-		return r->prof->page_size;
-	default:
-		return 0;
-	}
-}
-
-/* Resolve one handle to a live object; false (with c->skip) if it is not. */
-static bool resolve_obj_slot(struct run *r, struct kas_call *c, uint32_t slot, uintptr_t *val,
-			     uint32_t *obj)
-{
-	struct kas_binding *b = kas_model_binding(r->m, slot);
-	if (!b || !b->bound) {
-		c->skip = KAS_SKIP_DEAD_HANDLE;   /* its binding op did not run */
-		return false;
-	}
-	*val = b->value;
-	*obj = b->obj;
-	if (b->obj != KAS_NO_OBJ && !kas_model_obj(r->m, b->obj)->live) {
-		c->skip = KAS_SKIP_DEAD_HANDLE;
-		return false;
-	}
-	return true;
-}
-
-static bool resolve_list(struct run *r, struct kas_call *c)
-{
-	const struct kas_op *op = c->op;
-	size_t n = 0;
-
-	for (uint32_t i = 0; i < op->list_len; i++) {
-		const struct kas_list_ref *lr = &r->t->list[op->list_off + i];
-		if (lr->ref != KAS_REF_HANDLE)
-			continue;   /* NULL entries carry nothing to free */
-		struct kas_binding *b = kas_model_binding(r->m, lr->slot);
-		if (!b || !b->bound) {
-			c->skip = KAS_SKIP_DEAD_HANDLE;
-			return false;
-		}
-		if (r->t->slots[lr->slot].kind == KAS_SLOT_BULK) {
-			const struct kas_bulk *g = kas_model_bulk(r->m, b->obj);
-			if (!grow((void **)&r->list_objs, &r->list_cap, n + g->count, sizeof(uint32_t)))
-				return false;
-			for (uint32_t k = 0; k < g->count; k++)
-				r->list_objs[n++] = kas_model_bulk_obj(r->m, g, k);
-		} else {
-			if (b->obj == KAS_NO_OBJ)
-				continue;   /* bound to NULL / ZERO_SIZE_PTR */
-			if (!grow((void **)&r->list_objs, &r->list_cap, n + 1, sizeof(uint32_t)))
-				return false;
-			r->list_objs[n++] = b->obj;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!kas_model_obj(r->m, r->list_objs[i])->live) {
-			c->skip = KAS_SKIP_DEAD_HANDLE;
-			return false;
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (r->list_objs[j] == r->list_objs[i]) {
-				c->skip = KAS_SKIP_BAD_ARG;   /* the same object twice */
-				return false;
-			}
-		}
-	}
-	c->list_objs = r->list_objs;
-	c->nlist = (uint32_t)n;
-	return true;
-}
-
-static bool resolve(struct run *r, struct kas_call *c)
-{
-	const struct kas_op *op = c->op;
-	const struct kas_op_info *oi = &kas_op_table[op->code];
-
-	for (unsigned i = 0; i < op->nargs && i < KAS_MAX_ARGS; i++) {
-		c->arg[i] = op->v[i];
-		switch (oi->args[i]) {
-		case AK_GFP:
-			c->gfp = (kas_gfp_t)op->v[i];
-			break;
-		case AK_PTR: {
-			if (op->ref[i] == KAS_REF_NULL) {
-				c->arg[i] = 0;
-				break;
-			}
-			if (op->ref[i] == KAS_REF_ZSP) {
-				c->arg[i] = KAS_ZERO_SIZE_PTR;
-				break;
-			}
-			uintptr_t v;
-			uint32_t obj;
-			if (!resolve_obj_slot(r, c, (uint32_t)op->v[i], &v, &obj))
-				return false;
-			c->arg[i] = v;
-			if (obj != KAS_NO_OBJ && c->in_obj == KAS_NO_OBJ) {
-				c->in_obj = obj;
-				c->in = *kas_model_obj(r->m, obj);
-			}
-			break;
-		}
-		case AK_CACHE: {
-			if (op->ref[i] != KAS_REF_HANDLE) {
-				c->arg[i] = 0;
-				break;
-			}
-			struct kas_binding *b = kas_model_binding(r->m, (uint32_t)op->v[i]);
-			if (!b || !b->bound || b->obj == KAS_NO_OBJ) {
-				/* creation failed or never ran: the kernel caller would hold NULL */
-				if (b && b->bound) {
-					c->arg[i] = 0;
-					break;
-				}
-				c->skip = KAS_SKIP_DEAD_HANDLE;
-				return false;
-			}
-			struct kas_cache *k = kas_model_cache(r->m, b->obj);
-			if (!k->live) {
-				c->skip = KAS_SKIP_DEAD_HANDLE;
-				return false;
-			}
-			c->arg[i] = (uintptr_t)k->handle;
-			c->in_cache = b->obj;
-			break;
-		}
-		case AK_LIST:
-			if (!resolve_list(r, c))
-				return false;
-			break;
-		case AK_FLAGS: {
-			/* the value its memalloc_*_save returned */
-			struct kas_binding *b = op->ref[i] == KAS_REF_HANDLE ?
-				kas_model_binding(r->m, (uint32_t)op->v[i]) : NULL;
-			if (!b || !b->bound) {
-				c->skip = KAS_SKIP_DEAD_HANDLE;
-				return false;
-			}
-			c->arg[i] = b->value;
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	if (oi->result == R_CACHE) {
-		if (c->arg[1] > UINT32_MAX || c->arg[2] > UINT32_MAX ||
-		    ((op->flags & KAS_OPF_CTOR) && c->arg[1] < KAS_CTOR_BYTES)) {
-			c->skip = KAS_SKIP_BAD_ARG;
-			return false;
-		}
-	}
-	if (op->code == KAS_OP_KMEM_CACHE_ALLOC_BULK && c->arg[2] > 65536) {
-		c->skip = KAS_SKIP_BAD_ARG;   /* the harness will not hold more */
-		return false;
-	}
-	if (op->code == KAS_OP_KFREE_BULK && oi->args[0] == AK_LIST)
-		c->arg[0] = c->nlist;
-	c->req_size = requested_size(r, c);
-	return true;
-}
-
-static struct kas_cache *cache_of(struct run *r, const struct kas_obj *o)
+struct kas_cache *kas__cache_of(struct run *r, const struct kas_obj *o)
 {
 	return o->family == KAS_FAM_CACHE && o->cache != KAS_NO_OBJ ? kas_model_cache(r->m, o->cache)
 								    : NULL;
@@ -282,7 +85,7 @@ static void check_before_free(struct run *r, struct kas_call *c, const struct ka
 		c->obs.pattern.to = o->size;
 		c->obs.pattern.first_bad = bad;
 	}
-	struct kas_cache *k = cache_of(r, o);
+	struct kas_cache *k = kas__cache_of(r, o);
 	if (k && k->ctor && o->size >= KAS_CTOR_BYTES)
 		memset((void *)o->addr, KAS_CTOR_BYTE, KAS_CTOR_BYTES);
 }
@@ -370,7 +173,7 @@ static void observe_bulk(struct kas_call *c)
 		return;
 	c->obs.zero = (struct kas_range_obs){ 1, 0, c->req_size, KAS_NOT_FOUND };
 	for (size_t i = 0; i < c->ret && i < c->bulk_cap; i++) {
-		if (!is_real_ptr((uintptr_t)c->bulk[i]))
+		if (!kas__is_real_ptr((uintptr_t)c->bulk[i]))
 			continue;
 		size_t bad = kas_content_zero_scan(c->bulk[i], 0, c->req_size);
 		if (bad != KAS_NOT_FOUND) {
@@ -384,7 +187,7 @@ static void observe_after(struct run *r, struct kas_call *c)
 {
 	const struct kas_op_info *oi = &kas_op_table[c->op->code];
 
-	if (oi->result == R_PTR && is_real_ptr(c->ret))
+	if (oi->result == R_PTR && kas__is_real_ptr(c->ret))
 		observe_new(r, c);
 	else if (oi->result == R_BULK)
 		observe_bulk(c);
@@ -430,29 +233,7 @@ static void fill_new(struct run *r, struct kas_call *c)
 	}
 }
 
-static void log_call(struct run *r, const struct kas_call *c, unsigned fails)
-{
-	FILE *f = r->opts ? r->opts->log : NULL;
-	char text[512];
-	static const char *const skip_names[] = { "", "dead handle", "not in this kernel version",
-						  "undefined behaviour, not executed",
-						  "bad argument" };
-	if (!f)
-		return;
-	if (c->index < r->t->nops && c->op == &r->t->ops[c->index])
-		kas_op_format(r->t, c->index, text, sizeof(text));
-	else
-		snprintf(text, sizeof(text), "%s (end of trace)", kas_op_table[c->op->code].name);
-	if (c->status == KAS_CALL_SKIPPED)
-		fprintf(f, "%4zu  %-48s SKIPPED (%s)\n", c->index, text, skip_names[c->skip]);
-	else if (c->status == KAS_CALL_UNSUPPORTED)
-		fprintf(f, "%4zu  %-48s UNSUPPORTED by the port\n", c->index, text);
-	else
-		fprintf(f, "%4zu  %-48s -> %#lx%s%s\n", c->index, text, (unsigned long)c->ret,
-			c->obs.warns ? "  [warned]" : "", fails ? "  FAIL" : "");
-}
-
-static void reset_call(struct run *r, struct kas_call *c, const struct kas_op *op, size_t index)
+void kas__reset_call(struct run *r, struct kas_call *c, const struct kas_op *op, size_t index)
 {
 	memset(c, 0, sizeof(*c));
 	c->trace = r->t;
@@ -506,20 +287,19 @@ static bool rcu_free_undefined(struct run *r, const struct kas_call *c)
 	}
 }
 
-/* Execute a prepared call (arguments resolved) and judge it. */
-static unsigned execute(struct run *r, struct kas_call *c)
+unsigned kas__execute(struct run *r, struct kas_call *c)
 {
 	const struct kas_op *op = c->op;
 
 	if (op->code == KAS_OP_KMEM_CACHE_ALLOC_BULK) {
 		size_t n = (size_t)c->arg[2];
-		if (!grow((void **)&r->bulk, &r->bulk_cap, n ? n : 1, sizeof(void *)))
+		if (!kas__grow_buf((void **)&r->bulk, &r->bulk_cap, n ? n : 1, sizeof(void *)))
 			return 0;
 		memset(r->bulk, 0, n * sizeof(void *));
 		c->bulk = r->bulk;
 		c->bulk_cap = n;
 	}
-	if (!grow((void **)&r->ptrs, &r->ptrs_cap, c->nlist ? c->nlist : 1, sizeof(void *)))
+	if (!kas__grow_buf((void **)&r->ptrs, &r->ptrs_cap, c->nlist ? c->nlist : 1, sizeof(void *)))
 		return 0;
 	for (uint32_t i = 0; i < c->nlist; i++)
 		r->ptrs[i] = (void *)kas_model_obj(r->m, c->list_objs[i])->addr;
@@ -533,8 +313,7 @@ static unsigned execute(struct run *r, struct kas_call *c)
 	cur_obs = &c->obs;
 	kas__world_begin_call(r->w, c);
 	/* world ops call the port too (ballast): both are watched */
-	if (kas__progress)
-		kas__progress->calls_in++;
+	port_enter();
 	if (r->timeout_ms)
 		kas__watchdog_arm(r->timeout_ms, c->index);
 	if (kas__world_op(op->code))
@@ -544,8 +323,7 @@ static unsigned execute(struct run *r, struct kas_call *c)
 				(op->flags & KAS_OPF_CTOR) ? kas_harness_ctor : NULL);
 	if (r->timeout_ms)
 		kas__watchdog_disarm();
-	if (kas__progress)
-		kas__progress->calls_out++;
+	port_leave();
 	if (!kas__world_op(op->code))
 		observe_after(r, c);
 	kas__world_end_call(r->w, c);
@@ -560,7 +338,7 @@ static unsigned execute(struct run *r, struct kas_call *c)
 	return fails;
 }
 
-static void note_result(struct run *r, const struct kas_call *c, unsigned fails)
+void kas__note_result(struct run *r, const struct kas_call *c, unsigned fails)
 {
 	struct kas_trace_result *res = r->res;
 	if (c->status == KAS_CALL_SKIPPED)
@@ -574,7 +352,7 @@ static void note_result(struct run *r, const struct kas_call *c, unsigned fails)
 		if (res->first_fail_op == KAS_NOT_FOUND)
 			res->first_fail_op = c->index;
 	}
-	log_call(r, c, fails);
+	kas__log_call(r, c, fails);
 	if (r->opts && r->opts->on_call)
 		r->opts->on_call(r->opts->on_call_arg, c);
 }
@@ -583,11 +361,11 @@ static unsigned run_op(struct run *r, struct kas_call *c, size_t i)
 {
 	const struct kas_op *op = &r->t->ops[i];
 
-	reset_call(r, c, op, i);
+	kas__reset_call(r, c, op, i);
 	if (!kas_op_in_kver(op->code, r->prof->kver)) {
 		c->status = KAS_CALL_SKIPPED;
 		c->skip = KAS_SKIP_NOT_IN_PROFILE;
-	} else if (!resolve(r, c)) {
+	} else if (!kas__resolve(r, c)) {
 		c->status = KAS_CALL_SKIPPED;
 	} else {
 		kas_spec_precheck(r->spec, c);
@@ -602,89 +380,9 @@ static unsigned run_op(struct run *r, struct kas_call *c, size_t i)
 	}
 	unsigned fails = 0;
 	if (c->status == KAS_CALL_DONE)
-		fails = execute(r, c);
-	note_result(r, c, fails);
+		fails = kas__execute(r, c);
+	kas__note_result(r, c, fails);
 	return fails;
-}
-
-/* The free a kernel user would call for a leftover object. */
-static enum kas_opcode teardown_free_op(const struct kas_obj *o)
-{
-	switch (o->family) {
-	case KAS_FAM_CACHE: return KAS_OP_KMEM_CACHE_FREE;
-	case KAS_FAM_VMALLOC: return KAS_OP_VFREE;
-	case KAS_FAM_KVMALLOC: return KAS_OP_KVFREE;
-	case KAS_FAM_PAGES:
-		return o->op == KAS_OP_ALLOC_PAGES ? KAS_OP___FREE_PAGES : KAS_OP_FREE_PAGES;
-	default: return KAS_OP_KFREE;
-	}
-}
-
-/* Free what the trace left live, judged like any other call, then destroy
- * the caches.  The synthetic ops carry index == t->nops. */
-static void teardown(struct run *r, struct kas_call *c)
-{
-	struct kas_op op;
-	size_t n = kas_model_nobjs(r->m);
-
-	for (uint32_t i = 0; i < n; i++) {
-		struct kas_obj *o = kas_model_obj(r->m, i);
-		if (!o->live)
-			continue;
-		memset(&op, 0, sizeof(op));
-		op.code = (uint16_t)teardown_free_op(o);
-		op.slot = -1;
-		if (!kas_port_has_op(r->port, op.code))
-			continue;
-		struct kas_cache *k = cache_of(r, o);
-		if (op.code == KAS_OP_KMEM_CACHE_FREE && k && !k->live) {
-			/* its cache was destroyed (and leaked): kfree is the only
-			 * documented way left, from 6.4 on; before that, leak it */
-			if (r->prof->kver < KAS_KVER(6, 4) || !kas_port_has_op(r->port, KAS_OP_KFREE))
-				continue;
-			op.code = KAS_OP_KFREE;
-		}
-		reset_call(r, c, &op, r->t->nops);
-		if (op.code == KAS_OP_KMEM_CACHE_FREE) {
-			if (!k)
-				continue;
-			op.nargs = 2;
-			c->arg[0] = (uintptr_t)k->handle;
-			c->arg[1] = o->addr;
-			c->in_cache = o->cache;
-		} else {
-			op.nargs = (op.code == KAS_OP_FREE_PAGES || op.code == KAS_OP___FREE_PAGES) ? 2 : 1;
-			c->arg[0] = o->addr;
-			c->arg[1] = o->order;
-		}
-		c->in_obj = i;
-		c->in = *o;
-		note_result(r, c, execute(r, c));
-	}
-	size_t ncaches = 0;
-	for (size_t s = 0; s < r->t->nslots; s++)
-		if (r->t->slots[s].kind == KAS_SLOT_CACHE)
-			ncaches++;
-	if (!ncaches || !kas_port_has_op(r->port, KAS_OP_KMEM_CACHE_DESTROY))
-		return;
-	for (size_t s = 0; s < r->t->nslots; s++) {
-		if (r->t->slots[s].kind != KAS_SLOT_CACHE)
-			continue;
-		struct kas_binding *b = kas_model_binding(r->m, (uint32_t)s);
-		if (!b || !b->bound || b->obj == KAS_NO_OBJ)
-			continue;
-		struct kas_cache *k = kas_model_cache(r->m, b->obj);
-		if (!k->live)
-			continue;
-		memset(&op, 0, sizeof(op));
-		op.code = KAS_OP_KMEM_CACHE_DESTROY;
-		op.nargs = 1;
-		op.slot = -1;
-		reset_call(r, c, &op, r->t->nops);
-		c->arg[0] = (uintptr_t)k->handle;
-		c->in_cache = b->obj;
-		note_result(r, c, execute(r, c));
-	}
 }
 
 int kas_run_trace(const struct kas_port *port, struct kas_spec *spec, const struct kas_trace *t,
@@ -715,10 +413,13 @@ int kas_run_trace(const struct kas_port *port, struct kas_spec *spec, const stru
 		       (opts->call_timeout_ms ? opts->call_timeout_ms : KAS_DEFAULT_CALL_TIMEOUT_MS) : 0;
 	if (kas__progress)
 		kas__progress->op = 0;
+	port_enter();   /* init and fini are watched too */
 	if (port->init && (res->init_error = port->init(&env)) != 0) {
+		port_leave();
 		kas__world_free(r.w);
 		return -1;
 	}
+	port_leave();
 
 	r.port = port;
 	r.spec = spec;
@@ -739,13 +440,19 @@ int kas_run_trace(const struct kas_port *port, struct kas_spec *spec, const stru
 	if (kas__progress)
 		kas__progress->op = t->nops;
 	/* the trace's context and scopes end; grace periods in flight end */
+	port_enter();   /* RCU callbacks run port code */
 	kas__world_end_trace(r.w);
-	teardown(&r, &c);
+	port_leave();
+	kas__teardown(&r, &c);
 	kas_spec_end(spec);
+	port_enter();   /* ballast goes back through the port */
 	kas__world_release(r.w);
+	port_leave();
 	res->starvation_releases = r.w->starvation_releases;
+	port_enter();
 	if (port->fini)
 		port->fini();
+	port_leave();
 	kas__world_free(r.w);
 	free(r.ptrs);
 	free(r.list_objs);

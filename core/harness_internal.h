@@ -6,6 +6,43 @@
 #include "kallocspec/harness.h"
 #include "kallocspec/call.h"
 #include "kallocspec/port.h"
+#include "kallocspec/profile.h"
+
+/* One trace run in progress (harness.c and its helpers). */
+struct run {
+	const struct kas_port *port;
+	struct kas_spec *spec;
+	struct kas_model *m;
+	const struct kas_trace *t;
+	const struct kas_profile *prof;
+	const struct kas_harness_opts *opts;
+	struct kas_trace_result *res;
+	/* reusable buffers */
+	void **ptrs;
+	size_t ptrs_cap;
+	uint32_t *list_objs;
+	size_t list_cap;
+	void **bulk;
+	size_t bulk_cap;
+	struct kas_world *w;        /* the simulated rest of the kernel */
+	unsigned timeout_ms;        /* in-process watchdog, 0 = off */
+};
+
+/* harness.c */
+bool kas__grow_buf(void **buf, size_t *cap, size_t need, size_t elem);
+static inline bool kas__is_real_ptr(uintptr_t p) { return p > KAS_ZERO_SIZE_PTR; }
+struct kas_cache *kas__cache_of(struct run *r, const struct kas_obj *o);
+void kas__reset_call(struct run *r, struct kas_call *c, const struct kas_op *op, size_t index);
+/* Execute a prepared call (arguments resolved) and judge it; FAIL count. */
+unsigned kas__execute(struct run *r, struct kas_call *c);
+void kas__note_result(struct run *r, const struct kas_call *c, unsigned fails);
+/* harness_resolve.c: handles -> pointers through the model; false (with
+ * c->skip) when the call cannot be made. */
+bool kas__resolve(struct run *r, struct kas_call *c);
+/* harness_log.c: one line per call into opts->log. */
+void kas__log_call(struct run *r, const struct kas_call *c, unsigned fails);
+/* harness_teardown.c: free what the trace left live, destroy its caches. */
+void kas__teardown(struct run *r, struct kas_call *c);
 
 /* Does the port implement the function behind op? */
 bool kas_port_has_op(const struct kas_port *port, enum kas_opcode op);

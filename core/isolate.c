@@ -42,6 +42,7 @@ _Static_assert(sizeof(struct rec) <= 512, "records must stay well below PIPE_BUF
 
 struct child {
 	int fd;
+	FILE *log;                    /* flushed after every call: a crash loses no line */
 	struct kas_spec *spec;
 	uint64_t *ex, *fa;            /* tallies last reported */
 	size_t nrules;
@@ -85,14 +86,17 @@ static void send_deltas(struct child *ch)
 
 static void child_on_call(void *arg, const struct kas_call *c)
 {
+	struct child *ch = arg;
 	(void)c;
-	send_deltas(arg);
+	if (ch->log)
+		fflush(ch->log);
+	send_deltas(ch);
 }
 
 static void run_child(int fd, const struct kas_port *port, struct kas_spec *spec,
 		      const struct kas_trace *t, const struct kas_harness_opts *opts)
 {
-	struct child ch = { fd, spec, NULL, NULL, kas_rule_count() };
+	struct child ch = { fd, opts->log, spec, NULL, NULL, kas_rule_count() };
 	ch.ex = calloc(ch.nrules + 1, sizeof(uint64_t));
 	ch.fa = calloc(ch.nrules + 1, sizeof(uint64_t));
 	if (!ch.ex || !ch.fa)

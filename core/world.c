@@ -67,6 +67,7 @@ struct kas_world *kas__world_new(const struct kas_port *port, const struct kas_p
 	w->prof = prof;
 	w->enabled = (port->caps & KAS_CAP_WORLD) != 0;
 	w->max_pages = max_pages ? max_pages : KAS_WORLD_DEFAULT_MAX_PAGES;
+	w->index.page = prof->page_size ? prof->page_size : 4096;
 	if (port->alloc_pages && port->free_pages_page)
 		w->how = BALLAST_PAGE;
 	else if (port->get_free_pages && port->free_pages)
@@ -106,13 +107,17 @@ size_t kas__ballast_add(struct kas_world *w, enum kas_ballast_kind kind, size_t 
 	size_t added = 0;
 	bool was_busy = w->busy;
 	w->busy = true;
+	w->last_refused = false;
 	while (added < n && w->ballast_total < w->max_pages && w->how) {
 		if (!kas__world_grow((void **)&b->pages, &b->cap, b->n + 1, sizeof(void *)))
 			break;
 		void *page = ballast_alloc_one(w);
-		if (!page || (uintptr_t)page <= KAS_ZERO_SIZE_PTR)
+		if (!page || (uintptr_t)page <= KAS_ZERO_SIZE_PTR) {
+			w->last_refused = true;
 			break;
+		}
 		b->pages[b->n++] = page;
+		kas__index_add(&w->index, (uintptr_t)page);
 		w->ballast_total++;
 		added++;
 	}
@@ -128,7 +133,9 @@ size_t kas__ballast_free(struct kas_world *w, enum kas_ballast_kind kind, size_t
 	w->busy = true;
 	/* most recent first: like reclaim taking the coldest LRU end, any order works */
 	while (freed < n && b->n) {
-		ballast_free_one(w, b->pages[--b->n]);
+		void *page = b->pages[--b->n];
+		kas__index_del(&w->index, (uintptr_t)page);
+		ballast_free_one(w, page);
 		w->ballast_total--;
 		freed++;
 	}
@@ -174,6 +181,26 @@ void kas__world_note_rcu_free(struct kas_world *w, uintptr_t addr, size_t size)
 	w->pending[w->npending++] = (struct rcu_pending_obj){ addr, size ? size : 1 };
 }
 
+/* The port handed out ballast memory: note it and forget that block (it
+ * now belongs to the new object; freeing it too would free twice). */
+static void check_ballast(struct kas_world *w, struct kas_world_obs *o, uintptr_t a, size_t len)
+{
+	uintptr_t b = kas__index_overlap(&w->index, a, len ? len : 1);
+	if (!b)
+		return;
+	o->ballast_overlap = 1;
+	kas__index_del(&w->index, b);
+	for (unsigned k = 0; k < KAS_BALLAST__COUNT; k++) {
+		struct ballast_set *s = &w->ballast[k];
+		for (size_t i = 0; i < s->n; i++)
+			if ((uintptr_t)s->pages[i] == b) {
+				s->pages[i] = s->pages[--s->n];
+				w->ballast_total--;
+				return;
+			}
+	}
+}
+
 static bool overlaps_pending(const struct kas_world *w, uintptr_t addr, size_t len)
 {
 	if (addr <= KAS_ZERO_SIZE_PTR || !len)
@@ -215,6 +242,14 @@ static size_t run_kswapd(struct kas_world *w)
 void kas__world_end_call(struct kas_world *w, struct kas_call *c)
 {
 	struct kas_world_obs *o = &c->world;
+	if (w->index.n && c->status == KAS_CALL_DONE) {
+		const struct kas_op_info *oi = &kas_op_table[c->op->code];
+		if (oi->result == R_PTR)
+			check_ballast(w, o, c->ret, c->req_size);
+		if (oi->result == R_BULK && c->bulk)
+			for (size_t i = 0; i < c->ret && i < c->bulk_cap; i++)
+				check_ballast(w, o, (uintptr_t)c->bulk[i], c->req_size);
+	}
 	/* an early kfree_rcu free shows as its memory coming back too soon */
 	if (w->npending && c->status == KAS_CALL_DONE) {
 		const struct kas_op_info *oi = &kas_op_table[c->op->code];
@@ -226,11 +261,11 @@ void kas__world_end_call(struct kas_world *w, struct kas_call *c)
 					o->rcu_early_reuse = 1;
 	}
 	w->cur = NULL;
+	for (unsigned k = 0; k < KAS_BALLAST__COUNT; k++)
+		o->ballast[k] = w->ballast[k].n;
 	if (w->kswapd_woken)
 		o->kswapd_reclaimed = run_kswapd(w);
 	w->kswapd_woken = false;
-	for (unsigned k = 0; k < KAS_BALLAST__COUNT; k++)
-		o->ballast[k] = w->ballast[k].n;
 	o->memcg_usage = w->memcg_usage;
 	o->memcg_limit = w->memcg_limit;
 	o->oom_victims_left = w->victims;
@@ -257,5 +292,6 @@ void kas__world_free(struct kas_world *w)
 		free(w->ballast[k].pages);
 	free(w->rcu);
 	free(w->pending);
+	kas__index_free(&w->index);
 	free(w);
 }

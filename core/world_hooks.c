@@ -86,6 +86,7 @@ static size_t hook_direct_reclaim(void *ctx, kas_gfp_t gfp, unsigned order, size
 		for (unsigned k = 0; k < KAS_BALLAST__COUNT; k++)
 			o->reclaimed[k] += got[k];
 		o->reclaimed_total += freed;
+		o->reclaim_last = freed;
 		if (released) {
 			o->starvation_releases++;
 			o->starvation_pages += released;

@@ -28,6 +28,18 @@ struct rcu_pending_obj {
 	size_t size;
 };
 
+/* Ballast blocks by page (world_index.c). */
+struct ballast_index {
+	uintptr_t *addr;                /* 0 empty, 1 deleted, else a block's address */
+	size_t cap, used, n;
+	size_t page;
+};
+void kas__index_add(struct ballast_index *x, uintptr_t addr);
+void kas__index_del(struct ballast_index *x, uintptr_t addr);
+/* A ballast block overlapping [a, a+len), or 0. */
+uintptr_t kas__index_overlap(const struct ballast_index *x, uintptr_t a, size_t len);
+void kas__index_free(struct ballast_index *x);
+
 struct kas_world {
 	const struct kas_port *port;
 	const struct kas_profile *prof;
@@ -36,6 +48,8 @@ struct kas_world {
 	size_t max_pages;
 	struct ballast_set ballast[KAS_BALLAST__COUNT];
 	size_t ballast_total;
+	bool last_refused;              /* the last kas__ballast_add met a NULL */
+	struct ballast_index index;
 	uint32_t victims;               /* killable tasks left */
 	/* context and scopes */
 	unsigned preempt_depth, irq_depth;

@@ -55,9 +55,11 @@ void kas__world_exec(struct kas_world *w, struct kas_call *c)
 			return;
 		}
 		c->ret = kas__ballast_add(w, (enum kas_ballast_kind)a[0], (size_t)a[1]);
+		c->world.ballast_refused = w->last_refused;
 		break;
 	case KAS_OP_EXHAUST:
 		c->ret = kas__ballast_add(w, KAS_BALLAST_PINNED, SIZE_MAX);
+		c->world.ballast_refused = w->last_refused;
 		break;
 	case KAS_OP_OOM_VICTIMS:
 		w->victims = a[0] > 1024 ? 1024 : (uint32_t)a[0];

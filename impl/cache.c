@@ -70,6 +70,9 @@ void ref_cache_destroy(struct ref_cache *c)
 {
 	if (!c)
 		return;
+	/* 6.12+: wait for the cache's in-flight kfree_rcu() first */
+	if (ref_kver_ge(6, 12))
+		ref_rcu_barrier_cache(c);
 	pthread_mutex_lock(&c->lock);
 	size_t live = c->live;
 	pthread_mutex_unlock(&c->lock);

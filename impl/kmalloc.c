@@ -38,6 +38,7 @@ void ref_kmalloc_reset(void)
 {
 	ref_slab_reset();
 	ref_cache_boot();
+	ref_rcu_reset();
 	for (int t = 0; t < 2; t++) {
 		for (int i = 0; i < NR_CLASSES; i++) {
 			struct ref_cache *c = &kmalloc_caches[t][i];

@@ -182,6 +182,9 @@ int32_t ref_try_zones(const int *zl, int nz, unsigned order, int mark_kind,
 /* ---- world.c ---- */
 ref_gfp_t ref_scoped(ref_gfp_t gfp);          /* gfp with the current call's scopes */
 bool ref_scope_noreclaim(void);               /* PF_MEMALLOC (memalloc_noreclaim scope) */
+void ref_rcu_reset(void);
+/* free c's objects whose kfree_rcu is still pending (kvfree_rcu_barrier) */
+void ref_rcu_barrier_cache(const struct ref_cache *c);
 static inline void ref_attempt(enum ref_attempt what, ref_gfp_t gfp, unsigned order)
 {
 	if (ref_m.world.alloc_attempt)

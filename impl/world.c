@@ -3,6 +3,8 @@
  * The allocator's view of the rest of the kernel: task scopes
  * (current_gfp_context), RCU-deferred frees, hardened usercopy.
  *
+ * (See also the RCU section below.)
+ *
  * Scopes: the adapter calls ref_call_enter(gfp) once per allocating call;
  * the world answers with the gfp the task's scopes make of it, and the
  * difference (bits cleared, bits set) is applied to every page-allocator
@@ -35,36 +37,110 @@ bool ref_scope_noreclaim(void)
 	return scope_set & REF_GFP_MEMALLOC;
 }
 
-/* ---- RCU ---- */
+/* ---- RCU ----
+ * kfree_rcu / kvfree_rcu hand the world a record (an object of the boot
+ * cache "kfree_rcu") naming the pointer; the world runs the callback after
+ * its grace period.  Records stay on a list until then, so that
+ * kmem_cache_destroy can wait for the cache's pending frees from 6.12 on
+ * (kvfree_rcu_barrier): it frees them at once and the late callback finds
+ * nothing left to do.
+ */
 
-static void rcu_kfree_cb(void *p)
+struct rcu_rec {
+	void *p;                   /* NULL once freed by a barrier */
+	bool kv;
+	struct rcu_rec *prev, *next;
+};
+
+static struct ref_cache rcu_rec_cache;
+static struct rcu_rec *pending;
+static pthread_mutex_t rcu_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void ref_rcu_reset(void)
 {
-	ref_kfree(p);
+	ref_cache_setup(&rcu_rec_cache, "kfree_rcu", sizeof(struct rcu_rec), 0, 0, NULL);
+	ref_cache_link(&rcu_rec_cache);
+	pending = NULL;
 }
 
-static void rcu_kvfree_cb(void *p)
+static void rcu_cb(void *arg)
 {
-	ref_kvfree(p);
+	struct rcu_rec *r = arg;
+	pthread_mutex_lock(&rcu_lock);
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		pending = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	void *p = r->p;
+	bool kv = r->kv;
+	pthread_mutex_unlock(&rcu_lock);
+	if (p) {
+		if (kv)
+			ref_kvfree(p);
+		else
+			ref_kfree(p);
+	}
+	ref_slab_free(&rcu_rec_cache, ref_slab_of(r), r);
+}
+
+static void defer_free(void *p, bool kv)
+{
+	if (!p)
+		return;
+	struct rcu_rec *r = NULL;
+	if (ref_m.world.call_rcu)
+		r = ref_slab_alloc(&rcu_rec_cache, REF_GFP_KERNEL | REF_GFP_NOWARN, sizeof(*r));
+	if (!r) {
+		/* no grace-period machinery (or no memory for the record): the
+		 * kernel's fallback is synchronize_rcu() and an immediate free */
+		if (kv)
+			ref_kvfree(p);
+		else
+			ref_kfree(p);
+		return;
+	}
+	r->p = p;
+	r->kv = kv;
+	pthread_mutex_lock(&rcu_lock);
+	r->prev = NULL;
+	r->next = pending;
+	if (pending)
+		pending->prev = r;
+	pending = r;
+	pthread_mutex_unlock(&rcu_lock);
+	ref_m.world.call_rcu(ref_m.world.ctx, rcu_cb, r);
 }
 
 void ref_kfree_rcu(void *p)
 {
-	if (!p)
-		return;
-	if (ref_m.world.call_rcu)
-		ref_m.world.call_rcu(ref_m.world.ctx, rcu_kfree_cb, p);
-	else
-		ref_kfree(p);   /* no other CPU can hold a reference: the grace period is over */
+	defer_free(p, false);
 }
 
 void ref_kvfree_rcu(void *p)
 {
-	if (!p)
-		return;
-	if (ref_m.world.call_rcu)
-		ref_m.world.call_rcu(ref_m.world.ctx, rcu_kvfree_cb, p);
-	else
-		ref_kvfree(p);
+	defer_free(p, true);
+}
+
+void ref_rcu_barrier_cache(const struct ref_cache *c)
+{
+	for (;;) {
+		void *p = NULL;
+		pthread_mutex_lock(&rcu_lock);
+		for (struct rcu_rec *r = pending; r; r = r->next) {
+			int32_t f = r->p ? ref_slab_of(r->p) : REF_NO_FRAME;
+			if (f != REF_NO_FRAME && ref_page(f)->cache == c) {
+				p = r->p;
+				r->p = NULL;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&rcu_lock);
+		if (!p)
+			return;
+		ref_kfree(p);
+	}
 }
 
 /* ---- hardened usercopy (mm/usercopy.c check_heap_object) ---- */

@@ -43,6 +43,7 @@ const char kUsage[] =
 	"                CRASH / HANG failure that is shrunk like any other\n"
 	"  --timeout S   seconds before a forked trace counts as a HANG (default 10)\n"
 	"  --sample N    print N generated traces per stateful property, run nothing\n"
+	"  --coverage    list the rule IDs each stateful property exercised\n"
 	"  RC_PARAMS, when set, is used as given and --seed/--cases/--long are ignored.\n";
 
 // --any-caps (development): run groups whose capabilities the port does not
@@ -52,7 +53,7 @@ bool anyCaps = false;
 struct Options {
 	std::string port = "ref", profile, out = ".", seed, only, rules;
 	long cases = -1, timeout = -1, sample = 0;
-	bool longRun = false, list = false, fork = false;
+	bool longRun = false, list = false, fork = false, rulesList = false;
 };
 
 int usageError(const char *fmt, const char *arg)
@@ -105,6 +106,8 @@ int parseArgs(int argc, char **argv, Options &o)
 			o.list = true;
 		} else if (a == "--fork") {
 			o.fork = true;
+		} else if (a == "--coverage") {
+			o.rulesList = true;
 		} else if (a == "--any-caps") {
 			anyCaps = true;
 		} else if (a == "--port" || a == "--profile" || a == "--seed" || a == "--cases" ||
@@ -389,6 +392,15 @@ int main(int argc, char **argv)
 		total += r.secs;
 	}
 	printf("  %d failed, %.2fs total\n", fails, total);
+	if (o.rulesList) {
+		printf("\nrules exercised:\n");
+		for (const auto &kv : g_coverage) {
+			printf("  %-18s", kv.first.c_str());
+			for (const auto &r : kv.second.rules)
+				printf(" %s", r.c_str());
+			printf("\n");
+		}
+	}
 	fflush(stdout);
 	return fails ? 1 : 0;
 }

@@ -193,6 +193,8 @@ template <typename T> rc::Gen<T> weightedGen(std::vector<std::pair<unsigned, rc:
 {
 	return rc::gen::join(weighted<rc::Gen<T>>(std::move(choices)));
 }
+// One of the values, shrinking toward the first.
+template <typename T> rc::Gen<T> pick(std::vector<T> v) { return rc::gen::elementOf(std::move(v)); }
 // true one time in n, shrinking to false.
 inline rc::Gen<bool> oneIn(unsigned n) { return weighted<bool>({ { n - 1, false }, { 1, true } }); }
 

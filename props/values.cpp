@@ -13,11 +13,6 @@ namespace kasprops {
 
 namespace gen = rc::gen;
 
-template <typename T> static rc::Gen<T> pick(std::vector<T> v)
-{
-	return gen::elementOf(std::move(v));
-}
-
 static std::vector<uint64_t> bucketEdges()
 {
 	std::vector<uint64_t> v = { 1, 2, 3, 4, 7, 8, 9, 12, 16, 17, 24, 32, 33, 48, 64, 65,

@@ -23,6 +23,11 @@ add_library(kas-test-old-abi MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
 target_compile_definitions(kas-test-old-abi PRIVATE KAS_BADPORT_OLD_ABI=1)
 add_library(kas-test-small-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
 target_compile_definitions(kas-test-small-port PRIVATE KAS_BADPORT_SMALL=1)
+add_library(kas-test-crashy-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
+target_compile_definitions(kas-test-crashy-port PRIVATE KAS_BADPORT_CRASHY=1)
+add_test(NAME cli_faults
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_faults.sh ${KAS_CLI_BIN}
+          $<TARGET_FILE:kas-test-crashy-port> ${KAS_CLI_TMP}/faults)
 add_test(NAME cli_dlopen
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_dlopen.sh ${KAS_CLI_BIN}
           $<TARGET_FILE:kas-port-libc-naive> $<TARGET_FILE:kas-test-not-a-port>

@@ -1,5 +1,6 @@
 # Property tests (kas-props, rapidcheck; props/).  Label: props.
 #  - every property on ref with the CI seed and 1,000 cases: must pass;
+#    and all of them on the other profiles with 200 cases;
 #  - libc-naive: the kmalloc properties must fail, and the kmalloc
 #    alignment failure must shrink to <= 2 ops;
 #  - ref-broken-krealloc (ref with a krealloc that keeps half the prefix):
@@ -14,6 +15,12 @@ if(NOT rapidcheck_FOUND)
 endif()
 
 set(KAS_PROPS_CI_SEED 20261122 CACHE STRING "rapidcheck seed of the props CTest runs")
+# Sanitizer builds run ~5x slower: fewer cases keep each test well inside its timeout.
+if(KAS_SANITIZE)
+  set(KAS_PROPS_CASES 200)
+else()
+  set(KAS_PROPS_CASES 1000)
+endif()
 set(KAS_PROPS_BIN $<TARGET_FILE:kas-props>)
 set(KAS_PROPS_TMP ${CMAKE_CURRENT_BINARY_DIR}/props-tmp)
 set(KAS_PROPS_DIR ${KAS_SOURCE_DIR}/props)
@@ -21,31 +28,42 @@ set(KAS_PROPS_DIR ${KAS_SOURCE_DIR}/props)
 set(KAS_PROPS_ENV "RC_PARAMS=")
 
 set(KAS_PROPS_ALL kmalloc krealloc cache vmalloc kvmalloc pages bulk overflow-ops mixed
-    overflow-helpers gfp-roundtrip gfp-composites roundup-classes ksize-roundup)
+    scopes pressure rcu overflow-helpers gfp-roundtrip gfp-composites roundup-classes
+    ksize-roundup)
 if(TARGET kas_port_ref)
   foreach(p ${KAS_PROPS_ALL})
     add_test(NAME props_ref_${p}
       COMMAND ${KAS_PROPS_BIN} --port ref --only ${p} --seed ${KAS_PROPS_CI_SEED}
-              --cases 1000 --out ${KAS_PROPS_TMP}/ref-${p})
+              --cases ${KAS_PROPS_CASES} --out ${KAS_PROPS_TMP}/ref-${p})
     set_tests_properties(props_ref_${p} PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}"
                          TIMEOUT 120)
   endforeach()
 
+  # The other kernel profiles (behaviour splits by version): every property,
+  # fewer cases each, one process per profile.
+  foreach(prof linux-5.15 linux-6.1 linux-6.6 linux-6.12)
+    add_test(NAME props_ref_profile_${prof}
+      COMMAND ${KAS_PROPS_BIN} --port ref --profile ${prof} --seed ${KAS_PROPS_CI_SEED}
+              --cases 200 --out ${KAS_PROPS_TMP}/ref-${prof})
+    set_tests_properties(props_ref_profile_${prof} PROPERTIES LABELS props
+                         ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
+  endforeach()
+
   add_test(NAME props_broken_krealloc_shrinks
     COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
-            "-DARGS=--port;ref-broken-krealloc;--only;krealloc;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+            "-DARGS=--port;ref-broken-krealloc;--only;krealloc;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
             -DOUT=${KAS_PROPS_TMP}/broken -DMAX_OPS=3 "-DPATTERN=props-failure-krealloc-REALLOC-*.ktrace"
             -DREPLAY=$<TARGET_FILE:kallocspec-cli>
             -DREPLAY_PORT=$<TARGET_FILE:kas-port-broken-krealloc>
             -P ${KAS_PROPS_DIR}/expect_failure.cmake)
   add_test(NAME props_same_seed_same_counterexample
     COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
-            "-DARGS=--port;ref-broken-krealloc;--only;krealloc,mixed;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+            "-DARGS=--port;ref-broken-krealloc;--only;krealloc,mixed;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
             -DOUT=${KAS_PROPS_TMP}/determinism -P ${KAS_PROPS_DIR}/same_output.cmake)
   # --fork: a port that crashes is a CRASH failure, shrunk like the others.
   add_test(NAME props_fork_crash_shrinks
     COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
-            "-DARGS=--port;ref-crash-kfree-sensitive;--fork;--only;kmalloc;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+            "-DARGS=--port;ref-crash-kfree-sensitive;--fork;--only;kmalloc;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
             -DOUT=${KAS_PROPS_TMP}/crash -DMAX_OPS=2 "-DPATTERN=props-failure-kmalloc-CRASH.ktrace"
             -P ${KAS_PROPS_DIR}/expect_failure.cmake)
   set_tests_properties(props_fork_crash_shrinks props_broken_krealloc_shrinks
@@ -57,11 +75,11 @@ endif()
 # any kmalloc-group failure at all shrinks as far.
 add_test(NAME props_libc_naive_align_shrinks
   COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
-          "-DARGS=--port;libc-naive;--only;kmalloc;--rule;ALIGN-1,ALIGN-2,ALIGN-3;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+          "-DARGS=--port;libc-naive;--only;kmalloc;--rule;ALIGN-1,ALIGN-2,ALIGN-3;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
           -DOUT=${KAS_PROPS_TMP}/naive-align -DMAX_OPS=2 -P ${KAS_PROPS_DIR}/expect_failure.cmake)
 add_test(NAME props_libc_naive_kmalloc_shrinks
   COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
-          "-DARGS=--port;libc-naive;--only;kmalloc,krealloc,kvmalloc;--seed;${KAS_PROPS_CI_SEED};--cases;1000"
+          "-DARGS=--port;libc-naive;--only;kmalloc,krealloc,kvmalloc;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
           -DOUT=${KAS_PROPS_TMP}/naive -DMAX_OPS=2 -P ${KAS_PROPS_DIR}/expect_failure.cmake)
 set_tests_properties(props_libc_naive_align_shrinks props_libc_naive_kmalloc_shrinks
                      PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)

@@ -4,6 +4,7 @@
 #include <kallocspec/spec.h>
 #include <kallocspec/trace.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,10 +168,92 @@ static void test_minimize(void)
 	kas_trace_free(&t);
 }
 
+/* A port whose kzalloc dies: crash-mode minimisation (isolated runs). */
+static void *crashy_kmalloc(size_t size, kas_gfp_t gfp)
+{
+	(void)gfp;
+	return size ? malloc(size) : (void *)16;
+}
+
+static void crashy_kfree(const void *p)
+{
+	if ((uintptr_t)p > 16)
+		free((void *)p);
+}
+
+static void *crashy_kzalloc(size_t size, kas_gfp_t gfp)
+{
+	(void)size;
+	(void)gfp;
+	raise(SIGSEGV);
+	return NULL;
+}
+
+static const struct kas_port crashy = {
+	.abi_version = KAS_PORT_ABI_VERSION,
+	.table_size = sizeof(struct kas_port),
+	.name = "crashy",
+	.caps = KAS_CAP_KMALLOC,
+	.kmalloc = crashy_kmalloc,
+	.kzalloc = crashy_kzalloc,
+	.kfree = crashy_kfree,
+};
+
+static void test_minimize_crash(void)
+{
+	const struct kas_profile *p = kas_profile_find("linux-6.12");
+	struct kas_minimize_opts opts = { .port_caps = KAS_CAP_KMALLOC };
+	struct kas_minimize_stats st;
+	struct kas_trace t, m;
+	char *text;
+	int rc;
+
+	parse(&t,
+	      "profile linux-6.12\n"
+	      "a = kmalloc 24 GFP_KERNEL\n"
+	      "b = kmalloc 48 GFP_KERNEL\n"
+	      "kfree a\n"
+	      "c = kzalloc 8 GFP_KERNEL\n"
+	      "kfree b\n"
+	      "kfree c\n");
+	rc = kas_minimize(&crashy, p, &t, KAS_MINIMIZE_CRASH, &opts, &m, &st);
+	CHECK(rc == 0);
+	text = ops_text(&m);
+	CHECK(strcmp(text, "c = kzalloc 8 GFP_KERNEL\n") == 0);
+	if (strcmp(text, "c = kzalloc 8 GFP_KERNEL\n"))
+		fprintf(stderr, "crash minimised to:\n%s", text);
+	CHECK(st.final_fails == st.final_runs);
+	free(text);
+	kas_trace_free(&m);
+
+	/* a trace without the kzalloc does not crash: 1, unchanged */
+	kas_trace_free(&t);
+	parse(&t, "profile linux-6.12\na = kmalloc 24 GFP_KERNEL\nkfree a\n");
+	rc = kas_minimize(&crashy, p, &t, KAS_MINIMIZE_CRASH, &opts, &m, NULL);
+	CHECK(rc == 1);
+	CHECK(kas_trace_equal(&m, &t));
+	kas_trace_free(&m);
+
+	/* rule mode with isolated runs: a crashing candidate never counts */
+	kas_trace_free(&t);
+	parse(&t, padded);
+	opts.isolate = true;
+	opts.port_caps = kas_port_effective_caps(&kas_port_libc_naive);
+	rc = kas_minimize(&kas_port_libc_naive, p, &t, (size_t)kas_rule_index("ZERO-1"), &opts,
+			  &m, NULL);
+	CHECK(rc == 0);
+	text = ops_text(&m);
+	CHECK(strcmp(text, "z = kmalloc 0 GFP_KERNEL\n") == 0);
+	free(text);
+	kas_trace_free(&m);
+	kas_trace_free(&t);
+}
+
 int main(void)
 {
 	test_select();
 	test_minimize();
+	test_minimize_crash();
 	if (failures) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;

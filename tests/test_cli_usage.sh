@@ -38,6 +38,8 @@ expect 2 "unknown port 'nope'" "$ks" check --port nope
 expect 2 "libc-naive" "$ks" check --port nope
 expect 2 "unknown profile 'bogus'" "$ks" check --port libc-naive --profile bogus
 expect 2 "bad --ops" "$ks" check --port libc-naive --ops many
+expect 2 "bad --timeout '0'" "$ks" check --port libc-naive --timeout 0
+expect 2 "bad --timeout 'x'" "$ks" replay x.ktrace --port libc-naive --timeout x
 expect 2 "unexpected argument 'extra'" "$ks" check --port libc-naive extra
 expect 2 "no trace given" "$ks" replay --port libc-naive
 expect 2 "--port is required" "$ks" replay x.ktrace

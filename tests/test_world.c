@@ -19,6 +19,7 @@ static int failures;
 #define MAXOPS 64
 static struct kas_call calls[MAXOPS];
 static struct kas_trace_result res;
+static size_t max_pages;   /* opts.world_max_pages for run() */
 
 static void keep_call(void *arg, const struct kas_call *c)
 {
@@ -41,6 +42,7 @@ static void run(const char *text, const struct kas_port *port)
 	struct kas_spec *spec = kas_spec_new(t.profile, port->caps);
 	struct kas_harness_opts o = { 0 };
 	o.on_call = keep_call;
+	o.world_max_pages = max_pages;
 	CHECK(kas_run_trace(port, spec, &t, &o, &res) == 0, "run");
 	kas_spec_free(spec);
 	kas_trace_free(&t);
@@ -61,6 +63,7 @@ static void test_reclaim_kinds(void)
 	    "c = kmalloc 64 GFP_KERNEL\n",    /* 7: FS too */
 	    &toy_port);
 	CHECK(calls[0].ret == 20 && calls[1].ret == 20, "ballast added");
+	CHECK(!W(0)->ballast_refused && W(2)->ballast_refused, "exhaust met the watermark");
 	CHECK(W(1)->ballast[KAS_BALLAST_FS_DIRTY] == 20 && W(1)->ballast[KAS_BALLAST_IO_DIRTY] == 20,
 	      "ballast held");
 	CHECK(calls[2].ret == TOY_PAGES - TOY_MIN_FREE - 40 &&
@@ -75,10 +78,11 @@ static void test_reclaim_kinds(void)
 	      "gfp union/intersection %#x %#x", W(3)->reclaim_gfp_or, W(3)->reclaim_gfp_and);
 	/* kswapd (woken by b) may write back: it freed fs_dirty after b returned */
 	CHECK(W(3)->kswapd_wakes == 1 && W(3)->kswapd_reclaimed == 8 &&
-	      W(3)->ballast[KAS_BALLAST_FS_DIRTY] == 12, "kswapd after b: %zu",
+	      W(3)->ballast[KAS_BALLAST_FS_DIRTY] == 20 &&
+	      W(4)->ballast[KAS_BALLAST_FS_DIRTY] == 12, "kswapd after b: %zu",
 	      W(3)->kswapd_reclaimed);
 	CHECK(calls[4].ret == 8, "exhaust took kswapd's pages: %lu", (unsigned long)calls[4].ret);
-	CHECK(W(5)->reclaim_rounds == 1, "NOFS: one round");
+	CHECK(W(5)->reclaim_rounds == 1 && W(5)->reclaim_last == 20, "NOFS: one round");
 	CHECK(W(5)->reclaimed[KAS_BALLAST_FS_DIRTY] == 0, "NOFS must not free fs_dirty");
 	CHECK(W(5)->reclaimed[KAS_BALLAST_IO_DIRTY] == 20, "NOFS frees io_dirty: %zu",
 	      W(5)->reclaimed[KAS_BALLAST_IO_DIRTY]);
@@ -105,7 +109,8 @@ static void test_kswapd(void)
 	CHECK(W(2)->kswapd_wakes == 1 && W(2)->kswapd_pages == 8, "kswapd woken");
 	CHECK(W(2)->reclaimed_total == 0 && W(2)->reclaim_rounds == 0, "no direct reclaim");
 	CHECK(calls[2].ret == 0, "NOWAIT fails under exhaustion");
-	CHECK(W(2)->kswapd_reclaimed == 8 && W(2)->ballast[KAS_BALLAST_CLEAN] == 12,
+	CHECK(W(2)->kswapd_reclaimed == 8 && W(2)->ballast[KAS_BALLAST_CLEAN] == 20 &&
+	      W(3)->ballast[KAS_BALLAST_CLEAN] == 12,
 	      "kswapd ran after the call: %zu", W(2)->kswapd_reclaimed);
 	CHECK(calls[3].ret > KAS_ZERO_SIZE_PTR && W(3)->kswapd_wakes == 0, "next NOWAIT succeeds");
 	CHECK(W(4)->kswapd_wakes == 0 && W(4)->reclaim_rounds == 0, "no reclaim at all");
@@ -264,6 +269,34 @@ static void test_context(void)
 	      (unsigned long)calls[9].ret, (unsigned long)calls[10].ret);
 }
 
+static void test_ballast_overlap(void)
+{
+	toy.hand_out_last = true;
+	run("profile linux-6.12\n"
+	    "ballast pinned 3\n"
+	    "a = kmalloc 64 GFP_KERNEL\n"
+	    "b = kmalloc 64 GFP_KERNEL\n",
+	    &toy_port);
+	toy.hand_out_last = false;
+	CHECK(W(1)->ballast_overlap == 1 && W(1)->ballast[KAS_BALLAST_PINNED] == 2,
+	      "double allocation of a ballast page seen and forgotten");
+	CHECK(W(2)->ballast_overlap == 0 && calls[2].ret != calls[1].ret, "b is a fresh page");
+	CHECK(toy.leaked_at_fini == 0, "no page freed twice or leaked: %u", toy.leaked_at_fini);
+}
+
+static void test_max_pages(void)
+{
+	max_pages = 10;
+	run("profile linux-6.12\n"
+	    "ballast clean 4\n"
+	    "exhaust\n"
+	    "ballast anon 1\n",
+	    &toy_port);
+	max_pages = 0;
+	CHECK(calls[0].ret == 4 && calls[1].ret == 6 && !W(1)->ballast_refused, "capped at 10");
+	CHECK(calls[2].ret == 0 && !W(2)->ballast_refused, "nothing beyond the cap");
+}
+
 static void test_no_world(void)
 {
 	struct kas_port p = toy_port;
@@ -289,6 +322,8 @@ int main(void)
 	test_memcg();
 	test_nofail_starvation();
 	test_context();
+	test_ballast_overlap();
+	test_max_pages();
 	test_no_world();
 	if (failures) {
 		fprintf(stderr, "test_world: %d failure(s)\n", failures);

@@ -29,6 +29,8 @@ static struct {
 	bool rcu_immediate;     /* kfree_rcu frees at once instead of after a grace period */
 	int crash_on_call;      /* raise SIGSEGV on the n-th kmalloc (1-based), 0 = never */
 	bool hang_kmalloc;      /* kmalloc never returns */
+	bool hand_out_last;     /* kmalloc returns the page handed out last (once) */
+	void *last_page;
 	/* counters */
 	int kmalloc_calls;
 	unsigned leaked_at_fini;
@@ -49,6 +51,7 @@ static int toy_init(const struct kas_port_env *env)
 	toy.nfree = TOY_PAGES;
 	toy.w = env->world;
 	toy.kmalloc_calls = 0;
+	toy.last_page = NULL;
 	toy.frees = 0;
 	return 0;
 }
@@ -123,6 +126,8 @@ static void *toy_get_page(kas_gfp_t gfp, enum kas_attempt what)
 		no_progress = 0;
 	}
 out:
+	if (p)
+		toy.last_page = p;
 	if (p && (gfp & __GFP_ACCOUNT) && TOY_HOOK(memcg_charge)) {
 		if (!toy.w->memcg_charge(ctx, gfp, 1)) {
 			toy_put(p);
@@ -147,6 +152,11 @@ static void *toy_kmalloc(size_t size, kas_gfp_t gfp)
 		return (void *)KAS_ZERO_SIZE_PTR;
 	if (size > TOY_PAGE)
 		return NULL;
+	if (toy.hand_out_last && toy.last_page) {
+		void *p = toy.last_page;   /* a double allocation */
+		toy.last_page = NULL;
+		return p;
+	}
 	void *p = toy_get_page(gfp, KAS_ATTEMPT_KMALLOC);
 	if (p && (gfp & __GFP_ZERO))
 		memset(p, 0, size);

@@ -135,9 +135,18 @@ struct kas_world_obs {
 	/* alloc_attempt hook */
 	uint32_t attempts;             /* total calls */
 	struct kas_attempt_obs attempt[KAS_MAX_ATTEMPTS]; /* the first ones, in order */
-	/* world: ballast pages held after the call, per kind */
+	/* world: ballast pages held when the call returned (before kswapd's
+	 * background work), per kind */
 	size_t ballast[KAS_BALLAST_KINDS];
 	uint32_t oom_victims_left;     /* world: killable tasks left */
+	size_t reclaim_last;           /* pages the last direct-reclaim round freed */
+	/* world: the call returned memory overlapping a ballast page another
+	 * task holds (a double allocation); the world forgets that page */
+	uint8_t ballast_overlap;
+	/* world, ballast / exhaust ops: 1 if the port refused a ballast page
+	 * (memory is at its min watermark), 0 if every page requested was
+	 * allocated or the world's limit (opts.world_max_pages) stopped it */
+	uint8_t ballast_refused;
 };
 
 struct kas_call {

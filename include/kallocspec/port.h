@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /* major << 16 | minor: the major must match exactly, the minor may be older */
-#define KAS_PORT_ABI_VERSION 0x00010000u
+#define KAS_PORT_ABI_VERSION 0x00010001u   /* minor 1: kfree_rcu, kvfree_rcu, usercopy_check, alloc_attempt hook */
 #define KAS_PORT_ABI_MAJOR(v) ((v) >> 16)
 #define KAS_PORT_SYMBOL "kallocspec_port"
 

@@ -70,6 +70,129 @@ void kas_json_string(FILE *out, const char *s);
 /* ISO-8601 UTC ("2026-01-01T00:00:00Z") of t into buf (>= 21 bytes). */
 void kas_iso8601_utc(time_t t, char *buf, size_t len);
 
+/* ---- appended (issue 9: the gate and its reports) ---- */
+
+/* A JSON value tree (core/json_read.c), enough to read our own documents. */
+enum kas_json_type {
+	KAS_JSON_NULL, KAS_JSON_BOOL, KAS_JSON_NUMBER, KAS_JSON_STRING, KAS_JSON_ARRAY,
+	KAS_JSON_OBJECT
+};
+struct kas_json {
+	enum kas_json_type type;
+	bool boolean;
+	double number;
+	uint64_t u64;               /* exact value of a non-negative integer */
+	char *string;
+	struct kas_json *items;     /* array elements or object member values */
+	char **keys;                /* object member names (parallel to items) */
+	size_t n;
+};
+/* NULL with "offset N: reason" in err on a syntax error. */
+struct kas_json *kas_json_parse(const char *text, size_t len, char *err, size_t errlen);
+void kas_json_free(struct kas_json *v);
+/* Member of an object (NULL if absent or obj is not an object). */
+const struct kas_json *kas_json_get(const struct kas_json *obj, const char *key);
+const char *kas_json_str(const struct kas_json *v);     /* NULL unless a string */
+uint64_t kas_json_u64(const struct kas_json *v);        /* 0 unless a number */
+double kas_json_num(const struct kas_json *v);
+
+/*
+ * A conformance report as data (core/report_doc.c): read from a
+ * kallocspec-report/1 file, merged over the gate's lanes (witness, random,
+ * regress, props, fuzz, valgrind), and written in every format (JSON,
+ * JUnit XML, KTAP v1, Markdown, HTML).  The merged JSON is the same schema
+ * with extra members (reports/SCHEMA.md).
+ */
+#define KAS_REP_MAX_LANES 12
+#define KAS_REP_NO_VERDICT (-1)      /* lane_status[]: the lane did not judge the rule */
+
+enum kas_lane_state { KAS_LANE_PASSED, KAS_LANE_FAILED, KAS_LANE_SKIPPED, KAS_LANE_ERROR };
+const char *kas_lane_state_name(enum kas_lane_state s);
+/* -1 for an unknown name. */
+int kas_lane_state_parse(const char *name);
+/* -1 for an unknown name. */
+int kas_status_parse(const char *name);
+
+struct kas_rep_lane {
+	char *name;
+	enum kas_lane_state state;
+	double seconds;             /* wall time; < 0 unknown */
+	char *reason;               /* why skipped / what failed (may be NULL) */
+};
+
+struct kas_rep_rule {
+	char *id, *title, *category, *source, *section, *quote, *versions;
+	enum kas_status status;     /* merged over the lanes */
+	uint64_t exercised, failed;
+	char *message;
+	char *counterexample;       /* text trace of the first failing lane, or NULL */
+	char *counterexample_lane;
+	int lane_status[KAS_REP_MAX_LANES];  /* enum kas_status or KAS_REP_NO_VERDICT */
+};
+
+struct kas_rep_fault {
+	char *status;               /* "CRASH", "HANG", "ERROR" (a lane failed outside any rule) */
+	char *lane, *signal, *trace, *message, *counterexample;
+	long long op;               /* -1 unknown */
+};
+
+struct kas_rep {
+	char *port, *profile, *generated, *tool;
+	uint64_t seed, ops, traces;
+	struct kas_rep_rule *rules;
+	size_t nrules;
+	struct kas_rep_lane lanes[KAS_REP_MAX_LANES];
+	size_t nlanes;
+	struct kas_rep_fault *faults;
+	size_t nfaults;
+	double wall_seconds;        /* < 0 unknown */
+	char *fuzz_plot_svg;        /* inline SVG of the fuzz campaign, or NULL */
+	bool merged;                /* has lanes (written with "lanes" members) */
+};
+
+void kas_rep_init(struct kas_rep *r);
+void kas_rep_free(struct kas_rep *r);
+/* Reads a kallocspec-report/1 document (plain or merged). */
+int kas_rep_from_json(struct kas_rep *r, const struct kas_json *doc, char *err, size_t errlen);
+int kas_rep_load(struct kas_rep *r, const char *path, char *err, size_t errlen);
+/* Declares a lane (or updates one of that name); returns its index or -1. */
+int kas_rep_add_lane(struct kas_rep *r, const char *name, enum kas_lane_state state,
+		     double seconds, const char *reason);
+/* Adds a lane's per-rule results (rules matched by ID, new ones appended),
+ * its counts and faults; then recomputes the merged statuses. */
+int kas_rep_merge(struct kas_rep *into, int lane, const struct kas_rep *from);
+/* One rule verdict from a lane (a fuzz or props finding); counterexample may be NULL. */
+int kas_rep_add_verdict(struct kas_rep *r, int lane, const char *rule_id, enum kas_status st,
+			const char *message, const char *counterexample);
+int kas_rep_add_fault(struct kas_rep *r, const char *status, const char *lane,
+		      const char *trace, const char *message, const char *counterexample);
+/* Merged status of every rule: FAIL > CRASH > HANG > PASS > UNSUPPORTED > UNTESTED. */
+void kas_rep_recompute(struct kas_rep *r);
+/* Rules per merged status, plus the faults in CRASH/HANG (ERROR faults: in *errors). */
+void kas_rep_totals(const struct kas_rep *r, uint64_t totals[KAS_STATUS__COUNT], uint64_t *errors);
+/* The gate's counts: passed = PASS rules; failed = FAIL/CRASH/HANG rules + faults. */
+void kas_rep_counts(const struct kas_rep *r, uint64_t *passed, uint64_t *failed);
+
+/* Writers; each returns 0 or -1 on a write error. */
+int kas_rep_write_json(FILE *out, const struct kas_rep *r);
+int kas_rep_write_junit(FILE *out, const struct kas_rep *r);
+int kas_rep_write_ktap(FILE *out, const struct kas_rep *r);
+int kas_rep_write_markdown(FILE *out, const struct kas_rep *r);
+int kas_rep_write_html(FILE *out, const struct kas_rep *r);
+/* Port x rule matrices over several reports (columns in the given order). */
+int kas_rep_write_matrix_markdown(FILE *out, const struct kas_rep *const *reps, size_t n,
+				  const char *title);
+int kas_rep_write_matrix_html(FILE *out, const struct kas_rep *const *reps, size_t n,
+			      const char *title);
+
+/* Atomically (temporary file in the same directory, fsync, rename) writes
+ * path with fn(out, arg); 0, or -1 with a one-line reason in err. */
+int kas_write_file_atomic(const char *path, int (*fn)(FILE *out, const void *arg),
+			  const void *arg, char *err, size_t errlen);
+
+/* Escaping helpers shared by the writers. */
+void kas_xml_text(FILE *out, const char *s);     /* &, <, >, ", ' escaped; bad controls dropped */
+
 #ifdef __cplusplus
 }
 #endif

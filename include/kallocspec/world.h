@@ -64,6 +64,18 @@
  * of its bit, restore puts that state back).  At the end of the trace the
  * world returns to process context with no scope, runs the pending RCU
  * callbacks, then the harness frees leftovers, then ballast is released.
+ *
+ * What the world checks by itself (recorded, judged by the spec):
+ *   - a call that returns memory overlapping a ballast page (the port gave
+ *     out memory another task holds): ballast_overlap; the world forgets
+ *     that page so it is not freed twice;
+ *   - a call that returns memory of an object handed to kfree_rcu /
+ *     kvfree_rcu before the next synchronize_rcu / rcu_barrier:
+ *     rcu_early_reuse.
+ * The harness ends a kfree_rcu'd object in the model (the caller must not
+ * use it; teardown must not free it) and does not hand kfree_rcu memory its
+ * free function does not take (vmalloc memory; cache objects before 6.4):
+ * such calls are SKIPPED as undefined.
  */
 #ifndef KALLOCSPEC_WORLD_H
 #define KALLOCSPEC_WORLD_H

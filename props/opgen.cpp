@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: MIT
+//
+// Per-op command generation: which statically live handles an op may take
+// (and consume), how its other arguments are drawn, and what it binds.
+#include "opgen.h"
+
+#include <kallocspec/world.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace kasprops {
+
+namespace gen = rc::gen;
+
+bool opAvailable(kas_opcode op)
+{
+	return (kas_op_table[op].cap & g_cfg.caps) == kas_op_table[op].cap &&
+	       kas_op_in_kver(op, g_cfg.profile->kver);
+}
+
+std::vector<int> liveOf(const GenState &s, unsigned fams, int cache)
+{
+	std::vector<int> ids;
+	for (const auto &kv : s.objs)
+		if ((famBit(kv.second.fam) & fams) && (cache < 0 || kv.second.cache == cache))
+			ids.push_back(kv.first);
+	return ids;
+}
+
+static std::vector<int> cachesWhere(const GenState &s, bool (*ok)(const GenState &, int, const GCache &))
+{
+	std::vector<int> ids;
+	for (const auto &kv : s.caches)
+		if (ok(s, kv.first, kv.second))
+			ids.push_back(kv.first);
+	return ids;
+}
+
+static bool anyCache(const GenState &, int, const GCache &) { return true; }
+static bool plainCache(const GenState &, int, const GCache &c) { return !c.ctor; }
+static bool idleCache(const GenState &s, int id, const GCache &) { return s.liveInCache(id) == 0; }
+static bool busyCache(const GenState &s, int id, const GCache &) { return s.liveInCache(id) > 0; }
+
+static Arg val(uint64_t v)
+{
+	Arg a;
+	a.v = v;
+	return a;
+}
+
+static Arg handle(int id)
+{
+	Arg a;
+	a.ref = KAS_REF_HANDLE;
+	a.id = id;
+	return a;
+}
+
+static Arg special(uint8_t ref)
+{
+	Arg a;
+	a.ref = ref;
+	a.v = ref == KAS_REF_ZSP ? KAS_ZERO_SIZE_PTR : 0;
+	return a;
+}
+
+
+unsigned kfreeFams()
+{
+	// kfree of kmem_cache objects is documented from 6.4 (FREE-1).
+	return kKmallocLike |
+	       (g_cfg.profile->kver >= KAS_KVER(6, 4) ? famBit(Fam::CacheObj) : 0u);
+}
+
+// An object argument: a live handle of one of fams, or (rarely, or when
+// nothing fits) NULL / ZERO_SIZE_PTR if the op accepts them.
+static void objectArg(OpCmd &c, const GenState &s, unsigned fams, bool nullOk, bool zspOk,
+		      bool consumes)
+{
+	std::vector<int> ids = liveOf(s, fams);
+	unsigned pick = 0;
+	if (nullOk || zspOk) {
+		pick = *weighted<unsigned>(
+			{ { ids.empty() ? 0u : 10u, 0 }, { nullOk ? 1u : 0u, 1 }, { zspOk ? 1u : 0u, 2 } });
+	}
+	if (pick == 1) {
+		c.args.push_back(special(KAS_REF_NULL));
+		return;
+	}
+	if (pick == 2) {
+		c.args.push_back(special(KAS_REF_ZSP));
+		return;
+	}
+	int id = *gen::elementOf(ids);
+	c.args.push_back(handle(id));
+	c.needs.push_back(Need{ id, fams });
+	if (consumes)
+		c.kills.push_back(id);
+}
+
+static void bindObj(OpCmd &c, const GenState &s, Fam fam, int cache = -1, unsigned order = 0)
+{
+	c.bind = s.next_id;
+	c.newObj.fam = fam;
+	c.newObj.cache = cache;
+	c.newObj.order = order;
+}
+
+static kas_gfp_t cacheGfp(const GenState &s, int cache)
+{
+	kas_gfp_t g = *genGfpIn(s.atomic());
+	// __GFP_ZERO on a cache with a constructor is not a supported
+	// combination (ZERO-7); leave it out rather than test a misuse.
+	if (s.caches.at(cache).ctor)
+		g &= ~(kas_gfp_t)__GFP_ZERO;
+	return g;
+}
+
+static uint32_t genSlabFlags()
+{
+	struct F {
+		uint32_t bit;
+		unsigned oneIn;
+	};
+	static const F flags[] = { { KAS_SLAB_HWCACHE_ALIGN, 3 }, { KAS_SLAB_ACCOUNT, 6 },
+				   { KAS_SLAB_RECLAIM_ACCOUNT, 8 }, { KAS_SLAB_NO_MERGE, 8 },
+				   { KAS_SLAB_POISON, 10 }, { KAS_SLAB_RED_ZONE, 10 },
+				   { KAS_SLAB_STORE_USER, 10 }, { KAS_SLAB_CACHE_DMA, 12 } };
+	uint32_t v = 0;
+	for (const F &f : flags) {
+		uint32_t known = 0;
+		char name[64];
+		kas_slab_flags_format(f.bit, g_cfg.profile->kver, name, sizeof(name));
+		if (!kas_slab_flag_lookup(name, strlen(name), g_cfg.profile->kver, &known))
+			continue;   // not a name in this kernel version
+		if (*weighted<bool>({ { f.oneIn - 1, false }, { 1, true } }))
+			v |= f.bit;
+	}
+	return v;
+}
+
+static void genCacheCreate(OpCmd &c, const GenState &s, bool usercopy)
+{
+	const unsigned size = *weightedGen<unsigned>({
+		{ 3, gen::inRange<unsigned>(1, 513) },
+		{ 4, pick<unsigned>({8, 16, 24, 48, 64, 96, 100, 192, 256, 1000, 4096, 4097,
+					    8192, 20000}) },
+	});
+	const unsigned align = *pick<unsigned>({0, 8, 16, 32, 64, 128, 256, 4096});
+	c.cacheName = "kc" + std::to_string(s.next_id);
+	c.args.push_back(val(0));   // AK_NAME: the text comes from cacheName
+	c.args.push_back(val(size));
+	c.args.push_back(val(align));
+	c.args.push_back(val(genSlabFlags()));
+	if (usercopy) {
+		const bool inside = *weighted<bool>({ { 6, true }, { 1, false } });
+		unsigned off, len;
+		if (inside) {
+			off = *gen::inRange<unsigned>(0, size + 1);
+			len = *gen::inRange<unsigned>(0, size - off + 1);
+		} else {
+			off = *gen::inRange<unsigned>(0, size + 64);
+			len = *gen::inRange<unsigned>(0, 2 * size + 1);
+		}
+		c.args.push_back(val(off));
+		c.args.push_back(val(len));
+	}
+	c.ctor = size >= KAS_CTOR_BYTES && *weighted<bool>({ { 3, false }, { 1, true } });
+	c.bind = s.next_id;
+	c.bindsCache = true;
+	c.newCache.size = size;
+	c.newCache.ctor = c.ctor;
+}
+
+// A subset (possibly empty) of ids, in order; shrinks toward fewer entries.
+static std::vector<int> genSubset(const std::vector<int> &ids)
+{
+	std::vector<int> out;
+	for (size_t i = 0; i < ids.size() && i < 8; i++)
+		if (*weighted<bool>({ { 1, false }, { 2, true } }))
+			out.push_back(ids[i]);
+	return out;
+}
+
+// The save op whose flags a restore op takes.
+static int saveOf(kas_opcode restore)
+{
+	switch (restore) {
+	case KAS_OP_MEMALLOC_NOFS_RESTORE: return KAS_OP_MEMALLOC_NOFS_SAVE;
+	case KAS_OP_MEMALLOC_NOIO_RESTORE: return KAS_OP_MEMALLOC_NOIO_SAVE;
+	default: return KAS_OP_MEMALLOC_NORECLAIM_SAVE;
+	}
+}
+
+// Could op be generated in state s (its handle arguments exist)?
+bool possible(kas_opcode op, const GenState &s)
+{
+	switch (op) {
+	case KAS_OP_KFREE_SENSITIVE:
+		return !liveOf(s, kKmallocLike).empty();
+	case KAS_OP_VFREE:
+		return true;   // vfree(NULL) is a documented no-op
+	case KAS_OP_KMEM_CACHE_ALLOC:
+	case KAS_OP_KMEM_CACHE_ALLOC_BULK:
+		return !s.caches.empty();
+	case KAS_OP_KMEM_CACHE_ZALLOC:
+		return !cachesWhere(s, plainCache).empty();
+	case KAS_OP_KMEM_CACHE_FREE:
+		return !liveOf(s, famBit(Fam::CacheObj)).empty();
+	case KAS_OP_KMEM_CACHE_FREE_BULK:
+		return !cachesWhere(s, busyCache).empty();
+	case KAS_OP_FREE_PAGES:
+		return !liveOf(s, famBit(Fam::PagesAddr)).empty();
+	case KAS_OP___FREE_PAGES:
+		return !liveOf(s, famBit(Fam::PagesPage)).empty();
+	case KAS_OP_MEMALLOC_NOFS_RESTORE:
+	case KAS_OP_MEMALLOC_NOIO_RESTORE:
+	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE:
+		return !s.scopes.empty() && s.scopeSave.at(s.scopes.back()) == saveOf(op);
+	case KAS_OP_PREEMPT_ENABLE:
+		return s.preempt > 0;
+	case KAS_OP_SPIN_UNLOCK:
+		return s.spin > 0;
+	case KAS_OP_IRQ_EXIT:
+		return s.irq > 0;
+	default:
+		return true;
+	}
+}
+
+void genOp(kas_opcode op, OpCmd &c, const GenState &s)
+{
+	c.code = op;
+	switch (op) {
+	case KAS_OP_KMALLOC:
+	case KAS_OP_KZALLOC:
+	case KAS_OP_KVMALLOC:
+	case KAS_OP_KVZALLOC:
+		c.args = { val(*genKmallocSize()), val(*genGfpIn(s.atomic())) };
+		bindObj(c, s, op == KAS_OP_KMALLOC || op == KAS_OP_KZALLOC ? Fam::Kmalloc : Fam::Kvmalloc);
+		break;
+	case KAS_OP_KMALLOC_ARRAY:
+	case KAS_OP_KCALLOC:
+	case KAS_OP_KVMALLOC_ARRAY:
+	case KAS_OP_KVCALLOC: {
+		auto d = *genArrayDims();
+		c.args = { val(d.first), val(d.second), val(*genGfpIn(s.atomic())) };
+		bindObj(c, s, op == KAS_OP_KMALLOC_ARRAY || op == KAS_OP_KCALLOC ? Fam::Kmalloc
+										  : Fam::Kvmalloc);
+		break;
+	}
+	case KAS_OP_KREALLOC:
+		objectArg(c, s, kKmallocLike, true, true, true);
+		c.args.push_back(val(*genKmallocSize()));
+		c.args.push_back(val(*genGfpIn(s.atomic())));
+		bindObj(c, s, Fam::Kmalloc);
+		break;
+	case KAS_OP_KREALLOC_ARRAY: {
+		objectArg(c, s, kKmallocLike, true, true, true);
+		auto d = *genArrayDims();
+		c.args.push_back(val(d.first));
+		c.args.push_back(val(d.second));
+		c.args.push_back(val(*genGfpIn(s.atomic())));
+		bindObj(c, s, Fam::Kmalloc);
+		break;
+	}
+	case KAS_OP_KFREE:
+		objectArg(c, s, kfreeFams(), true, true, true);
+		break;
+	case KAS_OP_KVFREE:
+		objectArg(c, s, kKvfreeable, true, true, true);
+		break;
+	case KAS_OP_KFREE_SENSITIVE:
+		objectArg(c, s, kKmallocLike, false, false, true);
+		break;
+	case KAS_OP_KSIZE:
+		objectArg(c, s, kKmallocLike | famBit(Fam::CacheObj), true, true, false);
+		break;
+	case KAS_OP_KMALLOC_SIZE_ROUNDUP:
+		c.args = { val(*genKmallocSize()) };
+		break;
+	case KAS_OP_VMALLOC:
+	case KAS_OP_VZALLOC:
+		c.args = { val(*genVmallocSize()) };
+		bindObj(c, s, Fam::Vmalloc);
+		break;
+	case KAS_OP_VMALLOC_GFP:
+		c.args = { val(*genVmallocSize()), val(*genGfpIn(s.atomic())) };
+		bindObj(c, s, Fam::Vmalloc);
+		break;
+	case KAS_OP_VMALLOC_NODE: {
+		const uint64_t align = *pick<uint64_t>({1, 8, 16, 64, 4096, 8192, 65536,
+							       UINT64_C(1) << 21});
+		c.args = { val(*genVmallocSize()), val(align), val(*genGfpIn(s.atomic())) };
+		bindObj(c, s, Fam::Vmalloc);
+		break;
+	}
+	case KAS_OP_VREALLOC:
+		objectArg(c, s, famBit(Fam::Vmalloc), true, false, true);
+		c.args.push_back(val(*weightedGen<uint64_t>(
+			{ { 6, genVmallocSize() }, { 1, gen::just<uint64_t>(0) } })));
+		c.args.push_back(val(*genGfpIn(s.atomic())));
+		bindObj(c, s, Fam::Vmalloc);
+		break;
+	case KAS_OP_VFREE:
+		objectArg(c, s, famBit(Fam::Vmalloc), true, false, true);
+		break;
+	case KAS_OP_KVREALLOC:
+		objectArg(c, s, kKvfreeable, true, false, true);
+		c.args.push_back(val(*genKmallocSize()));
+		c.args.push_back(val(*genGfpIn(s.atomic())));
+		bindObj(c, s, Fam::Kvmalloc);
+		break;
+	case KAS_OP_KMEM_CACHE_CREATE:
+	case KAS_OP_KMEM_CACHE_CREATE_USERCOPY:
+		genCacheCreate(c, s, op == KAS_OP_KMEM_CACHE_CREATE_USERCOPY);
+		break;
+	case KAS_OP_KMEM_CACHE_ALLOC:
+	case KAS_OP_KMEM_CACHE_ZALLOC: {
+		auto ids = cachesWhere(s, op == KAS_OP_KMEM_CACHE_ZALLOC ? plainCache : anyCache);
+		int k = *gen::elementOf(ids);
+		c.args = { handle(k), val(cacheGfp(s, k)) };
+		c.needs.push_back(Need{ k, 0 });
+		bindObj(c, s, Fam::CacheObj, k);
+		break;
+	}
+	case KAS_OP_KMEM_CACHE_FREE: {
+		int id = *gen::elementOf(liveOf(s, famBit(Fam::CacheObj)));
+		int k = s.objs.at(id).cache;
+		c.args = { handle(k), handle(id) };
+		c.needs.push_back(Need{ k, 0 });
+		c.needs.push_back(Need{ id, famBit(Fam::CacheObj), k });
+		c.kills.push_back(id);
+		break;
+	}
+	case KAS_OP_KMEM_CACHE_DESTROY: {
+		auto ids = cachesWhere(s, idleCache);
+		bool null = ids.empty() || *weighted<bool>({ { 6, false }, { 1, true } });
+		if (null) {
+			c.args = { special(KAS_REF_NULL) };
+			break;
+		}
+		int k = *gen::elementOf(ids);
+		c.args = { handle(k) };
+		c.needs.push_back(Need{ k, 0 });
+		c.killsCache = k;
+		break;
+	}
+	case KAS_OP_KMEM_CACHE_ALLOC_BULK: {
+		int k = *gen::elementOf(cachesWhere(s, anyCache));
+		const uint64_t n = *weightedGen<uint64_t>(
+			{ { 6, gen::inRange<uint64_t>(0, 20) }, { 1, pick<uint64_t>({64, 500}) } });
+		c.args = { handle(k), val(cacheGfp(s, k)), val(n) };
+		c.needs.push_back(Need{ k, 0 });
+		bindObj(c, s, Fam::BulkGroup, k);
+		break;
+	}
+	case KAS_OP_KMEM_CACHE_FREE_BULK: {
+		int k = *gen::elementOf(cachesWhere(s, busyCache));
+		const unsigned fams = famBit(Fam::CacheObj) | famBit(Fam::BulkGroup);
+		c.args = { handle(k), val(0) };
+		c.needs.push_back(Need{ k, 0 });
+		c.list = genSubset(liveOf(s, fams, k));
+		for (int id : c.list) {
+			c.needs.push_back(Need{ id, fams, k });
+			c.kills.push_back(id);
+		}
+		c.args[1].v = c.list.size();
+		break;
+	}
+	case KAS_OP_KFREE_BULK:
+		c.list = genSubset(liveOf(s, kKmallocLike));
+		for (int id : c.list) {
+			c.needs.push_back(Need{ id, kKmallocLike });
+			c.kills.push_back(id);
+		}
+		c.args = { val(c.list.size()) };
+		break;
+	case KAS_OP_ALLOC_PAGES:
+	case KAS_OP_GET_FREE_PAGES: {
+		const unsigned order = *genOrder();
+		c.args = { val(*genGfpIn(s.atomic())), val(order) };
+		bindObj(c, s, op == KAS_OP_ALLOC_PAGES ? Fam::PagesPage : Fam::PagesAddr, -1, order);
+		break;
+	}
+	case KAS_OP_GET_ZEROED_PAGE:
+		c.args = { val(*genGfpIn(s.atomic())) };
+		bindObj(c, s, Fam::PagesAddr, -1, 0);
+		break;
+	case KAS_OP_FREE_PAGES:
+	case KAS_OP___FREE_PAGES: {
+		const Fam fam = op == KAS_OP_FREE_PAGES ? Fam::PagesAddr : Fam::PagesPage;
+		int id = *gen::elementOf(liveOf(s, famBit(fam)));
+		const unsigned order = s.objs.at(id).order;
+		c.args = { handle(id), val(order) };
+		c.needs.push_back(Need{ id, famBit(fam), -1, static_cast<int>(order) });
+		c.kills.push_back(id);
+		break;
+	}
+	case KAS_OP_SIZE_MUL:
+	case KAS_OP_SIZE_ADD:
+	case KAS_OP_SIZE_SUB:
+	case KAS_OP_ARRAY_SIZE:
+		c.args = { val(*genSizeOperand()), val(*genSizeOperand()) };
+		break;
+	case KAS_OP_ARRAY3_SIZE:
+	case KAS_OP_STRUCT_SIZE:
+		c.args = { val(*genSizeOperand()), val(*genSizeOperand()), val(*genSizeOperand()) };
+		break;
+	// ---- the world: scopes, contexts, pressure, RCU ----
+	case KAS_OP_MEMALLOC_NOFS_SAVE:
+	case KAS_OP_MEMALLOC_NOIO_SAVE:
+	case KAS_OP_MEMALLOC_NORECLAIM_SAVE:
+		c.bind = s.next_id;
+		c.bindsFlags = true;
+		break;
+	case KAS_OP_MEMALLOC_NOFS_RESTORE:
+	case KAS_OP_MEMALLOC_NOIO_RESTORE:
+	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE: {
+		const int id = s.scopes.back();
+		c.args = { handle(id) };
+		c.needs.push_back(Need{ id, 0, -1, -1, saveOf(op) });
+		c.popsScope = true;
+		break;
+	}
+	case KAS_OP_PREEMPT_DISABLE: c.depthDelta[0] = 1; break;
+	case KAS_OP_PREEMPT_ENABLE: c.depthDelta[0] = -1; break;
+	case KAS_OP_SPIN_LOCK: c.depthDelta[1] = 1; break;
+	case KAS_OP_SPIN_UNLOCK: c.depthDelta[1] = -1; break;
+	case KAS_OP_IRQ_ENTER: c.depthDelta[2] = 1; break;
+	case KAS_OP_IRQ_EXIT: c.depthDelta[2] = -1; break;
+	case KAS_OP_CURRENT_GFP_CONTEXT:
+		c.args = { val(*genGfp()) };
+		break;
+	case KAS_OP_BALLAST: {
+		const unsigned kind = *weighted<unsigned>({ { 3, KAS_BALLAST_CLEAN },
+							    { 2, KAS_BALLAST_FS_DIRTY },
+							    { 2, KAS_BALLAST_IO_DIRTY },
+							    { 2, KAS_BALLAST_ANON },
+							    { 1, KAS_BALLAST_PINNED } });
+		const uint64_t pages = *weightedGen<uint64_t>(
+			{ { 6, gen::inRange<uint64_t>(1, 257) }, { 1, pick<uint64_t>({ 1024, 4096 }) } });
+		c.args = { val(kind), val(pages) };
+		break;
+	}
+	case KAS_OP_OOM_VICTIMS:
+		c.args = { val(*gen::inRange<uint64_t>(0, 4)) };
+		break;
+	case KAS_OP_MEMCG_LIMIT:
+		c.args = { val(*weightedGen<uint64_t>({ { 4, gen::inRange<uint64_t>(0, 257) },
+							{ 1, pick<uint64_t>({ 1024, UINT64_C(1) << 30 }) } })) };
+		break;
+	case KAS_OP_EXHAUST:
+	case KAS_OP_SYNCHRONIZE_RCU:
+	case KAS_OP_RCU_BARRIER:
+		break;
+	case KAS_OP_KFREE_RCU:
+		objectArg(c, s, kKmallocLike, true, false, true);
+		break;
+	case KAS_OP_KVFREE_RCU:
+		objectArg(c, s, kKvfreeable, true, false, true);
+		break;
+	default:
+		RC_DISCARD("op not generated");
+	}
+}
+
+} // namespace kasprops
