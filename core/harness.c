@@ -404,7 +404,10 @@ int kas_run_trace(const struct kas_port *port, struct kas_spec *spec, const stru
 	res->first_fail_op = KAS_NOT_FOUND;
 	env.pool_bytes = opts->pool_bytes;
 	res->fault_op = KAS_NOT_FOUND;
-	r.w = kas__world_new(port, prof, opts->world_max_pages);
+	size_t max_pages = opts->world_max_pages;
+	if (!max_pages && opts->pool_bytes && prof->page_size)
+		max_pages = opts->pool_bytes / prof->page_size + 64;   /* enough to exhaust the pool */
+	r.w = kas__world_new(port, prof, max_pages);
 	if (!r.w)
 		return -1;
 	world.ctx = r.w;

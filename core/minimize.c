@@ -178,9 +178,26 @@ static bool budget_left(const struct minimizer *m)
 
 /* Replace *cur by cand (taking ownership), cut after fail_op when the cut
  * still fails. */
+/* Remember cur before it is replaced (the last MIN_HISTORY states). */
+static void remember(struct minimizer *m, const struct kas_trace *cur)
+{
+	struct kas_trace *slot = &m->hist[m->nhist % MIN_HISTORY];
+
+	if (m->nhist >= MIN_HISTORY)
+		kas_trace_free(slot);
+	kas_trace_init(slot);
+	if (kas_trace_copy(slot, cur, SIZE_MAX) != 0) {
+		kas_trace_free(slot);
+		kas_trace_init(slot);
+	}
+	m->nhist++;
+}
+
 static int accept(struct minimizer *m, struct kas_trace *cur, struct kas_trace *cand,
 		  size_t fail_op)
 {
+	if (cur->nops)
+		remember(m, cur);
 	kas_trace_free(cur);
 	*cur = *cand;
 	kas_trace_init(cand);
@@ -287,12 +304,41 @@ static int one_minimal(struct minimizer *m, struct kas_trace *cur)
 	return 0;
 }
 
+/*
+ * A result that no longer fails every time (the heap of a malloc-backed
+ * port drifted since it was accepted) is traded for the newest earlier
+ * state that still does.  Returns how many of m->attempts runs the result
+ * failed.
+ */
+static unsigned settle(struct minimizer *m, struct kas_trace *out)
+{
+	unsigned fails = kas__min_count_fails(m, out);
+
+	for (size_t back = 1; fails < m->attempts && back <= MIN_HISTORY && back <= m->nhist;
+	     back++) {
+		struct kas_trace *older = &m->hist[(m->nhist - back) % MIN_HISTORY];
+		unsigned f;
+
+		if (!older->nops)
+			continue;
+		f = kas__min_count_fails(m, older);
+		if (f > fails) {
+			kas_trace_free(out);
+			*out = *older;
+			kas_trace_init(older);
+			fails = f;
+		}
+	}
+	return fails;
+}
+
 int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 		 const struct kas_trace *t, size_t rule, const struct kas_minimize_opts *opts,
 		 struct kas_trace *out, struct kas_minimize_stats *stats)
 {
 	struct minimizer m;
 	struct kas_trace cand;
+	unsigned fails;
 	size_t fop;
 	int rc;
 
@@ -335,13 +381,18 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 	if (rc == 0)
 		rc = one_minimal(&m, out);
 	if (rc < 0) {
+		for (size_t i = 0; i < MIN_HISTORY && i < m.nhist; i++)
+			kas_trace_free(&m.hist[i]);
 		kas_trace_free(out);
 		kas_trace_init(out);
 		return -1;
 	}
+	fails = settle(&m, out);
+	for (size_t i = 0; i < MIN_HISTORY && i < m.nhist; i++)
+		kas_trace_free(&m.hist[i]);
 	if (stats) {
 		stats->final_runs = m.attempts;
-		stats->final_fails = kas__min_count_fails(&m, out);
+		stats->final_fails = fails;
 		stats->runs = m.runs;
 		stats->ops_after = out->nops;
 	}

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define MIN_HISTORY 8
+
 struct minimizer {
 	const struct kas_port *port;
 	const struct kas_profile *profile;
@@ -19,6 +21,9 @@ struct minimizer {
 	size_t runs, max_runs;
 	unsigned attempts;
 	bool isolate;           /* each run in a child process */
+	/* The last MIN_HISTORY accepted states (ring), to fall back on. */
+	struct kas_trace hist[MIN_HISTORY];
+	size_t nhist;
 	bool crash_mode;        /* interesting = the run crashes (KAS_MINIMIZE_CRASH) */
 };
 

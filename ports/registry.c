@@ -11,19 +11,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#ifdef KAS_HAVE_PORT_REF
-extern const struct kas_port kas_port_ref;
-#endif
-extern const struct kas_port kas_port_libc_naive;
+/* The built-in ports, in the order `kallocspec ports` lists them: generated
+ * by CMake (kallocspec_add_port / kallocspec_register_builtin_port in
+ * cmake/KallocspecPort.cmake), so adding a port needs no edit here. */
+#include "kas_builtin_ports.h"
 
-/* Built-in ports, in the order `kallocspec ports` lists them.  A new
- * built-in port (e.g. a mutant) is one line here plus its library in
- * ports/CMakeLists.txt. */
 static const struct kas_port *const builtin_ports[] = {
-#ifdef KAS_HAVE_PORT_REF
-	&kas_port_ref,
-#endif
-	&kas_port_libc_naive,
+	KAS_BUILTIN_PORT_LIST
 };
 
 #define N_BUILTIN (sizeof(builtin_ports) / sizeof(builtin_ports[0]))

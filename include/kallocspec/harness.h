@@ -40,11 +40,14 @@ struct kas_harness_opts {
 	 * watchdog_in_process, see below. */
 	unsigned call_timeout_ms;
 	/* kas_run_trace arms a SIGALRM timer around each port call; on expiry
-	 * the process writes "kallocspec: HANG in op N" to stderr and
+	 * the process writes "kallocspec: HANG: a port call did not return,
+	 * op N" to stderr and
 	 * _exit(KAS_EXIT_HANG).  Off by default (a fuzzer owns SIGALRM). */
 	bool watchdog_in_process;
-	/* Most ballast pages the world holds (0 = KAS_WORLD_DEFAULT_MAX_PAGES);
-	 * bounds `exhaust` against ports that never refuse. */
+	/* Most ballast pages the world holds; bounds `exhaust` against ports
+	 * that never refuse.  0 = pool_bytes / PAGE_SIZE + 64 when pool_bytes
+	 * is set (so `exhaust` can reach the watermark), else
+	 * KAS_WORLD_DEFAULT_MAX_PAGES (8192). */
 	size_t world_max_pages;
 };
 
