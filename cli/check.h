@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <kallocspec/harness.h>
+#include <kallocspec/minimize.h>
 
 struct check_run {
 	const struct kas_port *port;
@@ -45,5 +46,11 @@ struct check_fault {
  * counterexamples for failures, the summary lines; writes the JSON report
  * and the counterexample files when asked.  Returns the exit status. */
 int check_report(struct check_run *cr, const char *json_path, uint64_t seed);
+
+/* kas_minimize for a FAIL of rule, protected from a port that crashes or
+ * hangs on a candidate (isolated runs) without a fork per candidate.
+ * out is initialised by the call; same results as kas_minimize. */
+int check_minimise(const struct check_run *cr, const struct kas_trace *from, size_t rule,
+		   struct kas_trace *out, struct kas_minimize_stats *stats);
 
 #endif

@@ -15,11 +15,6 @@ static struct kas_trace *minimised(struct check_run *cr, size_t rule)
 	const struct kas_tally *tally = kas_spec_tally(cr->spec, rule);
 	struct kas_trace *m;
 	struct kas_minimize_stats stats;
-	struct kas_minimize_opts opts = {
-		.port_caps = kas_port_effective_caps(cr->port),
-		.isolate = cr->isolate,
-		.call_timeout_ms = cr->timeout_ms,
-	};
 	const char *meta[] = { "fails", kas_rule_at(rule)->id, "port", cr->port->name,
 			       NULL, NULL, NULL };
 	const struct kas_trace *from = cr->worst_trace[rule];
@@ -33,7 +28,7 @@ static struct kas_trace *minimised(struct check_run *cr, size_t rule)
 	m = malloc(sizeof(*m));
 	if (!m)
 		return NULL;
-	rc = kas_minimize(cr->port, cr->profile, from, rule, &opts, m, &stats);
+	rc = check_minimise(cr, from, rule, m, &stats);
 	if (rc < 0) {
 		free(m);
 		return NULL;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* kallocspec: check implementations of the Linux kernel allocation API. */
 #include "cli.h"
+#include "cmd_fuzz.h"
 #include "cmd_props.h"
 #include "cmd_report.h"
 
@@ -16,6 +17,7 @@ static const char usage[] =
 	"  ports    list the built-in ports and their capabilities\n"
 	"  decode   turn binary fuzzer input into a text trace\n"
 	"  encode   turn a text trace into binary fuzzer input\n"
+	"  fuzz     run a fuzzing campaign (the kas-fuzz program)\n"
 	"  props    run the model-based property tests (the kas-props program)\n"
 	"  report   merge the gate's lanes; write JSON, JUnit, KTAP, Markdown, HTML reports\n"
 	"\n"
@@ -32,6 +34,7 @@ static const struct {
 	{ "ports", kas_cmd_ports },
 	{ "decode", kas_cmd_decode },
 	{ "encode", kas_cmd_encode },
+	{ "fuzz", kas_cmd_fuzz },
 	{ "props", kas_cmd_props },
 	{ "report", kas_cmd_report },
 };

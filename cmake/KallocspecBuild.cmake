@@ -8,4 +8,5 @@ target_include_directories(kallocspec_headers INTERFACE
 set_target_properties(kallocspec_headers PROPERTIES EXPORT_NAME headers)
 add_library(kallocspec::headers ALIAS kallocspec_headers)
 
+set(KAS_PORT_IN_TREE ON)   # kallocspec_add_port() also registers built-in ports
 include(${CMAKE_CURRENT_LIST_DIR}/KallocspecPort.cmake)

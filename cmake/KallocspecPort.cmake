@@ -48,7 +48,7 @@ function(kallocspec_add_port)
   add_library(${mod} MODULE ${P_SOURCES} ${export_c})
   set_target_properties(${lib} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   set_target_properties(${mod} PROPERTIES PREFIX "" C_VISIBILITY_PRESET hidden)
-  if(KAS_SOURCE_DIR)
+  if(KAS_PORT_IN_TREE)
     # in-tree: next to the other modules, as the CLI tests expect
     set_target_properties(${mod} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
   endif()
@@ -67,7 +67,7 @@ function(kallocspec_add_port)
   # users of the static library see the kallocspec headers too
   target_link_libraries(${lib} INTERFACE kallocspec::headers)
 
-  if(KAS_SOURCE_DIR)
+  if(KAS_PORT_IN_TREE)
     kallocspec_register_builtin_port(${P_NAME} ${lib})
   endif()
 endfunction()

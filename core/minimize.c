@@ -353,6 +353,7 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 	m.isolate = m.crash_mode || (opts && opts->isolate);
 	m.hopts.pool_bytes = opts ? opts->pool_bytes : 0;
 	m.hopts.call_timeout_ms = opts ? opts->call_timeout_ms : 0;
+	m.hopts.watchdog_in_process = opts && opts->watchdog && !m.isolate;
 	m.max_runs = opts && opts->max_runs ? opts->max_runs : 5000;
 	m.attempts = opts && opts->attempts ? opts->attempts : 12;
 

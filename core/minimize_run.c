@@ -34,9 +34,10 @@ static int run_once(struct minimizer *m, const struct kas_trace *t, size_t *fail
 		rc = res.status == KAS_RUN_CRASH;
 		*fail_op = rc ? res.fault_op : KAS_NOT_FOUND;
 	} else {
-		/* a candidate that crashes or hangs shows something else */
+		/* failing before a crash counts: cutting after the failing op
+		 * then drops the crash */
 		tally = kas_spec_tally(spec, m->rule);
-		rc = res.status == KAS_RUN_OK && tally && tally->failed > 0;
+		rc = tally && tally->failed > 0;
 		if (rc && tally->has_counterexample)
 			*fail_op = tally->fail_op;
 	}

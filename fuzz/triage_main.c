@@ -139,8 +139,20 @@ static char *with_meta(const struct kas_trace *t, const struct triage *tr, const
 	return out;
 }
 
-/* Does the text reproduce a failure of rule when parsed and run afresh? */
+/* Does the text reproduce a failure of rule when parsed and run afresh?
+ * Some violations depend on heap state (a malloc-based port's alignment),
+ * so a few attempts are made, as kas_minimize does. */
+static bool text_fails_once(const struct triage *tr, const char *text, size_t rule);
+
 static bool text_fails(const struct triage *tr, const char *text, size_t rule)
+{
+	for (int i = 0; i < 5; i++)
+		if (text_fails_once(tr, text, rule))
+			return true;
+	return false;
+}
+
+static bool text_fails_once(const struct triage *tr, const char *text, size_t rule)
 {
 	struct kas_trace t;
 	struct kas_parse_error err;

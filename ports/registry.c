@@ -118,8 +118,10 @@ uint32_t kas_port_effective_caps(const struct kas_port *p)
 	NEED(KAS_CAP_KFREE_SENSITIVE, p->kfree_sensitive);
 	NEED(KAS_CAP_VMALLOC, p->vmalloc && p->vfree);
 	NEED(KAS_CAP_KVMALLOC, p->kvmalloc && p->kvfree);
-	NEED(KAS_CAP_CACHE, p->kmem_cache_create && p->kmem_cache_alloc &&
-			    p->kmem_cache_free && p->kmem_cache_destroy);
+	/* kmem_cache_destroy is optional: Linux's own tools/ shim has none.
+	 * Without it destroy ops are UNSUPPORTED and teardown leaks the cache;
+	 * the one rule about destroy (CACHE-3) also needs KAS_CAP_WORLD. */
+	NEED(KAS_CAP_CACHE, p->kmem_cache_create && p->kmem_cache_alloc && p->kmem_cache_free);
 	NEED(KAS_CAP_CACHE_USERCOPY, p->kmem_cache_create_usercopy && p->kmem_cache_alloc &&
 				     p->kmem_cache_free && p->kmem_cache_destroy);
 	NEED(KAS_CAP_BULK, p->kmem_cache_alloc_bulk && p->kmem_cache_free_bulk);

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include "spec_internal.h"
+#include "kallocspec/world.h"
 
 static void veto(struct kas_call *c)
 {
@@ -105,6 +106,27 @@ static bool cache_usable(struct kas_spec *s, const struct kas_call *c)
 	return k && k->live;
 }
 
+/* CONTEXT-1: a blocking allocation (its gfp allows direct reclaim; vmalloc
+ * and vzalloc are GFP_KERNEL) in atomic or interrupt context is a caller
+ * bug: might_alloc() -> might_sleep_if() WARNs "sleeping function called
+ * from invalid context" and the allocator may sleep with preemption off.
+ * Undefined, so not executed; the rule judges that the allowed
+ * (non-blocking) calls made there never sleep. */
+static bool blocks_in_atomic(const struct kas_call *c)
+{
+	if (!c->world.enabled || c->world.context == KAS_CTX_PROCESS)
+		return false;
+	unsigned op = c->op->code;
+	if (op == KAS_OP_VMALLOC || op == KAS_OP_VZALLOC || op == KAS_OP_KFREE_RCU ||
+	    op == KAS_OP_KVFREE_RCU)
+		return true;   /* GFP_KERNEL inside; kfree_rcu_mightsleep may sleep (CONTEXT-8) */
+	const struct kas_op_info *info = &kas_op_table[op];
+	for (unsigned i = 0; i < info->nargs && i < KAS_MAX_ARGS; i++)
+		if (info->args[i] == AK_GFP)
+			return (c->gfp & __GFP_DIRECT_RECLAIM) != 0;
+	return false;
+}
+
 void kas_spec_precheck(struct kas_spec *s, struct kas_call *c)
 {
 	if (!s || !c || !c->op || c->status != KAS_CALL_DONE)
@@ -113,6 +135,10 @@ void kas_spec_precheck(struct kas_spec *s, struct kas_call *c)
 	const struct kas_cache *k;
 	/* an argument object the model knows to be dead: use after free */
 	if (has_in(c) && !c->in.live) {
+		veto(c);
+		return;
+	}
+	if (blocks_in_atomic(c)) {
 		veto(c);
 		return;
 	}

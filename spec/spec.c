@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "spec_internal.h"
+#include "world_util.h"
 
 struct kas_spec *kas_spec_new(const struct kas_profile *p, uint32_t port_caps)
 {
@@ -68,6 +69,16 @@ void kas_spec_begin(struct kas_spec *s, const struct kas_trace *t)
 	s->trace = t;
 	kas_model_reset(s->model, t ? t->nslots : 0);
 	kas_addrset_clear(&s->cache_seen);
+	memset(s->once, 0, sizeof(s->once));
+	s->rcu_in_flight = 0;
+}
+
+bool kas_spec_first_in_trace(struct kas_check *cx)
+{
+	bool *o = &cx->spec->once[cx->rule];
+	bool first = !*o;
+	*o = true;
+	return first;
 }
 
 void kas_spec_end(struct kas_spec *s)

@@ -87,6 +87,8 @@ struct kas_spec {
 	uint8_t nrules_for_op[KAS_OP__COUNT];
 	uint8_t rules_for_op[KAS_OP__COUNT][KAS_R__COUNT];
 	struct kas_addrset cache_seen;      /* CACHE-5 */
+	bool once[KAS_R__COUNT];
+	uint32_t rcu_in_flight;             /* RCU-1: kfree_rcu'd objects since the last grace period */            /* WARN_ON_ONCE rules: judged once per trace */
 	struct kas_check cx;
 };
 

@@ -20,3 +20,12 @@ if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_witness.
   target_compile_definitions(test_spec_witness PRIVATE ${KAS_SPEC_TEST_DEFS})
   add_test(NAME spec_witness COMMAND test_spec_witness)
 endif()
+
+# World rules (H11): broken toy ports caught per rule, the reclaim-modes
+# witness differs per mode on ref.
+if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_world.c)
+  add_executable(test_spec_world ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_world.c)
+  target_link_libraries(test_spec_world PRIVATE kallocspec_ports kallocspec)
+  target_compile_definitions(test_spec_world PRIVATE ${KAS_SPEC_TEST_DEFS})
+  add_test(NAME spec_world COMMAND test_spec_world)
+endif()

@@ -29,7 +29,13 @@ static void run_one(const struct kas_port *port, const char *path, const struct 
 	uint32_t caps = kas_port_effective_caps(port);
 	struct kas_spec *s = kas_spec_new(p, caps);
 	struct kas_trace_result res;
-	int rc = kas_run_trace(port, s, &t, NULL, &res);
+	/* World witnesses name the pool they need so `exhaust` reaches the
+	 * min watermark (the world holds at most pool/PAGE_SIZE + 64 pages). */
+	struct kas_harness_opts opts = { 0 };
+	const char *pool = kas_trace_meta(&t, "pool-bytes");
+	if (pool)
+		opts.pool_bytes = (size_t)strtoull(pool, NULL, 0);
+	int rc = kas_run_trace(port, s, &t, &opts, &res);
 	CHECKF(rc == 0, "%s [%s]: port init failed", path, p->name);
 	for (size_t r = 0; r < kas_rule_count(); r++) {
 		const struct kas_tally *ty = kas_spec_tally(s, r);

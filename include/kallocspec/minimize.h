@@ -34,9 +34,12 @@ struct kas_minimize_opts {
 				     * state (0 = 12) */
 	size_t pool_bytes;          /* for the port's init (0 = default) */
 	bool isolate;               /* run every candidate in a child process
-				     * (kas_run_trace_isolated): a candidate that
-				     * crashes or hangs counts as not failing */
+				     * (kas_run_trace_isolated); a candidate that
+				     * fails the rule and then crashes still counts */
 	unsigned call_timeout_ms;   /* isolated runs: HANG after this (0 = default) */
+	bool watchdog;              /* in-process runs: arm the harness watchdog, so a
+				     * hanging candidate ends the process with
+				     * KAS_EXIT_HANG (for a minimiser run in a child) */
 	uint32_t port_caps;         /* caps each candidate's spec is created with: pass
 				     * what the failing run used, normally
 				     * kas_port_effective_caps(port) (0 = port->caps) */

@@ -20,6 +20,21 @@ static const struct kas_flag gfp_names[] = {
 	F(__GFP_NORETRY), F(__GFP_MEMALLOC), F(__GFP_COMP), F(__GFP_NOMEMALLOC),
 	F(__GFP_HARDWALL), F(__GFP_THISNODE), F(__GFP_ACCOUNT), F(__GFP_NOLOCKDEP),
 	F(__GFP_RECLAIM),
+#ifdef __GFP_ATOMIC
+	F(__GFP_ATOMIC),        /* until 6.2 */
+#endif
+#ifdef __GFP_ZEROTAGS
+	F(__GFP_ZEROTAGS),
+#endif
+#ifdef __GFP_SKIP_ZERO
+	F(__GFP_SKIP_ZERO),
+#endif
+#ifdef __GFP_SKIP_KASAN_POISON
+	F(__GFP_SKIP_KASAN_POISON),
+#endif
+#ifdef __GFP_SKIP_KASAN_UNPOISON
+	F(__GFP_SKIP_KASAN_UNPOISON),
+#endif
 	/* composites, in case the host sends them whole */
 	F(GFP_ATOMIC), F(GFP_KERNEL), F(GFP_KERNEL_ACCOUNT), F(GFP_NOWAIT), F(GFP_NOIO),
 	F(GFP_NOFS), F(GFP_USER), F(GFP_DMA), F(GFP_DMA32), F(GFP_HIGHUSER),
@@ -85,7 +100,9 @@ int kas_slab_parse(const char *s, slab_flags_t *out, bool *no_merge)
 	while ((tok = strsep(&p, "|")) != NULL) {
 		unsigned long one;
 
-		if (strcmp(tok, "SLAB_NO_MERGE") == 0) {
+		/* 0x200 is kallocspec's canonical SLAB_NO_MERGE, printed as a
+		 * number for kernels that lack the name */
+		if (strcmp(tok, "SLAB_NO_MERGE") == 0 || strcmp(tok, "0x200") == 0) {
 			*no_merge = true;
 			continue;
 		}

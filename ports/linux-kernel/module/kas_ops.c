@@ -155,7 +155,7 @@ static void phys_facts(void *p, size_t size, bool vm)
 			break;
 		}
 	}
-	kas_out(" pc=%d", contig);
+	kas_out(" pc=%d pa=%llx", contig, (unsigned long long)base);
 }
 
 static bool always_zeroes(const char *n)
@@ -505,7 +505,7 @@ static void do_cache_create(struct op *op)
 	bool usercopy = !strcmp(op->name, "kmem_cache_create_usercopy");
 	u64 size, align, uoff = 0, usize = 0;
 	slab_flags_t fl;
-	bool no_merge;
+	bool no_merge, panic;
 	struct kmem_cache *c;
 	char name[96];
 	u32 ki;
@@ -519,8 +519,10 @@ static void do_cache_create(struct op *op)
 		NEED(num(op, 4, &uoff));
 		NEED(num(op, 5, &usize));
 	}
-	if (fl & SLAB_PANIC)
-		REFUSE("panic");   /* a failed create would panic the oracle */
+	/* a failed create with SLAB_PANIC would panic the oracle: run without
+	 * it and report panic=1 with a NULL result (the real kernel panics) */
+	panic = !!(fl & SLAB_PANIC);
+	fl &= ~SLAB_PANIC;
 	if (size > UINT_MAX || align > UINT_MAX)
 		REFUSE("args");
 	/* unique per trace: leaked caches keep their sysfs names */
@@ -531,11 +533,19 @@ static void do_cache_create(struct op *op)
 	else
 		c = kmem_cache_create(name, size, align, fl, op->ctor ? kas_ctor : NULL);
 	if (!c) {
-		kas_out(" r=N\n");
+		kas_out(" r=N%s\n", panic ? " panic=1" : "");
 		bind(op, KAS_SL_NONE, 0);
 		return;
 	}
 	ki = kas_new_cache(c, size, op->ctor);
+	if (ki != KAS_NONE) {
+		/* what one object really costs (alignment, red zones): the budget's unit */
+		size_t fp = roundup((size_t)(size ? size : 1), max_t(size_t, align, 8));
+
+		if (fl & (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER))
+			fp = 2 * fp + 256;
+		kas_cache(ki)->footprint = fp;
+	}
 	bind(op, KAS_SL_CACHE, ki);
 	kas_out(" r=P os=%u\n", kmem_cache_size(c));
 }
@@ -554,7 +564,7 @@ static void do_cache_alloc(struct op *op)
 	NEED(gfp_arg(op, 1, &g));
 	if (!k)
 		REFUSE("null");   /* kmem_cache_alloc(NULL) oopses */
-	if (over_budget(k->size))
+	if (over_budget(k->footprint))
 		REFUSE("budget");
 	p = !strcmp(op->name, "kmem_cache_zalloc") ? kmem_cache_zalloc(k->c, g)
 						   : kmem_cache_alloc(k->c, g);
@@ -620,7 +630,7 @@ static void do_bulk_alloc(struct op *op)
 	NEED(num(op, 2, &n));
 	if (!k)
 		REFUSE("null");
-	if (n > 65536 || over_budget(n * k->size))
+	if (n > 65536 || over_budget(n * k->footprint))
 		REFUSE("budget");
 	arr = kvcalloc(n ? n : 1, sizeof(void *), GFP_KERNEL);
 	objs = kvcalloc(n ? n : 1, sizeof(u32), GFP_KERNEL);

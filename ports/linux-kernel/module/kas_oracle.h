@@ -32,6 +32,7 @@ struct kas_obj {
 struct kas_cache {
 	struct kmem_cache *c;
 	unsigned int size;
+	size_t footprint;     /* bytes one object really takes, for the budget */
 	u8 ctor, live;
 };
 

@@ -1,0 +1,54 @@
+# Install rules: headers, the core library, the kallocspec command, the
+# built-in port modules, the witness corpus, a CMake package
+# (find_package(kallocspec): kallocspec::kallocspec, kallocspec::headers,
+# kallocspec_add_port) and kallocspec.pc.  Everything is relocatable:
+# `cmake --install build --prefix /any/where` works.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(KAS_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/kallocspec)
+set(KAS_INSTALL_PORTSDIR ${CMAKE_INSTALL_LIBDIR}/kallocspec/ports)
+set(KAS_INSTALL_CORPUSDIR ${CMAKE_INSTALL_DATADIR}/kallocspec/corpora/witness)
+
+# core/ gives the library its include path as a source-tree path, which an
+# exported target may not carry: the same path at build time, the installed
+# one for users of the package.
+set_property(TARGET kallocspec PROPERTY INTERFACE_INCLUDE_DIRECTORIES
+  "$<BUILD_INTERFACE:${KAS_SOURCE_DIR}/include>;$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>")
+
+install(DIRECTORY ${KAS_SOURCE_DIR}/include/kallocspec DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS kallocspec kallocspec_headers EXPORT kallocspecTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT kallocspecTargets NAMESPACE kallocspec:: DESTINATION ${KAS_INSTALL_CMAKEDIR})
+
+if(TARGET kallocspec-cli)
+  install(TARGETS kallocspec-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+get_property(_kas_port_names GLOBAL PROPERTY KAS_BUILTIN_PORT_NAMES)
+foreach(n ${_kas_port_names})
+  string(REPLACE "_" "-" _mod kas-port-${n})
+  if(TARGET ${_mod})
+    install(TARGETS ${_mod} LIBRARY DESTINATION ${KAS_INSTALL_PORTSDIR})
+  endif()
+endforeach()
+install(DIRECTORY ${KAS_SOURCE_DIR}/corpora/witness/ DESTINATION ${KAS_INSTALL_CORPUSDIR}
+  FILES_MATCHING PATTERN "*.ktrace")
+
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/kallocspecConfig.cmake.in
+  ${CMAKE_BINARY_DIR}/pkg/kallocspecConfig.cmake
+  INSTALL_DESTINATION ${KAS_INSTALL_CMAKEDIR}
+  PATH_VARS CMAKE_INSTALL_INCLUDEDIR CMAKE_INSTALL_BINDIR KAS_INSTALL_PORTSDIR KAS_INSTALL_CORPUSDIR)
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/pkg/kallocspecConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_BINARY_DIR}/pkg/kallocspecConfig.cmake
+              ${CMAKE_BINARY_DIR}/pkg/kallocspecConfigVersion.cmake
+              ${CMAKE_CURRENT_LIST_DIR}/KallocspecPort.cmake
+              ${CMAKE_CURRENT_LIST_DIR}/kas_port_export.c.in
+  DESTINATION ${KAS_INSTALL_CMAKEDIR})
+
+# pkg-config: prefix relative to the .pc file, so the install relocates.
+file(RELATIVE_PATH KAS_PC_UP /kas-prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /kas-prefix)
+string(REGEX REPLACE "/$" "" KAS_PC_UP "${KAS_PC_UP}")
+configure_file(${CMAKE_CURRENT_LIST_DIR}/kallocspec.pc.in ${CMAKE_BINARY_DIR}/pkg/kallocspec.pc @ONLY)
+install(FILES ${CMAKE_BINARY_DIR}/pkg/kallocspec.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

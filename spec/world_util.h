@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers of the world rules (RECLAIM, SCOPE, CONTEXT, ACCOUNT, RCU):
+ * what the call asked for once the task's scopes apply, whether the page
+ * allocator's slow path ran, and how much memory reclaim or the OOM killer
+ * could still have freed when the call gave up.
+ */
+#ifndef KAS_SPEC_WORLD_UTIL_H
+#define KAS_SPEC_WORLD_UTIL_H
+
+#include "spec_internal.h"
+#include "kallocspec/world.h"
+
+/* Ops whose gfp reaches the page allocator unchanged (apart from slab's
+ * opportunistic high-order attempt, which only removes reclaim bits). */
+#define KAS_OPS_GFP_ALLOC (KAS_OPS_PAGES | KAS_OPS_KMALLOC_NEW | KAS_OPS_CACHE_ALLOC)
+
+static inline const struct kas_world_obs *kas_world(const struct kas_call *c)
+{
+	return kas_done(c) && c->world.enabled ? &c->world : NULL;
+}
+
+/* current_gfp_context(): the gfp the allocator must act on. */
+static inline kas_gfp_t kas_eff_gfp(const struct kas_call *c)
+{
+	return kas_scope_apply(c->world.scopes, c->gfp);
+}
+
+static inline bool kas_is_page_op(const struct kas_call *c)
+{
+	unsigned op = c->op->code;
+	return op == KAS_OP_ALLOC_PAGES || op == KAS_OP_GET_FREE_PAGES || op == KAS_OP_GET_ZEROED_PAGE;
+}
+
+/* Page order the call asks the page allocator for (0 for slab-sized
+ * objects: their slabs are at most order 3 and SLUB falls back to the
+ * minimum order). */
+static inline unsigned kas_call_order(const struct kas_check *cx, const struct kas_call *c)
+{
+	unsigned op = c->op->code;
+	if (op == KAS_OP_ALLOC_PAGES || op == KAS_OP_GET_FREE_PAGES)
+		return (unsigned)c->arg[1];
+	if (op == KAS_OP_GET_ZEROED_PAGE)
+		return 0;
+	if (c->req_size > kas_cx_profile(cx)->kmalloc_max_cache_size)
+		return kas_get_order(c->req_size);
+	return 0;
+}
+
+/* The request is one the page allocator can serve at all (not a size /
+ * order check failure, not a memcg refusal). */
+static inline bool kas_servable(const struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_profile *p = kas_cx_profile(cx);
+	if (c->world.memcg_charge_fails)
+		return false;
+	if (kas_is_page_op(c))
+		return kas_call_order(cx, c) <= p->max_page_order;
+	return c->req_size > 0 && c->req_size <= p->kmalloc_max_size;
+}
+
+static inline bool kas_call_failed(const struct kas_call *c) { return kas_done(c) && c->ret == 0; }
+
+/* Evidence that the slow path ran: the fast path neither fails, wakes
+ * kswapd, reclaims, kills, sleeps nor dips into the reserves. */
+static inline bool kas_slowpath_seen(const struct kas_call *c)
+{
+	const struct kas_world_obs *w = &c->world;
+	return c->ret == 0 || w->kswapd_wakes || w->reclaim_rounds || w->oom_calls ||
+	       w->reserve_uses || w->sleeps;
+}
+
+/* Ballast pages direct reclaim with gfp could still free. */
+static inline size_t kas_reclaimable_left(const struct kas_world_obs *w, kas_gfp_t gfp)
+{
+	size_t n = w->ballast[KAS_BALLAST_CLEAN];
+	if (gfp & __GFP_FS)
+		n += w->ballast[KAS_BALLAST_FS_DIRTY];
+	if (gfp & __GFP_IO)
+		n += w->ballast[KAS_BALLAST_IO_DIRTY];
+	return n;
+}
+
+/* The request is limited to a zone below ZONE_NORMAL (the OOM killer
+ * does not run for it). */
+static inline bool kas_lowmem_only(kas_gfp_t gfp)
+{
+	return (gfp & (__GFP_DMA | __GFP_DMA32)) != 0;
+}
+
+/* Per-trace "once" state for WARN_ON_ONCE rules: true the first time. */
+bool kas_spec_first_in_trace(struct kas_check *cx);
+
+#endif

@@ -1,0 +1,38 @@
+# Tests of the third-party ports (built from Debian packages when present:
+# KAS_DEPS_EXTRA=ports ci/deps) and of the out-of-tree port route
+# (cmake --install + find_package(kallocspec) / pkg-config).
+set(KAS_PORTS_TMP ${CMAKE_CURRENT_BINARY_DIR}/ports-tmp)
+set(KAS_PORTS_TESTS ${CMAKE_CURRENT_SOURCE_DIR})
+set(KAS_PORTS_REPORTS ${KAS_SOURCE_DIR}/reports/ports)
+
+# check exits 1 and reports these rules with replayable counterexamples;
+# the known crash is reported as CRASH with its one-line trace.
+if(TARGET kas_port_linux_tools_shim)
+  foreach(how name module)
+    if(how STREQUAL "name")
+      set(_port linux-tools-shim)
+    else()
+      set(_port $<TARGET_FILE:kas-port-linux-tools-shim>)
+    endif()
+    add_test(NAME ports_check_linux_tools_shim_${how}
+      COMMAND sh ${KAS_PORTS_TESTS}/test_ports_check.sh $<TARGET_FILE:kallocspec-cli> ${_port}
+              ${KAS_PORTS_TMP}/lts-${how} "ALIGN-2 ZERO-1 ALIGN-5 SIZE-5" "kfree ZERO_SIZE_PTR")
+  endforeach()
+  # port-specific findings the random phase may miss: a traced ZERO-4 failure
+  add_test(NAME ports_replay_linux_tools_shim_zero4
+    COMMAND sh -c "\"$0\" replay \"$1\" --port linux-tools-shim > \"$2\"; rc=$?; cat \"$2\"; \
+                   [ $rc -eq 1 ] && grep -q 'FAIL ZERO-4  ' \"$2\""
+            $<TARGET_FILE:kallocspec-cli>
+            ${KAS_PORTS_REPORTS}/linux-tools-shim/traces/ZERO-4-recycled.ktrace
+            ${CMAKE_CURRENT_BINARY_DIR}/ports-zero4.out)
+endif()
+if(TARGET kas_port_btrfs_kerncompat)
+  add_test(NAME ports_check_btrfs_kerncompat
+    COMMAND sh ${KAS_PORTS_TESTS}/test_ports_check.sh $<TARGET_FILE:kallocspec-cli> btrfs-kerncompat
+            ${KAS_PORTS_TMP}/btrfs "ZERO-1 ALIGN-2 ALIGN-7 ZERO-4 ZERO-6 SIZE-5" "kfree ZERO_SIZE_PTR")
+endif()
+
+# Out-of-tree port against an install of this build (find_package + pkg-config).
+add_test(NAME ports_outoftree
+  COMMAND sh ${KAS_PORTS_TESTS}/test_outoftree.sh ${CMAKE_COMMAND} ${CMAKE_BINARY_DIR}
+          ${CMAKE_C_COMPILER} ${KAS_PORTS_TMP}/outoftree)

@@ -1,0 +1,121 @@
+#!/bin/sh
+# An out-of-tree port: install this build into a temporary prefix, write a
+# tiny adapter + CMakeLists.txt that uses find_package(kallocspec) and
+# kallocspec_add_port(), build it, and check it with the *installed* CLI.
+# Then the pkg-config route: the same adapter compiled with
+# `pkg-config --cflags kallocspec`, and a program linked with --libs.
+#   test_outoftree.sh CMAKE BUILD-DIR C-COMPILER TMPDIR
+set -u
+cmake=$1 build=$2 cc=$3 tmp=$4
+rm -rf "$tmp"
+mkdir -p "$tmp/myport"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+prefix=$tmp/prefix
+
+"$cmake" --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
+	{ cat "$tmp/install.log"; echo "FAIL: cmake --install"; exit 1; }
+ks=$prefix/bin/kallocspec
+corpus=$prefix/share/kallocspec/corpora/witness
+[ -x "$ks" ] || fail "no installed kallocspec command"
+[ -f "$prefix/include/kallocspec/port.h" ] || fail "no installed port.h"
+ls "$corpus"/*.ktrace >/dev/null 2>&1 || fail "no installed witness corpus"
+ls "$prefix"/lib*/kallocspec/ports/kas-port-libc-naive.so >/dev/null 2>&1 ||
+	fail "built-in port modules not installed"
+
+# The adapter: a malloc-based "port" that gets ZERO_SIZE_PTR and __GFP_ZERO
+# right but not power-of-two alignment, and has no vmalloc (UNSUPPORTED).
+cat >"$tmp/myport/myport.c" <<'SRC'
+#include <kallocspec/port.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ZSP ((void *)16)
+
+static int my_init(const struct kas_port_env *env) { (void)env; return 0; }
+static void my_fini(void) { }
+static void *my_kmalloc(size_t size, kas_gfp_t gfp)
+{
+	void *p;
+	if (size == 0)
+		return ZSP;
+	if (size > ((size_t)4 << 20))
+		return NULL;
+	p = malloc(size);
+	if (p && (gfp & __GFP_ZERO))
+		memset(p, 0, size);
+	return p;
+}
+static void *my_kzalloc(size_t size, kas_gfp_t gfp) { return my_kmalloc(size, gfp | __GFP_ZERO); }
+static void my_kfree(const void *p) { if (p != NULL && p != ZSP) free((void *)p); }
+
+const struct kas_port kas_port_myport = {
+	.abi_version = KAS_PORT_ABI_VERSION,
+	.table_size = sizeof(struct kas_port),
+	.name = "myport",
+	.description = "out-of-tree test port",
+	.caps = KAS_CAP_KMALLOC | KAS_CAP_VMALLOC,
+	.init = my_init, .fini = my_fini,
+	.kmalloc = my_kmalloc, .kzalloc = my_kzalloc, .kfree = my_kfree,
+};
+SRC
+cat >"$tmp/myport/CMakeLists.txt" <<'SRC'
+cmake_minimum_required(VERSION 3.20)
+project(myport C)
+find_package(kallocspec 0.1 REQUIRED)
+kallocspec_add_port(NAME myport SOURCES myport.c)
+# the package's other targets are usable too
+add_executable(uses-core uses_core.c)
+target_link_libraries(uses-core PRIVATE kallocspec::kallocspec)
+SRC
+cat >"$tmp/myport/uses_core.c" <<'SRC'
+#include <kallocspec/profile.h>
+#include <stdio.h>
+int main(void)
+{
+	const struct kas_profile *p = kas_profile_find("linux-6.12");
+	return p ? (puts("linux-6.12 found"), 0) : 1;
+}
+SRC
+
+"$cmake" -S "$tmp/myport" -B "$tmp/myport/build" -DCMAKE_PREFIX_PATH="$prefix" \
+	-DCMAKE_C_COMPILER="$cc" >"$tmp/configure.log" 2>&1 ||
+	{ cat "$tmp/configure.log"; fail "out-of-tree configure"; }
+"$cmake" --build "$tmp/myport/build" >"$tmp/build.log" 2>&1 ||
+	{ cat "$tmp/build.log"; fail "out-of-tree build"; }
+so=$tmp/myport/build/kas-port-myport.so
+[ -f "$so" ] || fail "no kas-port-myport.so"
+"$tmp/myport/build/uses-core" >/dev/null || fail "program linked with kallocspec::kallocspec failed"
+
+check() {   # check SO LABEL
+	"$ks" check --port "$1" --profile linux-6.12 --ops 500 --corpus "$corpus" \
+		>"$tmp/$2.out" 2>"$tmp/$2.err"
+	rc=$?
+	[ "$rc" -eq 1 ] || { fail "$2: check exited $rc, expected 1"; cat "$tmp/$2.err"; }
+	grep -q "^port myport, profile linux-6.12: " "$tmp/$2.out" || fail "$2: port not named myport"
+	grep -q "^FAIL ALIGN-2  " "$tmp/$2.out" || fail "$2: ALIGN-2 not FAIL"
+	grep -q "^PASS ZERO-1  " "$tmp/$2.out" || fail "$2: ZERO-1 not PASS"
+	grep -q "^UNSUPPORTED ALIGN-7  " "$tmp/$2.out" || fail "$2: ALIGN-7 (vmalloc) not UNSUPPORTED"
+}
+[ -f "$so" ] && check "$so" cmake
+
+# pkg-config route
+export PKG_CONFIG_PATH
+PKG_CONFIG_PATH=$(dirname "$(ls "$prefix"/lib*/pkgconfig/kallocspec.pc | head -n 1)")
+cflags=$(pkg-config --cflags kallocspec) || fail "pkg-config --cflags"
+libs=$(pkg-config --libs kallocspec) || fail "pkg-config --libs"
+printf '#include <kallocspec/port.h>\nextern const struct kas_port kas_port_myport;\n%s\n%s\n' \
+	'__attribute__((visibility("default"))) const struct kas_port *kallocspec_port(void);' \
+	'const struct kas_port *kallocspec_port(void) { return &kas_port_myport; }' \
+	>"$tmp/myport/export.c"
+# shellcheck disable=SC2086
+"$cc" -shared -fPIC $cflags "$tmp/myport/myport.c" "$tmp/myport/export.c" \
+	-o "$tmp/libmyport-pc.so" || fail "pkg-config: adapter does not compile"
+# shellcheck disable=SC2086
+"$cc" $cflags "$tmp/myport/uses_core.c" -o "$tmp/uses-core-pc" $libs ||
+	fail "pkg-config: program does not link"
+[ -x "$tmp/uses-core-pc" ] && { "$tmp/uses-core-pc" >/dev/null || fail "pkg-config program failed"; }
+[ -f "$tmp/libmyport-pc.so" ] && check "$tmp/libmyport-pc.so" pkgconfig
+
+[ "$fails" -eq 0 ] && echo "ok: out-of-tree port built with find_package and pkg-config, checked by the installed CLI"
+[ "$fails" -eq 0 ]
