@@ -10,6 +10,11 @@
 
 #define GFPF "%#x"
 
+static bool warned(const struct kas_call *c, enum kas_warn_kind k)
+{
+	return (c->obs.warn_kinds >> k) & 1u;
+}
+
 /* RECLAIM-1: no __GFP_DIRECT_RECLAIM -> no direct reclaim, no sleeping. */
 enum kas_verdict kas_chk_reclaim_1(struct kas_check *cx, const struct kas_call *c)
 {
@@ -172,10 +177,12 @@ enum kas_verdict kas_chk_reclaim_8(struct kas_check *cx, const struct kas_call *
 	if (!w || (g & (__GFP_NOFAIL | __GFP_DIRECT_RECLAIM)) != (__GFP_NOFAIL | __GFP_DIRECT_RECLAIM) ||
 	    (w->scopes & KAS_SCOPE_NORECLAIM) || w->context != KAS_CTX_PROCESS)
 		return KAS_V_NA;
-	const struct kas_profile *p = kas_cx_profile(cx);
-	bool size_ok = kas_is_page_op(c) ? kas_call_order(cx, c) <= p->max_page_order
-					 : c->req_size > 0 && c->req_size <= p->kmalloc_max_size;
-	if (!size_ok)
+	/* Costly orders (discouraged, unsupported above order 1 from 6.12) and
+	 * lowmem-only requests are not judged: memory that comes back need
+	 * not form such a block or lie in ZONE_DMA, and the kernel would then
+	 * loop forever. */
+	if (kas_call_order(cx, c) > kas_cx_profile(cx)->page_alloc_costly_order ||
+	    kas_lowmem_only(g) || kas_call_overflows(c) || c->req_size == 0)
 		return KAS_V_NA;
 	if (c->ret == 0)
 		return kas_fail(cx, "%s with __GFP_NOFAIL (gfp " GFPF ") returned NULL after %u reclaim "
@@ -183,10 +190,6 @@ enum kas_verdict kas_chk_reclaim_8(struct kas_check *cx, const struct kas_call *
 	return KAS_V_PASS;
 }
 
-static bool warned(const struct kas_call *c, enum kas_warn_kind k)
-{
-	return (c->obs.warn_kinds >> k) & 1u;
-}
 
 /* RECLAIM-9: __GFP_NOFAIL without __GFP_DIRECT_RECLAIM warns (WARN_ON_ONCE:
  * the first such call of a trace is judged).  <= 6.11 the warning is on
@@ -266,12 +269,15 @@ enum kas_verdict kas_chk_reclaim_12(struct kas_check *cx, const struct kas_call 
 enum kas_verdict kas_chk_reclaim_13(struct kas_check *cx, const struct kas_call *c)
 {
 	kas_gfp_t nowait = 0;
-	if (!kas_world(c) || c->ret || !kas_gfp_composite("GFP_NOWAIT", kas_cx_kver(cx), &nowait) ||
+	if (!kas_world(c) || c->ret || !kas_servable(cx, c) ||
+	    !kas_gfp_composite("GFP_NOWAIT", kas_cx_kver(cx), &nowait) ||
 	    (c->gfp & nowait) != nowait || (c->gfp & (__GFP_DIRECT_RECLAIM | __GFP_HIGH | __GFP_NOFAIL)))
 		return KAS_V_NA;
-	if (c->obs.warns)
-		return kas_fail(cx, "%s with GFP_NOWAIT failed with %u warning%s", kas_opname(c),
-				c->obs.warns, c->obs.warns == 1 ? "" : "s");
+	/* failure reports only: a "Fix your code!" flags warning (ZONE-1) is
+	 * about the caller's gfp and is not suppressed by __GFP_NOWARN */
+	if (warned(c, KAS_WARN_ALLOC_FAILURE) || warned(c, KAS_WARN_TOO_LARGE))
+		return kas_fail(cx, "%s with GFP_NOWAIT failed with a failure report (warn kinds %#x)",
+				kas_opname(c), c->obs.warn_kinds);
 	return KAS_V_PASS;
 }
 

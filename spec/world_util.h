@@ -52,7 +52,7 @@ static inline unsigned kas_call_order(const struct kas_check *cx, const struct k
 static inline bool kas_servable(const struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_profile *p = kas_cx_profile(cx);
-	if (c->world.memcg_charge_fails)
+	if (c->world.memcg_charge_fails || kas_call_overflows(c))
 		return false;
 	if (kas_is_page_op(c))
 		return kas_call_order(cx, c) <= p->max_page_order;

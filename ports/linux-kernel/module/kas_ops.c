@@ -117,6 +117,8 @@ static int cache_arg(struct op *op, int i, struct kas_cache **k, u32 *ki)
 	if (op->tok[i][0] != 'h' || kstrtou32(op->tok[i] + 1, 10, &slot))
 		return -EINVAL;
 	s = kas_slot(slot);
+	if (s && s->kind == KAS_SL_NONE)
+		return 0;        /* bound to a failed create: the NULL cache */
 	if (!s || s->kind != KAS_SL_CACHE)
 		return -ENOENT;
 	*k = kas_cache(s->idx);
@@ -487,8 +489,13 @@ static void do_free_pages(struct op *op)
 		REFUSE("dead");
 	NEED(r);
 	NEED(num(op, 1, &order));
+	if (!in.p && !strcmp(op->name, "free_pages")) {
+		free_pages(0, order);   /* documented no-op */
+		kas_out("\n");
+		return;
+	}
 	if (!in.p)
-		REFUSE("null");   /* __free_pages(NULL) oopses; free_pages(0) is a no-op we skip too */
+		REFUSE("null");   /* __free_pages(NULL) oopses */
 	if (!in.o || in.o->fam != KAS_FAM_PAGES || in.o->order != order)
 		REFUSE("family");
 	pt = off_val(check_before_free(in.o));
@@ -525,6 +532,13 @@ static void do_cache_create(struct op *op)
 	fl &= ~SLAB_PANIC;
 	if (size > UINT_MAX || align > UINT_MAX)
 		REFUSE("args");
+	/* 6.1 does not validate align: kmem_cache_create(.., 12, 2147483647, ..)
+	 * dies of a divide error in calculate_sizes() (reciprocal_value of a
+	 * size that wrapped to 0) holding slab_mutex, which stalls every later
+	 * cache op of the boot.  Seen on 6.1.192-2; see reports/kernel/README.md. */
+	if (align > ((u64)1 << 24) ||
+	    roundup(size ? size : 1, align ? align : 1) > ((u64)1 << 31))
+		REFUSE("crash");
 	/* unique per trace: leaked caches keep their sysfs names */
 	snprintf(name, sizeof(name), "kas%u_%s", kas_st()->trace_no, op->tok[0] + 2);
 	if (usercopy)
@@ -674,6 +688,9 @@ static int list_objs(struct op *op, int i, struct kas_obj ***out, u32 *nout, u32
 
 		if (!*t)
 			continue;
+		/* NULL entries (N, or a handle bound to NULL) are refused: 6.1's
+		 * kfree_bulk oopses on a NULL that is not the last entry
+		 * (kmem_cache_free_bulk.part.0, seen on 6.1.192-2) */
 		if (t[0] != 'h' || kstrtou32(t + 1, 10, &slot) || !(sl = kas_slot(slot)))
 			goto bad;
 		if (sl->kind == KAS_SL_OBJ) {
@@ -691,7 +708,8 @@ static int list_objs(struct op *op, int i, struct kas_obj ***out, u32 *nout, u32
 
 			if (!o || !o->live)
 				goto dead;
-			if (cache == KAS_NONE ? o->fam != KAS_FAM_KMALLOC
+			if (cache == KAS_NONE ? !(o->fam == KAS_FAM_KMALLOC ||
+						  (o->fam == KAS_FAM_KVMALLOC && !is_vmalloc_addr(o->p)))
 					      : (o->fam != KAS_FAM_CACHE || o->cache != cache))
 				goto bad;
 			if (n == cap) {
@@ -708,7 +726,7 @@ static int list_objs(struct op *op, int i, struct kas_obj ***out, u32 *nout, u32
 	/* the same object twice would be a double free */
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
-			if (v[i] == v[j])
+			if (v[i] && v[i] == v[j])
 				goto bad;
 	*out = v;
 	*nout = n;
@@ -750,7 +768,13 @@ static void do_bulk_free(struct op *op)
 		REFUSE("oom");
 	}
 	for (i = 0; i < n; i++) {
-		size_t bad = check_before_free(v[i]);
+		size_t bad;
+
+		if (!v[i]) {
+			arr[i] = NULL;
+			continue;
+		}
+		bad = check_before_free(v[i]);
 
 		if (pt < 0 && bad != KAS_NOT_FOUND)
 			pt = bad;
