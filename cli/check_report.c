@@ -128,6 +128,30 @@ static void report_faults(struct check_run *cr, struct kas_report_fault *out)
 		       cr->crashes + cr->hangs - cr->nfaults);
 }
 
+/* The failure message of the minimised trace itself (the tally's message
+ * comes from the first failure of the whole run, which may be a different
+ * call).  Runs isolated: the port may crash.  False if it did not fail. */
+static bool message_of(const struct check_run *cr, const struct kas_trace *t, size_t rule,
+		       char *msg, size_t len)
+{
+	struct kas_spec *s = kas_spec_new(cr->profile, kas_port_effective_caps(cr->port));
+	struct kas_harness_opts opts = { .call_timeout_ms = cr->timeout_ms };
+	struct kas_trace_result res;
+	bool ok = false;
+
+	if (!s)
+		return false;
+	if (kas_run_trace_isolated(cr->port, s, t, &opts, &res) == 0) {
+		const struct kas_tally *tl = kas_spec_tally(s, rule);
+		if (tl && tl->failed && tl->message[0]) {
+			snprintf(msg, len, "%s", tl->message);
+			ok = true;
+		}
+	}
+	kas_spec_free(s);
+	return ok;
+}
+
 int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 {
 	size_t nrules = kas_rule_count();
@@ -158,10 +182,13 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 			continue;
 		rc = KAS_EXIT_FAIL;
 		cli_print_rule_source(stdout, r, "  ");
-		if (t && t->message[0])
-			printf("  %s\n", t->message);
 		if (st == KAS_FAIL)
 			cex[i] = minimised(cr, i);
+		char msg[sizeof(t->message)];
+		if (cex[i] && message_of(cr, cex[i], i, msg, sizeof(msg)))
+			printf("  %s\n", msg);
+		else if (t && t->message[0])
+			printf("  %s\n", t->message);
 		const struct kas_trace *shown = cex[i] ? cex[i] :
 			t && t->has_counterexample ? &t->counterexample : NULL;
 		if (!shown)
