@@ -97,9 +97,14 @@ static const char *ignore_list(void)
 
 bool kas_fuzz_ignoring_any(void)
 {
-	const char *only = getenv("KAS_FUZZ_ONLY");
+	static int any = -1;
 
-	return ignore_list() != NULL || (only && *only);
+	if (any < 0) {
+		const char *only = getenv("KAS_FUZZ_ONLY");
+
+		any = ignore_list() != NULL || (only && *only);
+	}
+	return any;
 }
 
 bool kas_fuzz_ignored(const char *id)

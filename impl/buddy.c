@@ -124,6 +124,9 @@ int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
 {
 	gfp = ref_scoped(gfp);   /* current_gfp_context */
 	if (order > REF_MAX_PAGE_ORDER) {
+#ifdef KAS_MUTANT_HUGE_ORDER_SILENT /* mutant: no warning for order > MAX_PAGE_ORDER */
+		gfp |= REF_GFP_NOWARN;
+#endif
 		if (!(gfp & REF_GFP_NOWARN))
 			ref_warn(REF_WARN_TOO_LARGE, "order > MAX_PAGE_ORDER");
 		return REF_NO_FRAME;
@@ -140,11 +143,19 @@ int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
 	pthread_mutex_lock(&ref_m.lock);
 	int32_t f = ref_try_zones(zl, nz, order, REF_MARK_LOW, &reserves);
 	pthread_mutex_unlock(&ref_m.lock);
+#ifdef KAS_MUTANT_GFP_ZERO_SLOWPATH /* mutant: __GFP_ZERO lost on the slow path only */
+	if (f == REF_NO_FRAME)
+		gfp &= ~REF_GFP_ZERO;
+#endif
 	if (f == REF_NO_FRAME)
 		f = ref_slowpath(gfp, order, zl, nz);
 	if (f == REF_NO_FRAME)
 		return f;
+#ifdef KAS_MUTANT_ACCOUNT_NOT_CHARGED /* mutant: __GFP_ACCOUNT is never charged */
+	if (0) {
+#else
 	if ((gfp & REF_GFP_ACCOUNT) && ref_m.world.memcg_charge) {
+#endif
 		if (!ref_m.world.memcg_charge(ref_m.world.ctx, gfp, (size_t)1 << order)) {
 			ref_pages_free(f, order);
 			return REF_NO_FRAME;

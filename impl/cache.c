@@ -77,7 +77,9 @@ void ref_cache_destroy(struct ref_cache *c)
 	size_t live = c->live;
 	pthread_mutex_unlock(&c->lock);
 	if (live) {
+#ifndef KAS_MUTANT_DESTROY_LIVE_SILENT /* mutant: no warning for live objects */
 		ref_warn(REF_WARN_DESTROY_LIVE, "kmem_cache_destroy: slab cache still has objects");
+#endif
 		c->leaked = true;   /* the kernel leaks it; keep it usable */
 		return;
 	}
@@ -94,6 +96,9 @@ int ref_cache_alloc_bulk(struct ref_cache *c, ref_gfp_t gfp, size_t n, void **p)
 	for (size_t i = 0; i < n; i++) {
 		p[i] = ref_cache_alloc(c, gfp);
 		if (!p[i]) {
+#ifdef KAS_MUTANT_BULK_PARTIAL    /* mutant: a short bulk allocation keeps what it got */
+			return (int)i;
+#endif
 			while (i-- > 0)
 				ref_cache_free(c, p[i]);
 			return 0;

@@ -42,7 +42,16 @@ void ref_kmalloc_reset(void)
 	for (int t = 0; t < 2; t++) {
 		for (int i = 0; i < NR_CLASSES; i++) {
 			struct ref_cache *c = &kmalloc_caches[t][i];
-			ref_cache_setup(c, class_name[t][i], class_size[i], 8,
+			unsigned csize = class_size[i];
+#ifdef KAS_MUTANT_ALIGN_LOST_ABOVE_64   /* mutant: 8-byte slack after each big object */
+			if (csize > 64 && !(csize & (csize - 1)))
+				csize += 8;
+#endif
+#ifdef KAS_MUTANT_ALIGN_96_192         /* mutant: 96/192 lose their 32/64 alignment */
+			if (csize == 96 || csize == 192)
+				csize += 8;
+#endif
+			ref_cache_setup(c, class_name[t][i], csize, 8,
 					t ? REF_SLAB_CACHE_DMA : 0, NULL);
 			c->is_kmalloc = true;
 			c->pcp_index = (int8_t)(t * NR_CLASSES + i);
@@ -81,6 +90,10 @@ static ref_gfp_t fix_flags(ref_gfp_t gfp)
 
 static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 {
+#ifdef KAS_MUTANT_KMALLOC_MAX_OFF_BY_ONE /* mutant: KMALLOC_MAX_SIZE itself refused */
+	if (size >= REF_KMALLOC_MAX_SIZE)
+		return NULL;
+#endif
 	gfp = fix_flags(gfp) | REF_GFP_COMP;
 	ref_attempt(REF_ATTEMPT_LARGE_KMALLOC, gfp, get_order(size));
 	int32_t f = ref_pages_alloc(gfp, get_order(size));
@@ -100,8 +113,16 @@ void *ref_kmalloc(size_t size, ref_gfp_t gfp)
 	ref_attempt(REF_ATTEMPT_KMALLOC, gfp, 0);
 	if (size > REF_KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_large(size, gfp);
+#if defined(KAS_MUTANT_KMALLOC0_NULL)     /* mutant: kmalloc(0) is NULL */
+	if (size == 0)
+		return NULL;
+#elif defined(KAS_MUTANT_KMALLOC0_OBJECT) /* mutant: kmalloc(0) is a real object */
+	if (size == 0)
+		size = 1;
+#else
 	if (size == 0)
 		return REF_ZERO_SIZE_PTR;
+#endif
 	struct ref_cache *c = &kmalloc_caches[(gfp & REF_GFP_DMA) ? 1 : 0][class_of(size)];
 	return ref_slab_alloc(c, gfp, size);
 }
@@ -109,8 +130,12 @@ void *ref_kmalloc(size_t size, ref_gfp_t gfp)
 void *ref_kmalloc_array(size_t n, size_t size, ref_gfp_t gfp)
 {
 	size_t bytes;
+#ifdef KAS_MUTANT_KMALLOC_ARRAY_OVERFLOW /* mutant: the product wraps unchecked */
+	bytes = n * size;
+#else
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return NULL;
+#endif
 	return ref_kmalloc(bytes, gfp);
 }
 
@@ -125,8 +150,13 @@ static int32_t large_of(const void *p)
 
 void ref_kfree(const void *p)
 {
+#ifdef KAS_MUTANT_KFREE_ZSP       /* mutant: only NULL is a no-op, ZERO_SIZE_PTR is "freed" */
+	if (!p)
+		return;
+#else
 	if (REF_ZERO_OR_NULL(p))
 		return;
+#endif
 	int32_t f = ref_slab_of(p);
 	if (f != REF_NO_FRAME) {
 		if (ref_slab_obj_check(f, p, true))
@@ -162,6 +192,10 @@ size_t ref_ksize(const void *p)
 		if (!ref_slab_obj_check(f, p, false))
 			return 0;
 		/* debug mode reports the exact size, like KFENCE */
+#ifdef KAS_MUTANT_KSIZE_SMALL     /* mutant: ksize one byte short of the request */
+		if (ref_kmalloc_req_size(p) > 1)
+			return ref_kmalloc_req_size(p) - 1;
+#endif
 		return ref_dbg() ? ref_kmalloc_req_size(p) : ref_slab_ksize(ref_page(f)->cache);
 	}
 	f = large_of(p);
@@ -196,6 +230,10 @@ static void set_req_size(void *p, size_t size)
 
 size_t ref_kmalloc_size_roundup(size_t size)
 {
+#ifdef KAS_MUTANT_ROUNDUP_POW2    /* mutant: roundup ignores the 96/192 buckets */
+	if (size > 64 && size <= 192)
+		return size <= 128 ? 128 : 256;
+#endif
 	if (size && size <= REF_KMALLOC_MAX_CACHE_SIZE)
 		return class_size[class_of(size)];
 	if (size && size <= REF_KMALLOC_MAX_SIZE)
@@ -209,6 +247,9 @@ void *ref_krealloc(const void *p, size_t new_size, ref_gfp_t gfp)
 		return ref_kmalloc(new_size, gfp);
 	if (new_size == 0) {
 		ref_kfree(p);
+#ifdef KAS_MUTANT_KREALLOC_ZERO_NULL /* mutant: krealloc(p, 0) returns NULL */
+		return NULL;
+#endif
 		return REF_ZERO_SIZE_PTR;
 	}
 	size_t ks = ref_ksize(p);
@@ -236,9 +277,17 @@ void *ref_krealloc(const void *p, size_t new_size, ref_gfp_t gfp)
 		return q;
 	}
 	void *n = ref_kmalloc(new_size, gfp);
-	if (!n)
+	if (!n) {
+#ifdef KAS_MUTANT_KREALLOC_FREE_ON_FAIL /* mutant: the old object is freed on failure */
+		ref_kfree(p);
+#endif
 		return NULL;
+	}
 	/* before 6.12 the whole old bucket was copied (callers could use it) */
+#ifdef KAS_MUTANT_KREALLOC_TAIL   /* mutant: the last 8 bytes of the old contents are lost */
+	orig = orig > 8 ? orig - 8 : orig;
+	ks = orig;
+#endif
 	memcpy(n, p, ref_kver_ge(6, 12) ? orig : ks);
 	ref_kfree(p);
 	return n;
@@ -262,6 +311,10 @@ void ref_kfree_sensitive(const void *p)
 
 void ref_kfree_bulk(size_t n, void **p)
 {
+#ifdef KAS_MUTANT_KFREE_BULK_SKIP_LAST /* mutant: off by one, the last entry leaks */
+	if (n)
+		n--;
+#endif
 	for (size_t i = 0; i < n; i++)
 		ref_kfree(p[i]);
 }

@@ -19,10 +19,14 @@ static ref_gfp_t kmalloc_gfp_adjust(ref_gfp_t gfp, size_t size)
 		if (!(gfp & REF_GFP_RETRY_MAYFAIL))
 			gfp &= ~REF_GFP_DIRECT_RECLAIM;
 	} else if (!(gfp & REF_GFP_RETRY_MAYFAIL)) {
+#ifndef KAS_MUTANT_KVMALLOC_KMALLOC_RETRIES /* mutant: the kmalloc attempt may loop and OOM */
 		gfp |= REF_GFP_NORETRY;
+#endif
 	}
+#ifndef KAS_MUTANT_KVMALLOC_KEEP_NOFAIL /* mutant: NOFAIL stays on the kmalloc attempt */
 	if (ref_kver_ge(5, 17))
-		gfp &= ~REF_GFP_NOFAIL;   /* nofail is implemented by the vmalloc fallback */
+		gfp &= ~REF_GFP_NOFAIL;
+#endif   /* nofail is implemented by the vmalloc fallback */
 	return gfp;
 }
 
@@ -35,8 +39,15 @@ void *ref_kvmalloc(size_t size, ref_gfp_t gfp)
 	void *p = ref_kmalloc(size, kmalloc_gfp_adjust(gfp, size));
 	if (p || size <= REF_PAGE_SIZE)
 		return p;
+#ifdef KAS_MUTANT_KVMALLOC_NO_FALLBACK /* mutant: no vmalloc fallback at all */
+	return NULL;
+#endif
 	/* 6.1 .. 6.18: non-sleeping allocations are not supported by vmalloc */
+#ifndef KAS_MUTANT_KVMALLOC_ATOMIC_FALLBACK /* mutant: GFP_ATOMIC falls back to vmalloc */
 	if (ref_kver_ge(6, 1) && !ref_kver_ge(6, 19) && !(gfp & REF_GFP_DIRECT_RECLAIM))
+#else
+	if (0)
+#endif
 		return NULL;
 	if (size > INT_MAX) {
 		if (!ref_kver_ge(5, 17) || !(gfp & REF_GFP_NOWARN))

@@ -23,7 +23,11 @@ struct pcp {
 	void *obj[PCP_CLASSES][PCP_DEPTH];
 };
 
+#ifdef KAS_MUTANT_PCP_SHARED       /* mutant: the "per-thread" magazines are shared, unlocked */
+static struct pcp tl;
+#else
 static __thread struct pcp tl;
+#endif
 static pthread_key_t exit_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 

@@ -65,6 +65,9 @@ static uint32_t pow2_roundup(uint32_t v)
  * of two so that placing objects at stride multiples honours them. */
 static uint32_t calc_align(uint32_t flags, uint32_t align, uint32_t size)
 {
+#ifdef KAS_MUTANT_HWCACHE_IGNORED     /* mutant: SLAB_HWCACHE_ALIGN has no effect */
+	flags &= ~REF_SLAB_HWCACHE_ALIGN;
+#endif
 	if (flags & REF_SLAB_HWCACHE_ALIGN) {
 		uint32_t ralign = 64;
 		while (size <= ralign / 2)
@@ -72,6 +75,9 @@ static uint32_t calc_align(uint32_t flags, uint32_t align, uint32_t size)
 		if (align < ralign)
 			align = ralign;
 	}
+#ifdef KAS_MUTANT_CACHE_ALIGN_IGNORED /* mutant: the caller's align is dropped */
+	align = (flags & REF_SLAB_HWCACHE_ALIGN) ? align : 0;
+#endif
 	if (align < 8)
 		align = 8;
 	align = (align + 7) & ~7u;
@@ -113,6 +119,9 @@ void ref_cache_setup(struct ref_cache *c, const char *name, unsigned size, unsig
 			break;
 		}
 	}
+#ifdef KAS_MUTANT_DMA_CACHE_NORMAL_ZONE /* mutant: dma caches take Normal pages */
+	flags &= ~REF_SLAB_CACHE_DMA;
+#endif
 	c->slab_gfp = (flags & REF_SLAB_CACHE_DMA) ? REF_GFP_DMA
 		    : (flags & REF_SLAB_CACHE_DMA32) ? REF_GFP_DMA32 : 0;
 	c->partial = REF_NO_FRAME;
@@ -189,6 +198,10 @@ static int32_t new_slab(struct ref_cache *c, ref_gfp_t gfp)
 		char *obj = base + (size_t)i * c->size;
 		if (c->ctor)
 			c->ctor(obj);
+#ifdef KAS_MUTANT_KZALLOC_RECYCLED /* mutant: fresh slabs are zeroed, so __GFP_ZERO is skipped */
+		else if (!ref_cache_poisons(c) || !ref_dbg())
+			memset(obj, 0, c->size);
+#endif
 		else if (ref_dbg() && ref_cache_poisons(c))
 			memset(obj, REF_POISON_FREE, ref_slab_ksize(c));
 		memcpy(obj + c->offset, &next, sizeof(next));
@@ -293,6 +306,13 @@ void *ref_slab_alloc(struct ref_cache *c, ref_gfp_t gfp, size_t req)
 		ref_dbg_obj_alloc(c, obj, req, zero, c->offset != 0);
 		zero = req;
 	}
+#ifdef KAS_MUTANT_CTOR_PER_ALLOC   /* mutant: the ctor runs on every allocation */
+	if (c->ctor)
+		c->ctor(obj);
+#endif
+#ifdef KAS_MUTANT_KZALLOC_RECYCLED
+	if (c->ctor)
+#endif
 	if (gfp & REF_GFP_ZERO)
 		memset(obj, 0, zero);
 	return obj;
@@ -359,7 +379,11 @@ void ref_shrink_cache(struct ref_cache *c, bool wait)
 	int32_t f = c->partial, freed = REF_NO_FRAME;
 	while (f != REF_NO_FRAME) {
 		int32_t next = ref_page(f)->next;
+#ifdef KAS_MUTANT_OVERLAP_UNDER_PRESSURE /* mutant: reclaim takes slabs with one object left */
+		if (ref_page(f)->inuse <= 1) {
+#else
 		if (ref_page(f)->inuse == 0) {
+#endif
 			partial_del(c, f);
 			c->nr_slabs--;
 			ref_page(f)->next = freed;   /* chain for freeing after unlock */

@@ -82,6 +82,9 @@ static size_t kswapd_target(const int *zl, int nz, unsigned order)
 
 static void wake_kswapd(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 {
+#ifdef KAS_MUTANT_NORECLAIM_WAKES_KSWAPD /* mutant: kswapd woken whatever the flags */
+	gfp |= REF_GFP_KSWAPD_RECLAIM;
+#endif
 	if ((gfp & REF_GFP_KSWAPD_RECLAIM) && ref_m.world.wake_kswapd)
 		ref_m.world.wake_kswapd(ref_m.world.ctx, gfp, order, kswapd_target(zl, nz, order));
 }
@@ -124,13 +127,21 @@ static int32_t may_oom(ref_gfp_t gfp, unsigned order, const int *zl, int nz, boo
 	int32_t f = attempt(zl, nz, order, REF_MARK_HIGH, gfp);
 	if (f != REF_NO_FRAME)
 		return f;
+#ifndef KAS_MUTANT_OOM_COSTLY     /* mutant: costly orders OOM-kill too */
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
 		return REF_NO_FRAME;          /* the OOM killer will not help higher orders */
+#endif
+#ifndef KAS_MUTANT_RETRY_MAYFAIL_OOM /* mutant: RETRY_MAYFAIL may OOM-kill */
 	if (gfp & (REF_GFP_RETRY_MAYFAIL | REF_GFP_THISNODE))
 		return REF_NO_FRAME;          /* the caller has a fallback */
+#endif
 	if (zl[0] < ZONE_NORMAL)
 		return REF_NO_FRAME;          /* no killing for lowmem */
+#ifdef KAS_MUTANT_OOM_NOFS         /* mutant: !__GFP_FS requests OOM-kill */
+	if (0) {
+#else
 	if (!(gfp & REF_GFP_FS)) {
+#endif
 		*progress = true;             /* out_of_memory() returns true, kills nothing */
 		return REF_NO_FRAME;
 	}
@@ -145,9 +156,19 @@ static int32_t may_oom(ref_gfp_t gfp, unsigned order, const int *zl, int nz, boo
 
 int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 {
+#ifdef KAS_MUTANT_NOWAIT_RECLAIMS /* mutant: kswapd-only callers reclaim directly */
+	bool can_reclaim = gfp & (REF_GFP_DIRECT_RECLAIM | REF_GFP_KSWAPD_RECLAIM);
+#else
 	bool can_reclaim = gfp & REF_GFP_DIRECT_RECLAIM;
+#endif
 	bool costly = order > PAGE_ALLOC_COSTLY_ORDER;
+#if defined(KAS_MUTANT_ATOMIC_NO_RESERVES)  /* mutant: __GFP_HIGH gets no reserves */
+	int kind = REF_MARK_MIN;
+#elif defined(KAS_MUTANT_NOWAIT_RESERVES)   /* mutant: everyone dips into reserves */
+	int kind = REF_MARK_MIN_HALF;
+#else
 	int kind = (gfp & REF_GFP_HIGH) ? REF_MARK_MIN_HALF : REF_MARK_MIN;
+#endif
 	if (((gfp & REF_GFP_MEMALLOC) || ref_scope_noreclaim()) && !(gfp & REF_GFP_NOMEMALLOC))
 		kind = REF_MARK_NONE;
 	int no_progress = 0;
@@ -165,14 +186,24 @@ int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 		if (f != REF_NO_FRAME)
 			return f;
 		/* the caller is not willing to reclaim; PF_MEMALLOC avoids recursion */
+#ifdef KAS_MUTANT_NOMEMALLOC_SCOPE_RECLAIMS /* mutant: PF_MEMALLOC tasks reclaim (recursion) */
+		if (!can_reclaim)
+			goto nopage;
+#else
 		if (!can_reclaim || ref_scope_noreclaim())
 			goto nopage;
+#endif
 		size_t progress = direct_reclaim(gfp, order);
 		f = attempt(zl, nz, order, kind, gfp);
 		if (f != REF_NO_FRAME)
 			return f;
+#ifdef KAS_MUTANT_NORETRY_TWO_ROUNDS /* mutant: NORETRY gives up after two rounds */
+		if ((gfp & REF_GFP_NORETRY) && round >= 1)
+			goto nopage;
+#else
 		if (gfp & REF_GFP_NORETRY)
 			goto nopage;
+#endif
 		if (costly && !(gfp & REF_GFP_RETRY_MAYFAIL))
 			goto nopage;
 		/* should_reclaim_retry */
@@ -191,6 +222,9 @@ int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 			continue;
 		}
 nopage:
+#ifdef KAS_MUTANT_NOFAIL_NULL     /* mutant: NOFAIL treated like any other request */
+		break;
+#endif
 		if (!(gfp & REF_GFP_NOFAIL))
 			break;
 		if (!can_reclaim) {

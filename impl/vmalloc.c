@@ -234,7 +234,25 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 		ref_pset(ref_page(f), PG_VMALLOC);
 		vm.frame[s + i] = f;
 	}
+#ifdef KAS_MUTANT_VMALLOC_PHYS_CONTIG /* mutant: one physically contiguous block */
+	release_pages(s, n);
+	{
+		unsigned o = 0;
+		while (((size_t)1 << o) < n)
+			o++;
+		int32_t f0 = ref_pages_alloc(pg, o);
+		if (f0 == REF_NO_FRAME) {
+			unreserve(s, n);
+			return NULL;
+		}
+		for (size_t i = 0; i < n; i++) {
+			ref_pset(ref_page(f0 + (int32_t)i), PG_VMALLOC);
+			vm.frame[s + i] = f0 + (int32_t)i;
+		}
+	}
+#else
 	qsort(&vm.frame[s], n, sizeof(int32_t), cmp_desc);
+#endif
 	char *addr = vm.base + (s << REF_PAGE_SHIFT);
 	for (size_t i = 0; i < n; i++) {
 		void *m = mmap(addr + (i << REF_PAGE_SHIFT), REF_PAGE_SIZE, PROT_READ | PROT_WRITE,
@@ -254,6 +272,10 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 	vm.npages[s] = (uint32_t)n;   /* published: vfree/vrealloc may see it now */
 	vm.live_pages += n;
 	pthread_mutex_unlock(&vm_lock);
+#ifdef KAS_MUTANT_VMALLOC_UNALIGNED /* mutant: a 64-byte header before the caller's bytes */
+	if (size <= (n << REF_PAGE_SHIFT) - 64)
+		return addr + 64;
+#endif
 	return addr;
 }
 
@@ -266,6 +288,9 @@ bool ref_is_vmalloc_addr(const void *p)
 /* first page of the area starting at p, or SIZE_MAX */
 static size_t area_of(const void *p)
 {
+#ifdef KAS_MUTANT_VMALLOC_UNALIGNED
+	p = (const void *)((uintptr_t)p & ~(uintptr_t)(REF_PAGE_SIZE - 1));
+#endif
 	if (!ref_is_vmalloc_addr(p) || ((uintptr_t)p & (REF_PAGE_SIZE - 1)))
 		return SIZE_MAX;
 	size_t i = (size_t)((const char *)p - vm.base) >> REF_PAGE_SHIFT;

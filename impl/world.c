@@ -29,6 +29,14 @@ void ref_call_enter(ref_gfp_t gfp)
 
 ref_gfp_t ref_scoped(ref_gfp_t gfp)
 {
+#ifdef KAS_MUTANT_NOFS_SCOPE_IGNORED /* mutant: memalloc_nofs_save() has no effect */
+	if ((scope_clear & REF_GFP_FS) && !(scope_clear & REF_GFP_IO))
+		return (gfp & ~(scope_clear & ~REF_GFP_FS)) | scope_set;
+#endif
+#ifdef KAS_MUTANT_NOIO_NOT_NOFS    /* mutant: memalloc_noio_save() keeps __GFP_FS */
+	if (scope_clear & REF_GFP_IO)
+		return (gfp & ~(scope_clear & ~REF_GFP_FS)) | scope_set;
+#endif
 	return (gfp & ~scope_clear) | scope_set;
 }
 
@@ -90,7 +98,11 @@ static void defer_free(void *p, bool kv)
 	if (!p)
 		return;
 	struct rcu_rec *r = NULL;
+#ifdef KAS_MUTANT_KFREE_RCU_EARLY  /* mutant: freed at once, no grace period */
+	if (0)
+#else
 	if (ref_m.world.call_rcu)
+#endif
 		r = ref_slab_alloc(&rcu_rec_cache, REF_GFP_KERNEL | REF_GFP_NOWARN, sizeof(*r));
 	if (!r) {
 		/* no grace-period machinery (or no memory for the record): the

@@ -87,8 +87,18 @@ void ref_zones_layout(size_t frames)
 
 int ref_gfp_highest_zone(ref_gfp_t gfp)
 {
+#ifndef KAS_MUTANT_DMA_WRONG_ZONE  /* mutant: __GFP_DMA served like DMA32 */
 	if (gfp & REF_GFP_DMA)
 		return ZONE_DMA;
+#endif
+#ifdef KAS_MUTANT_DMA32_WRONG_ZONE /* mutant: __GFP_DMA32 served from Normal */
+	if (gfp & REF_GFP_DMA32)
+		return ZONE_NORMAL;
+#endif
+#ifdef KAS_MUTANT_DMA_WRONG_ZONE
+	if (gfp & REF_GFP_DMA)
+		return ZONE_DMA32;
+#endif
 	if (gfp & REF_GFP_DMA32)
 		return ZONE_DMA32;
 	if (gfp & REF_GFP_MOVABLE)

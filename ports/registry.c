@@ -59,6 +59,9 @@ static const struct {
 	{ KAS_CAP_OBS_VMADDR, "obs_vmaddr" },
 	{ KAS_CAP_WORLD, "world" },
 	{ KAS_CAP_THREADS, "threads" },
+	{ KAS_CAP_RCU, "rcu" },
+	{ KAS_CAP_USERCOPY, "usercopy" },
+	{ KAS_CAP_OBS_WARN, "obs_warn" },
 };
 
 const char *kas_cap_name(uint32_t cap)
@@ -133,6 +136,8 @@ uint32_t kas_port_effective_caps(const struct kas_port *p)
 	NEED(KAS_CAP_KVREALLOC, p->kvrealloc && p->kvfree);
 	NEED(KAS_CAP_OBS_PHYS, p->virt_to_phys);
 	NEED(KAS_CAP_OBS_VMADDR, p->is_vmalloc_addr);
+	NEED(KAS_CAP_RCU, KAS_PORT_HAS(p, kfree_rcu) || KAS_PORT_HAS(p, kvfree_rcu));
+	NEED(KAS_CAP_USERCOPY, KAS_PORT_HAS(p, usercopy_check));
 #undef NEED
 	return caps;
 }

@@ -132,3 +132,79 @@ enum kas_verdict kas_chk_zone_6(struct kas_check *cx, const struct kas_call *c)
 		return KAS_V_NA;
 	return phys_below(cx, c, __GFP_DMA32, (uint64_t)4 << 30, "GFP_DMA32");
 }
+
+/* CACHE-7 (hardened usercopy): a copy to user space from an object of a
+ * kmem_cache_create_usercopy cache is allowed inside the whitelisted
+ * [useroffset, useroffset + usersize) window and refused outside it; an
+ * invalid window was cleared at creation (nothing allowed).  The port's
+ * usercopy_check verdict is c->ret (1 allowed, 0 refused). */
+enum kas_verdict kas_chk_cache_7(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ || c->in.family != KAS_FAM_CACHE)
+		return KAS_V_NA;
+	const struct kas_cache *k = kas_model_cache(kas_check_model(cx), c->in.cache);
+	const struct kas_trace *t = c->trace ? c->trace : cx->spec->trace;
+	if (!k || !t || k->def_op >= t->nops ||
+	    t->ops[k->def_op].code != KAS_OP_KMEM_CACHE_CREATE_USERCOPY)
+		return KAS_V_NA;
+	uint64_t off = c->arg[1], len = c->arg[2];
+	if (len == 0 || off > k->size || len > k->size - off)
+		return KAS_V_NA;   /* empty copies return early; beyond the object is another rule */
+	uint64_t lo = k->useroffset, hi = (uint64_t)k->useroffset + k->usersize;
+	bool valid = k->usersize && hi <= k->size;
+	bool allowed = valid && off >= lo && off + len <= hi;
+	if (allowed && !c->ret)
+		return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") inside the usercopy window "
+				"[%" PRIu64 ", %" PRIu64 ") was refused", off, off + len, lo, hi);
+	if (!allowed && c->ret)
+		return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") outside the usercopy window "
+				"[%" PRIu64 ", %" PRIu64 ")%s was allowed", off, off + len, lo, hi,
+				valid ? "" : " (invalid, cleared)");
+	return KAS_V_PASS;
+}
+
+/* The flags kvmalloc hands its kmalloc attempt in kver (kernel-rules.md §5.2). */
+static kas_gfp_t kvmalloc_kmalloc_gfp(uint32_t kver, kas_gfp_t g, size_t size, size_t page)
+{
+	const kas_gfp_t kernel = __GFP_RECLAIM | __GFP_IO | __GFP_FS;
+	if (size <= page)
+		return g;
+	if (kver < KAS_KVER(5, 17) && (g & kernel) != kernel)
+		return g;                       /* kmalloc only, no adjustment */
+	g |= __GFP_NOWARN;
+	if (kver >= KAS_KVER(6, 16)) {
+		if (!(g & __GFP_RETRY_MAYFAIL))
+			g &= ~(kas_gfp_t)__GFP_DIRECT_RECLAIM;
+	} else if (!(g & __GFP_RETRY_MAYFAIL)) {
+		g |= __GFP_NORETRY;
+	}
+	if (kver >= KAS_KVER(5, 17))
+		g &= ~(kas_gfp_t)__GFP_NOFAIL;
+	return g;
+}
+
+/* KVMALLOC-2: the kmalloc attempt of kvmalloc gets the adjusted flags. */
+enum kas_verdict kas_chk_kvmalloc_2(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	if (!w || kas_call_overflows(c) || c->req_size == 0)
+		return KAS_V_NA;
+	unsigned n = w->attempts < KAS_MAX_ATTEMPTS ? w->attempts : KAS_MAX_ATTEMPTS;
+	const struct kas_attempt_obs *a = NULL;
+	for (unsigned i = 0; i < n && !a; i++)
+		if (w->attempt[i].what == KAS_ATTEMPT_KMALLOC)
+			a = &w->attempt[i];
+	if (!a)
+		return KAS_V_NA;
+	const kas_gfp_t judged = __GFP_NOWARN | __GFP_NORETRY | __GFP_NOFAIL | __GFP_DIRECT_RECLAIM |
+				 __GFP_RETRY_MAYFAIL;
+	kas_gfp_t g = c->gfp;
+	if (c->op->code == KAS_OP_KVZALLOC || c->op->code == KAS_OP_KVCALLOC)
+		g |= __GFP_ZERO;
+	kas_gfp_t want = kvmalloc_kmalloc_gfp(kas_cx_kver(cx), g, c->req_size,
+					      kas_cx_profile(cx)->page_size);
+	if ((a->gfp & judged) != (want & judged))
+		return kas_fail(cx, "%s(%zu, %#x) tried kmalloc with gfp %#x; expected %#x in the bits "
+				"%#x", kas_opname(c), c->req_size, c->gfp, a->gfp, want, judged);
+	return KAS_V_PASS;
+}

@@ -1,11 +1,7 @@
-# The real Linux kernel as an oracle (issue 8).  The host tool is always
-# built (it must stay -Werror clean); the boot test runs only with
+# The real Linux kernel as an oracle (issue 8).  The host tool is built
+# from ports/linux-kernel (it must stay -Werror clean); the boot test runs only with
 # -DKAS_KERNEL_TESTS=ON (it needs root, linux-headers, qemu and ~1 min).
-# TODO(lead): move the add_subdirectory into ports/CMakeLists.txt.
 option(KAS_KERNEL_TESTS "Boot the real kernel under QEMU in the test suite (label kernel)" OFF)
-if(NOT TARGET kas-kernel)
-  add_subdirectory(${KAS_SOURCE_DIR}/ports/linux-kernel ${CMAKE_BINARY_DIR}/ports/linux-kernel)
-endif()
 if(KAS_KERNEL_TESTS)
   add_test(NAME kernel.oracle.witness
     COMMAND ${KAS_SOURCE_DIR}/ci/kernel-oracle --build ${CMAKE_BINARY_DIR}

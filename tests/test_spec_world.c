@@ -15,6 +15,7 @@
 #include "kallocspec/spec.h"
 #include "kallocspec/world.h"
 #include "test_spec_world_toy.h"
+#include "test_world_toy.h"   /* its kvmalloc adjusts flags even for sub-page sizes */
 
 static int failures;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; \
@@ -250,16 +251,90 @@ static void test_modes_on_ref(void)
 	}
 }
 
+static bool usercopy_allow_all(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return true;
+}
+
+/* CACHE-7: ref's hardened-usercopy verdict passes; a port allowing every
+ * copy fails. */
+static void test_usercopy(void)
+{
+	char err[256];
+	const struct kas_port *ref = kas_port_open("ref", err, sizeof(err));
+	if (!ref)
+		return;
+	static const char text[] =
+		"k = kmem_cache_create_usercopy uc 256 0 0 64 32\n"
+		"a = kmem_cache_alloc k GFP_KERNEL\n"
+		"copy_to_user a 64 32\n"
+		"copy_to_user a 60 8\n";
+	int ri = kas_rule_index("CACHE-7");
+	CHECK(ri >= 0, "no CACHE-7");
+	if (ri < 0)
+		return;
+	struct kas_spec *s = run(ref, "linux-6.12", text, 0);
+	if (s) {
+		CHECK(kas_spec_status(s, (size_t)ri) == KAS_PASS, "CACHE-7 on ref: %s",
+		      kas_status_name(kas_spec_status(s, (size_t)ri)));
+		kas_spec_free(s);
+	}
+	struct kas_port broken = *ref;
+	broken.usercopy_check = usercopy_allow_all;
+	s = run(&broken, "linux-6.12", text, 0);
+	if (s) {
+		CHECK(kas_spec_status(s, (size_t)ri) == KAS_FAIL, "CACHE-7 allow-all port: %s",
+		      kas_status_name(kas_spec_status(s, (size_t)ri)));
+		if (getenv("KAS_TEST_VERBOSE"))
+			printf("CACHE-7    allow-all -> %s\n", kas_spec_tally(s, (size_t)ri)->message);
+		kas_spec_free(s);
+	}
+}
+
+/* KVMALLOC-2: ref passes; the world-test toy, whose kvmalloc makes every
+ * kmalloc attempt NOWARN|NORETRY (also at or below PAGE_SIZE), fails. */
+static void test_kvmalloc_flags(void)
+{
+	char err[256];
+	const struct kas_port *ref = kas_port_open("ref", err, sizeof(err));
+	int ri = kas_rule_index("KVMALLOC-2");
+	CHECK(ri >= 0, "no KVMALLOC-2");
+	if (!ref || ri < 0)
+		return;
+	static const char text[] = "a = kvmalloc 100 GFP_KERNEL\nb = kvmalloc 20000 GFP_KERNEL\n";
+	for (size_t pi = 0; pi < kas_profile_count(); pi++) {
+		const char *pn = kas_profile_at(pi)->name;
+		struct kas_spec *s = run(ref, pn, text, 0);
+		if (s) {
+			CHECK(kas_spec_status(s, (size_t)ri) == KAS_PASS, "KVMALLOC-2 on ref [%s]: %s", pn,
+			      kas_status_name(kas_spec_status(s, (size_t)ri)));
+			kas_spec_free(s);
+		}
+		s = run(&toy_port, pn, text, 0);
+		if (s) {
+			CHECK(kas_spec_status(s, (size_t)ri) == KAS_FAIL, "KVMALLOC-2 on the toy [%s]: %s",
+			      pn, kas_status_name(kas_spec_status(s, (size_t)ri)));
+			if (getenv("KAS_TEST_VERBOSE") && pi == 0)
+				printf("KVMALLOC-2 toy -> %s\n", kas_spec_tally(s, (size_t)ri)->message);
+			kas_spec_free(s);
+		}
+	}
+}
+
 int main(void)
 {
 	test_bug_cases();
 	test_no_world_caps();
 	test_modes_on_ref();
+	test_usercopy();
+	test_kvmalloc_flags();
 	if (failures) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;
 	}
-	printf("world rules: %zu broken variants caught, correct toy passes, ref modes differ\n",
+	printf("world rules: %zu + 2 broken variants caught, correct toy passes, ref modes differ\n",
 	       sizeof(cases) / sizeof(cases[0]));
 	return 0;
 }

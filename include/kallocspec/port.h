@@ -64,6 +64,7 @@ enum kas_cap {
 	KAS_CAP_THREADS        = 1u << 19, /* safe to call from several threads */
 	KAS_CAP_RCU            = 1u << 20, /* kfree_rcu, kvfree_rcu (head-less, one argument) */
 	KAS_CAP_USERCOPY       = 1u << 21, /* usercopy_check: hardened-usercopy verdict */
+	KAS_CAP_OBS_WARN       = 1u << 22, /* reports its WARNs through the warn hook */
 };
 
 /* What a port reports through the world's warn hook. */
