@@ -8,8 +8,10 @@
 #include "kallocspec/call.h"
 #include "kallocspec/harness.h"
 
-/* Ranges up to this size are examined whole; larger ones in windows. */
-#define KAS_EXAMINE_WHOLE ((size_t)16 << 20)
+/* The first KAS_EXAMINE_WHOLE bytes of an object are examined whole;
+ * beyond, the first KAS_EXAMINE_SAMPLE bytes of every 4 KiB page. */
+#define KAS_EXAMINE_WHOLE ((size_t)64 << 10)
+#define KAS_EXAMINE_SAMPLE ((size_t)64)
 
 /* Write object id's pattern into [from, to) of obj. */
 void kas_content_fill(void *obj, uint64_t id, size_t from, size_t to);

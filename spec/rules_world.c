@@ -208,3 +208,63 @@ enum kas_verdict kas_chk_kvmalloc_2(struct kas_check *cx, const struct kas_call 
 				"%#x", kas_opname(c), c->req_size, c->gfp, a->gfp, want, judged);
 	return KAS_V_PASS;
 }
+
+/* ---- the warning halves of SIZE-5, ZERO-6, KVMALLOC-4 (warn hook) ---- */
+
+static bool warned_kind(const struct kas_call *c, enum kas_warn_kind k)
+{
+	return (c->obs.warn_kinds >> k) & 1u;
+}
+
+/* SIZE-5W: kmalloc above KMALLOC_MAX_SIZE warns unless __GFP_NOWARN. */
+enum kas_verdict kas_chk_size_5w(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_world(c) || !kas_call_request(cx, c, &n) || n <= kas_cx_profile(cx)->kmalloc_max_size ||
+	    c->ret)
+		return KAS_V_NA;
+	bool loud = warned_kind(c, KAS_WARN_TOO_LARGE) || warned_kind(c, KAS_WARN_ALLOC_FAILURE);
+	if (c->gfp & __GFP_NOWARN) {
+		if (kas_cx_kver(cx) < KAS_KVER(6, 1))
+			return KAS_V_NA;   /* plain WARN_ON_ONCE before WARN_ON_ONCE_GFP */
+		if (loud)
+			return kas_fail(cx, "%s of %zu bytes with __GFP_NOWARN warned", kas_opname(c), n);
+		return KAS_V_PASS;
+	}
+	if (!kas_spec_first_in_trace(cx))
+		return KAS_V_NA;
+	if (!loud)
+		return kas_fail(cx, "%s of %zu bytes (> KMALLOC_MAX_SIZE) failed without a warning",
+				kas_opname(c), n);
+	return KAS_V_PASS;
+}
+
+/* ZERO-6W: vmalloc(0) WARNs (WARN_ON_ONCE: the first one of a trace). */
+enum kas_verdict kas_chk_zero_6w(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_world(c) || c->arg[0] != 0 || !kas_spec_first_in_trace(cx))
+		return KAS_V_NA;
+	if (!c->obs.warns)
+		return kas_fail(cx, "%s(0) did not warn", kas_opname(c));
+	return KAS_V_PASS;
+}
+
+/* KVMALLOC-4W: kvmalloc above INT_MAX warns (5.15-5.16 always, 5.17+
+ * unless __GFP_NOWARN). */
+enum kas_verdict kas_chk_kvmalloc_4w(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_world(c) || !kas_call_request(cx, c, &n) || n <= (size_t)0x7fffffff || c->ret)
+		return KAS_V_NA;
+	bool quiet_ok = (c->gfp & __GFP_NOWARN) && kas_cx_kver(cx) >= KAS_KVER(5, 17);
+	if (quiet_ok) {
+		if (c->obs.warns)
+			return kas_fail(cx, "%s of %zu bytes with __GFP_NOWARN warned", kas_opname(c), n);
+		return KAS_V_PASS;
+	}
+	if (!kas_spec_first_in_trace(cx))
+		return KAS_V_NA;
+	if (!c->obs.warns)
+		return kas_fail(cx, "%s of %zu bytes (> INT_MAX) did not warn", kas_opname(c), n);
+	return KAS_V_PASS;
+}

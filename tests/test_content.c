@@ -33,15 +33,15 @@ int main(void)
 		p[0] ^= 0x5A;
 		/* the last byte of the object is found when it lies in an examined window */
 		size_t last = n - 1;
-		if (last < KAS_EXAMINE_WHOLE || last % (1u << 20) < 4096) {
+		if (last < KAS_EXAMINE_WHOLE || last % 4096 < KAS_EXAMINE_SAMPLE) {
 			p[last] ^= 1;
 			CHECK(kas_content_verify(p, 42, 0, n) == last, "size %zu: last byte not found", n);
 			p[last] ^= 1;
 		}
 		memset(p, 0, n);
 		CHECK(kas_content_zero_scan(p, 0, n) == KAS_NOT_FOUND, "size %zu: zeroes not zero", n);
-		/* below the window size every byte counts; above, the first page of each MiB */
-		p[n < KAS_EXAMINE_WHOLE ? n / 3 : (n / 3) & ~(((size_t)1 << 20) - 1)] = 1;
+		/* below the window size every byte counts; above, the head of each page */
+		p[n < KAS_EXAMINE_WHOLE ? n / 3 : (n / 3) & ~(size_t)4095] = 1;
 		CHECK(kas_content_zero_scan(p, 0, n) != KAS_NOT_FOUND, "size %zu: non-zero byte missed", n);
 		free(p);
 	}

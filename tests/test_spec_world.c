@@ -323,6 +323,58 @@ static void test_kvmalloc_flags(void)
 	}
 }
 
+/* The warning rules: a wrapper around ref whose warnings never reach the
+ * world (a port without WARNs) fails SIZE-5W, ZERO-6W and KVMALLOC-4W. */
+static const struct kas_port *wrapped;
+static struct kas_world_hooks mute_hooks;
+
+static int mute_init(const struct kas_port_env *env)
+{
+	static struct kas_port_env e;
+	e = *env;
+	if (env->world) {
+		mute_hooks = *env->world;
+		mute_hooks.warn = NULL;
+		e.world = &mute_hooks;
+	}
+	return wrapped->init(&e);
+}
+
+static void test_warnings_muted(void)
+{
+	char err[256];
+	wrapped = kas_port_open("ref", err, sizeof(err));
+	if (!wrapped)
+		return;
+	static const struct { const char *rule, *text; } wc[] = {
+		{ "SIZE-5W", "a = kmalloc 8388608 GFP_KERNEL\n" },
+		{ "ZERO-6W", "a = vmalloc 0\n" },
+		{ "KVMALLOC-4W", "a = kvmalloc 2147483648 GFP_KERNEL\n" },
+	};
+	struct kas_port mute = *wrapped;
+	mute.init = mute_init;
+	for (size_t i = 0; i < sizeof(wc) / sizeof(wc[0]); i++) {
+		int ri = kas_rule_index(wc[i].rule);
+		CHECK(ri >= 0, "no %s", wc[i].rule);
+		if (ri < 0)
+			continue;
+		struct kas_spec *s = run(wrapped, "linux-6.12", wc[i].text, 0);
+		if (s) {
+			CHECK(kas_spec_status(s, (size_t)ri) == KAS_PASS, "%s on ref: %s", wc[i].rule,
+			      kas_status_name(kas_spec_status(s, (size_t)ri)));
+			kas_spec_free(s);
+		}
+		s = run(&mute, "linux-6.12", wc[i].text, 0);
+		if (s) {
+			CHECK(kas_spec_status(s, (size_t)ri) == KAS_FAIL, "%s on muted ref: %s", wc[i].rule,
+			      kas_status_name(kas_spec_status(s, (size_t)ri)));
+			if (getenv("KAS_TEST_VERBOSE"))
+				printf("%-10s muted -> %s\n", wc[i].rule, kas_spec_tally(s, (size_t)ri)->message);
+			kas_spec_free(s);
+		}
+	}
+}
+
 int main(void)
 {
 	test_bug_cases();
@@ -330,11 +382,12 @@ int main(void)
 	test_modes_on_ref();
 	test_usercopy();
 	test_kvmalloc_flags();
+	test_warnings_muted();
 	if (failures) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;
 	}
-	printf("world rules: %zu + 2 broken variants caught, correct toy passes, ref modes differ\n",
+	printf("world rules: %zu + 5 broken variants caught, correct toy passes, ref modes differ\n",
 	       sizeof(cases) / sizeof(cases[0]));
 	return 0;
 }
