@@ -16,6 +16,14 @@ set(KAS_INSTALL_CORPUSDIR ${CMAKE_INSTALL_DATADIR}/kallocspec/corpora/witness)
 set_property(TARGET kallocspec PROPERTY INTERFACE_INCLUDE_DIRECTORIES
   "$<BUILD_INTERFACE:${KAS_SOURCE_DIR}/include>;$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>")
 
+# A sanitizer build's library needs the sanitizer runtimes wherever it is linked.
+set(KAS_PC_LIBS_EXTRA "")
+if(KAS_SANITIZE)
+  set_property(TARGET kallocspec APPEND PROPERTY INTERFACE_LINK_OPTIONS
+    "$<INSTALL_INTERFACE:-fsanitize=address,undefined>")
+  set(KAS_PC_LIBS_EXTRA " -fsanitize=address,undefined")
+endif()
+
 install(DIRECTORY ${KAS_SOURCE_DIR}/include/kallocspec DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS kallocspec kallocspec_headers EXPORT kallocspecTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

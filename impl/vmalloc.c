@@ -151,6 +151,7 @@ static size_t find_range(size_t n, size_t align)
 	return SIZE_MAX;
 }
 
+__attribute__((unused))   /* unused by the mutant KAS_MUTANT_VMALLOC_PHYS_CONTIG */
 static int cmp_desc(const void *a, const void *b)
 {
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;

@@ -256,15 +256,23 @@ enum kas_verdict kas_chk_kvmalloc_4w(struct kas_check *cx, const struct kas_call
 	size_t n;
 	if (!kas_world(c) || !kas_call_request(cx, c, &n) || n <= (size_t)0x7fffffff || c->ret)
 		return KAS_V_NA;
-	bool quiet_ok = (c->gfp & __GFP_NOWARN) && kas_cx_kver(cx) >= KAS_KVER(5, 17);
+	/* the size check sits on the vmalloc fallback path: only requests
+	 * that may fall back reach it (same split as KVMALLOC-6) */
+	uint32_t kver = kas_cx_kver(cx);
+	const kas_gfp_t kernel = __GFP_RECLAIM | __GFP_IO | __GFP_FS;
+	bool reaches = kver < KAS_KVER(5, 17) ? (c->gfp & kernel) == kernel :
+		       kver < KAS_KVER(6, 19) ? (c->gfp & __GFP_DIRECT_RECLAIM) != 0 : true;
+	if (!reaches)
+		return KAS_V_NA;
+	bool quiet_ok = (c->gfp & __GFP_NOWARN) && kver >= KAS_KVER(5, 17);
 	if (quiet_ok) {
-		if (c->obs.warns)
+		if (warned_kind(c, KAS_WARN_TOO_LARGE))
 			return kas_fail(cx, "%s of %zu bytes with __GFP_NOWARN warned", kas_opname(c), n);
 		return KAS_V_PASS;
 	}
 	if (!kas_spec_first_in_trace(cx))
 		return KAS_V_NA;
-	if (!c->obs.warns)
+	if (!warned_kind(c, KAS_WARN_TOO_LARGE))
 		return kas_fail(cx, "%s of %zu bytes (> INT_MAX) did not warn", kas_opname(c), n);
 	return KAS_V_PASS;
 }
