@@ -402,11 +402,17 @@ int kas_run_trace(const struct kas_port *port, struct kas_spec *spec, const stru
 		res = &dummy;
 	memset(res, 0, sizeof(*res));
 	res->first_fail_op = KAS_NOT_FOUND;
-	env.pool_bytes = opts->pool_bytes;
+	/* A trace may ask for a small machine (`# pool-bytes: N`) so that its
+	 * pressure ops can exhaust it; the caller's option wins. */
+	size_t pool = opts->pool_bytes;
+	const char *pool_meta = kas_trace_meta(t, "pool-bytes");
+	if (!pool && pool_meta)
+		pool = (size_t)strtoull(pool_meta, NULL, 0);
+	env.pool_bytes = pool;
 	res->fault_op = KAS_NOT_FOUND;
 	size_t max_pages = opts->world_max_pages;
-	if (!max_pages && opts->pool_bytes && prof->page_size)
-		max_pages = opts->pool_bytes / prof->page_size + 64;   /* enough to exhaust the pool */
+	if (!max_pages && pool && prof->page_size)
+		max_pages = pool / prof->page_size + 64;   /* enough to exhaust the pool */
 	r.w = kas__world_new(port, prof, max_pages);
 	if (!r.w)
 		return -1;

@@ -46,17 +46,17 @@ replay_expect "$tmp/number.ktrace" 2 "$tmp/number.ktrace:2:13: integer overflow"
 # a 100 MiB flag name: refused, and the message is cut short
 big_line "$tmp/flag.ktrace" 'a = kmalloc 8 GFP_' 'K' '
 '
-replay_expect "$tmp/flag.ktrace" 2 "$tmp/flag.ktrace:2:16: unknown GFP flag 'GFP_KKKK" ""
+replay_expect "$tmp/flag.ktrace" 2 "$tmp/flag.ktrace:2:15: unknown GFP flag 'GFP_KKKK" ""
 # 100 MiB line without a final newline, ending the file
 big_line "$tmp/noeol.ktrace" 'a = kmalloc 8 GFP_KERNEL' ' ' ''
-replay_expect "$tmp/noeol.ktrace" 0 "" "noeol.ktrace: 1 ops run"
+replay_expect "$tmp/noeol.ktrace" 0 "" "noeol.ktrace: 2 ops run, 0 skipped, 0 unsupported: no rule failed"
 rm -f "$tmp"/*.ktrace
 
 # the same bad bytes through stdin
 cases=$((cases + 1))
 "$ks" replay - --port libc-naive <"$dir/invalid-utf8.ktrace" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-[ "$rc" -eq 2 ] && grep -qF -- "-:3:26: unexpected byte 0xFF" "$tmp/err" ||
+[ "$rc" -eq 2 ] && grep -qF -- "<stdin>:3:26: unexpected byte 0xFF" "$tmp/err" ||
 	{ fail "stdin invalid UTF-8: exit $rc"; cat "$tmp/err"; }
 # a truly empty file (0 bytes; tests/bad-input/empty.ktrace has a comment)
 : >"$tmp/zero-bytes.ktrace"

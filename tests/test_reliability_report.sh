@@ -67,7 +67,7 @@ cases=$((cases + 1))
 )
 rc=$(cat "$tmp/rc")
 [ "$rc" -eq 2 ] || fail "disk full: exit $rc, want 2"
-grep -qF "kallocspec: $tmp/out/r.json: write failed: File too large" "$tmp/err" ||
+grep -q "^kallocspec: $tmp/out/r.json.tmp.[A-Za-z0-9]*: write failed: File too large$" "$tmp/err" ||
 	{ fail "disk full: message"; cat "$tmp/err"; }
 cmp -s "$tmp/out/r.json" "$tmp/r.orig" || fail "disk full: the existing report was changed"
 
@@ -84,14 +84,19 @@ rc=$?
 cmp -s "$tmp/out/r.json" "$tmp/r.orig" || fail "SIGXFSZ: the existing report was changed"
 json_ok "$tmp/out/r.json" || fail "SIGXFSZ: the existing report does not parse"
 
-# no temporary file is left behind by the failures that return normally
+# Known bug, asserted as it is today ("XFAIL"; "XPASS" fails the test once
+# fixed): killed by SIGXFSZ in mid-write, `check` leaves r.json.tmp.XXXXXX
+# behind (fix: signal(SIGXFSZ, SIG_IGN) in cli/main.c, so write() fails
+# with EFBIG and kas_report_json_save unlinks its temporary file).
 cases=$((cases + 1))
 left=$(ls "$tmp/out" | grep -c '\.tmp\.' || true)
-if [ "${KAS_EXPECT_XFSZ_LEFTOVER:-1}" = 1 ]; then
-	# killed by SIGXFSZ: one r.json.tmp.* may stay (known, docs/exit-codes.md)
-	[ "$left" -le 1 ] || fail "$left temporary files left in $tmp/out"
+if [ "$left" -eq 1 ]; then
+	echo "XFAIL sigxfsz-leaves-temporary-file"
+	rm -f "$tmp"/out/*.tmp.*
+elif [ "$left" -eq 0 ]; then
+	fail "XPASS sigxfsz-leaves-temporary-file: fixed? make it a plain assertion"
 else
-	[ "$left" -eq 0 ] || fail "$left temporary files left in $tmp/out"
+	fail "$left temporary files left in $tmp/out"
 fi
 
 echo "$cases cases, $fails failure(s)"
