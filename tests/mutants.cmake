@@ -21,7 +21,9 @@ add_test(NAME mutants_check_kmalloc0_null
   COMMAND sh -c "$<TARGET_FILE:kallocspec-cli> check --port mut-kmalloc0-null --ops 0 | grep '^FAIL ZERO-1'")
 set_tests_properties(mutants_check_kmalloc0_null PROPERTIES LABELS mutants)
 
-if(Python3_Interpreter_FOUND AND TARGET kas-props)
+# kas-props is defined after tests/ (props/), and only with rapidcheck
+find_package(rapidcheck CONFIG QUIET)
+if(Python3_Interpreter_FOUND AND rapidcheck_FOUND)
   add_test(NAME mutants_quick
     COMMAND ${Python3_EXECUTABLE} ${KAS_SOURCE_DIR}/ci/mutants --quick --no-build --no-fuzz
             --build-dir ${CMAKE_BINARY_DIR} --out ${CMAKE_CURRENT_BINARY_DIR}/mutants-report)
