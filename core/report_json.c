@@ -167,9 +167,11 @@ static void sync_dir_of(const char *path)
 	}
 }
 
-int kas_report_json_save(const char *path, const struct kas_report_meta *m,
-			 const struct kas_spec *s, const struct kas_trace *const *counterexamples,
-			 char *err, size_t errlen)
+/* Writes through a temporary file in the target's directory, fsyncs it and
+ * the directory, then renames: a reader sees the old file or the new one,
+ * never half of either.  The messages are documented in docs/exit-codes.md. */
+int kas_write_file_atomic(const char *path, int (*fn)(FILE *out, const void *arg),
+			  const void *arg, char *err, size_t errlen)
 {
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 16);
@@ -196,7 +198,7 @@ int kas_report_json_save(const char *path, const struct kas_report_meta *m,
 		free(tmp);
 		return -1;
 	}
-	rc = kas_report_json_write(f, m, s, counterexamples);
+	rc = fn(f, arg);
 	if (fflush(f) != 0 || rc != 0 || fsync(fileno(f)) != 0) {
 		snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
 		fclose(f);
@@ -221,4 +223,24 @@ int kas_report_json_save(const char *path, const struct kas_report_meta *m,
 	sync_dir_of(path);
 	free(tmp);
 	return 0;
+}
+
+struct json_save_args {
+	const struct kas_report_meta *m;
+	const struct kas_spec *s;
+	const struct kas_trace *const *counterexamples;
+};
+
+static int write_json_report(FILE *out, const void *arg)
+{
+	const struct json_save_args *a = arg;
+	return kas_report_json_write(out, a->m, a->s, a->counterexamples);
+}
+
+int kas_report_json_save(const char *path, const struct kas_report_meta *m,
+			 const struct kas_spec *s, const struct kas_trace *const *counterexamples,
+			 char *err, size_t errlen)
+{
+	struct json_save_args a = { m, s, counterexamples };
+	return kas_write_file_atomic(path, write_json_report, &a, err, errlen);
 }

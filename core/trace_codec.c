@@ -229,7 +229,6 @@ static int commit(struct decoder *d, const struct kas_op *tmpl, int name_arg)
 	*op = *tmpl;
 	op->slot = -1;
 	op->line = 0;
-	const struct kas_op_info *oi = &kas_op_table[op->code];
 	uint8_t kind = kas__result_slot_kind((enum kas_opcode)op->code);
 	char name[24];
 	if (kind == KAS_SLOT_CACHE)
@@ -245,20 +244,7 @@ static int commit(struct decoder *d, const struct kas_op *tmpl, int name_arg)
 			return -1;
 		op->v[name_arg] = (uint64_t)s;
 	}
-	for (unsigned i = 0; i < oi->nargs; i++) {
-		if (!kas__arg_dies((enum kas_opcode)op->code, i))
-			continue;
-		if (oi->args[i] == AK_LIST) {
-			for (uint32_t k = 0; k < op->list_len; k++) {
-				const struct kas_list_ref *l = &t->list[op->list_off + k];
-				if (l->ref == KAS_REF_HANDLE)
-					kas__live_kill(&d->live, l->slot, t->slots[l->slot].kind);
-			}
-		} else if (op->ref[i] == KAS_REF_HANDLE) {
-			uint32_t s = (uint32_t)op->v[i];
-			kas__live_kill(&d->live, s, t->slots[s].kind);
-		}
-	}
+	kas__live_kill_args(&d->live, t, op);
 	if (kind) {
 		int32_t s = kas__push_slot(t, kind, index, name, strlen(name));
 		if (s < 0)

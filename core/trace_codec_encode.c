@@ -273,20 +273,7 @@ static int encode_op(struct encoder *e, size_t index, size_t *next_slot)
 			return -1;
 
 	/* Same liveness bookkeeping as the decoder's commit(). */
-	for (unsigned i = 0; i < oi->nargs; i++) {
-		if (!kas__arg_dies((enum kas_opcode)op->code, i))
-			continue;
-		if (oi->args[i] == AK_LIST) {
-			for (uint32_t k = 0; k < op->list_len; k++) {
-				const struct kas_list_ref *l = &t->list[op->list_off + k];
-				if (l->ref == KAS_REF_HANDLE)
-					kas__live_kill(&e->live, l->slot, t->slots[l->slot].kind);
-			}
-		} else if (op->ref[i] == KAS_REF_HANDLE) {
-			uint32_t s = (uint32_t)op->v[i];
-			kas__live_kill(&e->live, s, t->slots[s].kind);
-		}
-	}
+	kas__live_kill_args(&e->live, t, op);
 	if (kind) {
 		kas__live_add(&e->live, (uint32_t)op->slot, kind);
 		(*next_slot)++;

@@ -158,6 +158,9 @@ int kas__live_init(struct kas__live *l, size_t cap, void *buf, size_t buflen);
 void kas__live_fini(struct kas__live *l);
 void kas__live_add(struct kas__live *l, uint32_t slot, uint8_t kind);
 void kas__live_kill(struct kas__live *l, uint32_t slot, uint8_t kind);
+/* End every handle op's arguments give up (kas__arg_dies), lists included:
+ * the static liveness both the decoder and the encoder keep. */
+void kas__live_kill_args(struct kas__live *l, const struct kas_trace *t, const struct kas_op *op);
 bool kas__live_is(const struct kas__live *l, uint32_t slot);
 uint32_t kas__live_count(const struct kas__live *l, uint8_t kind);
 /* Slot of the k-th (0-based, k < count) live handle of kind. */

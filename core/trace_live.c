@@ -94,3 +94,23 @@ uint32_t kas__live_rank(const struct kas__live *l, uint8_t kind, uint32_t slot)
 		sum += tree[i];
 	return sum;
 }
+
+void kas__live_kill_args(struct kas__live *l, const struct kas_trace *t, const struct kas_op *op)
+{
+	const struct kas_op_info *oi = &kas_op_table[op->code];
+
+	for (unsigned i = 0; i < oi->nargs; i++) {
+		if (!kas__arg_dies((enum kas_opcode)op->code, i))
+			continue;
+		if (oi->args[i] == AK_LIST) {
+			for (uint32_t k = 0; k < op->list_len; k++) {
+				const struct kas_list_ref *r = &t->list[op->list_off + k];
+				if (r->ref == KAS_REF_HANDLE)
+					kas__live_kill(l, r->slot, t->slots[r->slot].kind);
+			}
+		} else if (op->ref[i] == KAS_REF_HANDLE) {
+			uint32_t s = (uint32_t)op->v[i];
+			kas__live_kill(l, s, t->slots[s].kind);
+		}
+	}
+}

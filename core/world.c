@@ -42,21 +42,6 @@ kas_gfp_t kas_scope_apply(unsigned scopes, kas_gfp_t gfp)
 	return gfp;
 }
 
-bool kas__world_grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t n = *cap ? *cap : 64;
-	while (n < need)
-		n *= 2;
-	void *p = realloc(*buf, n * elem);
-	if (!p)
-		return false;
-	*buf = p;
-	*cap = n;
-	return true;
-}
-
 struct kas_world *kas__world_new(const struct kas_port *port, const struct kas_profile *prof,
 				 size_t max_pages)
 {
@@ -109,7 +94,7 @@ size_t kas__ballast_add(struct kas_world *w, enum kas_ballast_kind kind, size_t 
 	w->busy = true;
 	w->last_refused = false;
 	while (added < n && w->ballast_total < w->max_pages && w->how) {
-		if (!kas__world_grow((void **)&b->pages, &b->cap, b->n + 1, sizeof(void *)))
+		if (!kas__grow_buf((void **)&b->pages, &b->cap, b->n + 1, sizeof(void *)))
 			break;
 		void *page = ballast_alloc_one(w);
 		if (!page || (uintptr_t)page <= KAS_ZERO_SIZE_PTR) {
@@ -175,7 +160,7 @@ void kas__world_note_rcu_free(struct kas_world *w, uintptr_t addr, size_t size)
 {
 	if (addr <= KAS_ZERO_SIZE_PTR)
 		return;
-	if (!kas__world_grow((void **)&w->pending, &w->pending_cap, w->npending + 1,
+	if (!kas__grow_buf((void **)&w->pending, &w->pending_cap, w->npending + 1,
 			     sizeof(*w->pending)))
 		return;
 	w->pending[w->npending++] = (struct rcu_pending_obj){ addr, size ? size : 1 };

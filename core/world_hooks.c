@@ -179,7 +179,7 @@ static void hook_call_rcu(void *ctx, void (*fn)(void *arg), void *arg)
 	struct kas_world_obs *o = rec(w);
 	if (!fn)
 		return;
-	if (!kas__world_grow((void **)&w->rcu, &w->rcu_cap, w->nrcu + 1, sizeof(*w->rcu))) {
+	if (!kas__grow_buf((void **)&w->rcu, &w->rcu_cap, w->nrcu + 1, sizeof(*w->rcu))) {
 		fn(arg);   /* out of memory: behave like a grace period that just ended */
 		return;
 	}

@@ -72,7 +72,8 @@ struct kas_world {
 };
 
 /* world.c */
-bool kas__world_grow(void **buf, size_t *cap, size_t need, size_t elem);
+/* The harness's growable-buffer helper (core/harness.c). */
+bool kas__grow_buf(void **buf, size_t *cap, size_t need, size_t elem);
 /* Allocate up to n ballast pages of kind through the port; stops when the
  * port refuses (or the world's limit is reached).  Returns pages added. */
 size_t kas__ballast_add(struct kas_world *w, enum kas_ballast_kind kind, size_t n);
