@@ -24,6 +24,9 @@ static const char *world_note(const struct kas_call *c, char *buf, size_t len)
 	NOTE(w->rcu_queued, " call_rcu:%u", w->rcu_queued);
 	NOTE(w->rcu_callbacks_run, " rcu-run:%u", w->rcu_callbacks_run);
 	NOTE(w->rcu_early_reuse, " rcu-early-reuse");
+	/* physical layout of a multi-page result: vmalloc scatters, kmalloc must not (PHYS-1) */
+	NOTE(c->obs.phys_known && c->req_size > 4096, " frames:%s",
+	     c->obs.phys_contig ? "contiguous" : "scattered");
 #undef NOTE
 	if (n && n + 3 < len) {
 		memmove(buf + 3, buf + 1, n);   /* " x y" -> "  [x y]" */

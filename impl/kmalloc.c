@@ -95,6 +95,9 @@ static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 		return NULL;
 #endif
 	gfp = fix_flags(gfp) | REF_GFP_COMP;
+#ifdef KAS_MUTANT_LARGE_KMALLOC_VMALLOC /* mutant: big kmalloc quietly served by vmalloc */
+	return ref_vmalloc(size, REF_PAGE_SIZE, gfp & ~REF_GFP_COMP);
+#endif
 	ref_attempt(REF_ATTEMPT_LARGE_KMALLOC, gfp, get_order(size));
 	int32_t f = ref_pages_alloc(gfp, get_order(size));
 	if (f == REF_NO_FRAME)
@@ -172,6 +175,12 @@ void ref_kfree(const void *p)
 		ref_pages_free(f, pg->order);
 		return;
 	}
+#ifdef KAS_MUTANT_LARGE_KMALLOC_VMALLOC
+	if (ref_is_vmalloc_addr(p)) {
+		ref_vfree(p);
+		return;
+	}
+#endif
 	ref_warn(REF_WARN_BAD_FREE, "kfree: not a kmalloc allocation");
 }
 
@@ -212,6 +221,10 @@ size_t ref_kmalloc_req_size(const void *p)
 		return c->is_kmalloc ? *ref_shadow_of(p) : c->object_size;
 	}
 	f = large_of(p);
+#ifdef KAS_MUTANT_LARGE_KMALLOC_VMALLOC
+	if (f == REF_NO_FRAME && ref_is_vmalloc_addr(p))
+		return ref_vmalloc_req_size(p);
+#endif
 	return f != REF_NO_FRAME ? ref_page(f)->req : 0;
 }
 

@@ -21,3 +21,12 @@ if(TARGET kas_port_ref)
                          PASS_REGULAR_EXPRESSION "Invalid read of size 1")
   endif()
 endif()
+
+# vmalloc really scatters its frames and kmalloc really does not (issue: the
+# reference allocator; witness corpora/witness/PHYS-1.ktrace).
+if(TARGET kas_port_ref AND TARGET kallocspec-cli)
+  add_test(NAME impl_phys_layout
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/phys_layout_check.sh $<TARGET_FILE:kallocspec-cli>
+                   ${PROJECT_SOURCE_DIR}/corpora/witness/PHYS-1.ktrace)
+  set_tests_properties(impl_phys_layout PROPERTIES LABELS impl TIMEOUT 120)
+endif()
