@@ -5,10 +5,18 @@
  * child process with candidates run in-process; the child sends back the
  * result as text.  Only if that child dies (a candidate crashed or hung the
  * port) is the minimisation redone with every candidate isolated.
+ *
+ * As in core/isolate.c the child leads its own process group and the
+ * parent waits for the child, not for end of file: a helper the port forks
+ * inherits the pipe and could hold it open for ever.  The group is killed
+ * once the child has exited.
  */
 #include "check.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -57,35 +65,74 @@ static void run_child(int fd, const struct kas_port *port, const struct kas_prof
 	_exit(0);
 }
 
-/* Reads everything the child wrote; NULL on allocation failure. */
-static char *read_all(int fd, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap + 1);
+struct inbuf {
+	char *buf;
+	size_t n, cap;
+};
 
-	while (buf) {
-		ssize_t got = read(fd, buf + n, cap - n);
+/* Reads what the non-blocking fd has now; false at end of file (or on an
+ * error or allocation failure, which the caller sees as buf == NULL). */
+static bool read_some(int fd, struct inbuf *in)
+{
+	while (in->buf) {
+		if (in->n == in->cap) {
+			char *bigger = realloc(in->buf, in->cap * 2 + 1);
+
+			if (!bigger) {
+				free(in->buf);
+				in->buf = NULL;
+				return false;
+			}
+			in->buf = bigger;
+			in->cap *= 2;
+		}
+		ssize_t got = read(fd, in->buf + in->n, in->cap - in->n);
 
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return true;
 		if (got <= 0)
-			break;
-		n += (size_t)got;
-		if (n == cap) {
-			char *bigger = realloc(buf, cap * 2 + 1);
-
-			if (!bigger) {
-				free(buf);
-				return NULL;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
+			return false;
+		in->n += (size_t)got;
 	}
-	if (buf)
-		buf[n] = '\0';
-	*len = n;
-	return buf;
+	return false;
+}
+
+/* Collects the child's output until the child itself has exited, then
+ * kills whatever else is left in its process group and reaps it.
+ * NULL on allocation failure. */
+static char *collect(pid_t pid, int fd, size_t *len, int *status)
+{
+	struct inbuf in = { malloc(4096 + 1), 0, 4096 };
+	bool open_pipe = true;
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	for (;;) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		int n = open_pipe ? poll(&pfd, 1, 50) : poll(NULL, 0, 20);
+		siginfo_t si;
+
+		if (n > 0 && open_pipe)
+			open_pipe = read_some(fd, &in);
+		si.si_pid = 0;
+		/* WNOWAIT: the group keeps its id until it has been killed */
+		n = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT);
+		if (n == 0 && si.si_pid == pid) {
+			if (open_pipe)
+				read_some(fd, &in);
+			kill(-pid, SIGKILL);
+			break;
+		}
+		if (n < 0 && errno != EINTR)
+			break;
+	}
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	if (in.buf)
+		in.buf[in.n] = '\0';
+	*len = in.n;
+	return in.buf;
 }
 
 /* Returns kas_minimize's result, or -2 when the child did not finish. */
@@ -112,13 +159,13 @@ static int minimise_forked(const struct check_run *cr, const struct kas_trace *f
 	}
 	if (pid == 0) {
 		close(fds[0]);
+		setpgid(0, 0);
 		run_child(fds[1], cr->port, cr->profile, from, rule, *opts);
 	}
 	close(fds[1]);
-	buf = read_all(fds[0], &len);
+	setpgid(pid, pid);   /* both sides: whichever runs first wins the race */
+	buf = collect(pid, fds[0], &len, &status);
 	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	if (!buf || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || len < sizeof(h)) {
 		free(buf);
 		return -2;

@@ -7,10 +7,17 @@
  *
  * Pipe records are fixed-size and smaller than PIPE_BUF, so each write is
  * atomic and a crash can only lose records not yet written.
+ *
+ * The child leads its own process group.  The parent waits for the child
+ * itself (waitid), not for end of file on the pipe: a process the port
+ * forked inherits the pipe's write end and may hold it open for as long
+ * as it lives.  Once the child is gone the whole group is killed, so no
+ * helper the port started outlives the trace.
  */
 #define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +27,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include "harness_internal.h"
 
 enum rec_type { REC_TALLY = 1, REC_RESULT };
@@ -194,7 +204,8 @@ static void take_rec(struct parent *p, const struct rec *r)
 	}
 }
 
-/* Reads what is available; false at end of file. */
+/* Reads all that is available now (the fd is non-blocking); false at end
+ * of file or on a read error, true when the pipe is merely empty. */
 static bool drain(struct parent *p, int fd)
 {
 	for (;;) {
@@ -210,7 +221,6 @@ static bool drain(struct parent *p, int fd)
 			take_rec(p, &r);
 			p->have = 0;
 		}
-		return true;
 	}
 }
 
@@ -244,6 +254,7 @@ int kas_run_trace_isolated(const struct kas_port *port, struct kas_spec *spec,
 	fflush(stderr);
 	if (opts->log)
 		fflush(opts->log);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
@@ -253,32 +264,64 @@ int kas_run_trace_isolated(const struct kas_port *port, struct kas_spec *spec,
 	}
 	if (pid == 0) {
 		close(fds[0]);
+		/* both sides set the group: whichever runs first wins the race */
+		setpgid(0, 0);
+#ifdef __linux__
+		/* if kallocspec dies (^C), a looping port must not live on */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(2);   /* it died before prctl took effect */
+#else
+		(void)parent;
+#endif
 		kas__progress = prog;
 		run_child(fds[1], port, spec, t, opts);
 	}
 	close(fds[1]);
+	setpgid(pid, pid);   /* EACCES once the child has exec'd: never here */
+	/* non-blocking, so draining after the child's death stops at "empty" */
+	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
 
 	struct parent p = { .spec = spec, .t = t, .res = res, .rc = 0 };
 	uint64_t last_calls = 0, since = now_ms();
-	bool killed = false, open_pipe = true;
-	while (open_pipe) {
+	bool killed = false, open_pipe = true, exited = false;
+	while (!exited) {
 		struct pollfd pfd = { fds[0], POLLIN, 0 };
-		int n = poll(&pfd, 1, 50);
-		if (n > 0)
+		/* with the pipe at EOF poll() returns at once: just sleep then */
+		int n = open_pipe ? poll(&pfd, 1, 50) : poll(NULL, 0, 20);
+		if (n > 0 && open_pipe)
 			open_pipe = drain(&p, fds[0]);
 		else if (n < 0 && errno != EINTR)
 			break;
+		/* WNOWAIT: the zombie keeps its pid, and so the group its id,
+		 * until the group has been killed below */
+		siginfo_t si;
+		si.si_pid = 0;
+		int w = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT);
+		if (w == 0 && si.si_pid == pid) {
+			exited = true;
+			/* everything the child wrote is in the pipe by now */
+			if (open_pipe)
+				drain(&p, fds[0]);
+			break;   /* not a HANG, even if a call was in progress */
+		} else if (w < 0 && errno != EINTR) {
+			break;   /* cannot happen for our own child; do not spin */
+		}
 		/* a port call in progress that has not returned for too long */
 		uint64_t in = prog->calls_in, out = prog->calls_out;
 		if (in != last_calls || in == out) {
 			last_calls = in;
 			since = now_ms();
-		} else if (now_ms() - since > timeout) {
-			kill(pid, SIGKILL);
+		} else if (!killed && now_ms() - since > timeout) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);   /* in case setpgid lost to an early exec */
 			killed = true;
 			/* keep reading what the child wrote before it died */
 		}
 	}
+	/* helpers the port forked (same group) go with the child */
+	if (exited || killed)
+		kill(-pid, SIGKILL);
 	close(fds[0]);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

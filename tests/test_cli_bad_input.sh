@@ -1,8 +1,9 @@
 #!/bin/sh
 # Every trace in tests/bad-input whose first line is "# expect-error: L:C: text"
-# makes `replay` exit 2 with "FILE:L:C: text..." on stderr; a trace without
-# that line (e.g. the empty one) replays with exit 0.  Directories and
-# missing files are bad input too.
+# makes `replay` exit 2 with "FILE:L:C: text..." on stderr; one whose first
+# line is "# expect-output: text" is accepted: exit 0 and "FILE: text" on
+# stdout.  A file with neither (only the 0-byte empty.ktrace) must replay
+# as 0 ops.  Directories and missing files are bad input too.
 #   test_cli_bad_input.sh KALLOCSPEC BAD-INPUT-DIR TMPDIR
 set -u
 ks=$1 dir=$2 tmp=$3
@@ -11,12 +12,17 @@ fails=0 cases=0
 
 for f in "$dir"/*.ktrace; do
 	cases=$((cases + 1))
-	exp=$(sed -n '1s/^# expect-error: //p' "$f")
+	exp=$(sed -n '1s/^# expect-error: //p' "$f" | tr -d '\r')
+	out=$(sed -n '1s/^# expect-output: //p' "$f" | tr -d '\r')
+	[ -n "$exp$out" ] || out="0 ops run, 0 skipped, 0 unsupported: no rule failed"
 	"$ks" replay "$f" --port libc-naive >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ -z "$exp" ]; then
 		if [ "$rc" -ne 0 ]; then
 			echo "FAIL: $f: exit $rc, expected 0"; cat "$tmp/err"; fails=$((fails + 1))
+		elif ! grep -qxF -- "$f: $out" "$tmp/out"; then
+			echo "FAIL: $f: stdout lacks the line '$f: $out':"; cat "$tmp/out"
+			fails=$((fails + 1))
 		fi
 	elif [ "$rc" -ne 2 ]; then
 		echo "FAIL: $f: exit $rc, expected 2"; cat "$tmp/err"; fails=$((fails + 1))

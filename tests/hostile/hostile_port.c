@@ -14,12 +14,17 @@
  *                     candidate loop turns it into a fork bomb)
  *   HOSTILE_FORK_DAEMON  the first kmalloc forks a helper that keeps every
  *                     inherited fd open for HOSTILE_DAEMON_SECS seconds
+ *                     (an hour: a parent that waits for it hangs the
+ *                     test until CTest's timeout); its pid goes to
+ *                     $KAS_HOSTILE_PIDFILE, so the test can check that
+ *                     kallocspec killed it
  * Objects come from a bump arena, so the sabotage hits other objects of
  * the same port, not libc's heap (which would make the test flaky).
  */
 #include <kallocspec/port.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,7 +39,7 @@ static unsigned calls;
 static int forked;   /* never reset: inherited by the copy, so no bomb */
 #endif
 #ifndef HOSTILE_DAEMON_SECS
-#define HOSTILE_DAEMON_SECS 10
+#define HOSTILE_DAEMON_SECS 3600
 #endif
 
 static int hostile_init(const struct kas_port_env *env)
@@ -82,9 +87,20 @@ static void *hostile_kmalloc(size_t size, kas_gfp_t gfp)
 #ifdef HOSTILE_FORK_DAEMON
 	if (!forked) {
 		forked = 1;
-		if (fork() == 0) {
+		pid_t helper = fork();
+
+		if (helper == 0) {
 			sleep(HOSTILE_DAEMON_SECS);
 			_exit(0);
+		}
+		/* recorded here, not by the helper: it may be killed before it
+		 * gets to run at all */
+		const char *pidfile = getenv("KAS_HOSTILE_PIDFILE");
+		FILE *f = helper > 0 && pidfile ? fopen(pidfile, "a") : NULL;
+
+		if (f) {
+			fprintf(f, "%ld\n", (long)helper);
+			fclose(f);
 		}
 	}
 #endif
