@@ -3,7 +3,7 @@
 // Trace ops as rapidcheck commands: preconditions (re-checked while
 // shrinking), the static-liveness update, and the .ktrace line each op
 // appends to the trace being built.
-#include "props.h"
+#include "opgen.h"
 
 #include <kallocspec/world.h>
 
@@ -26,10 +26,21 @@ int GenState::liveInCache(int cache) const
 void OpCmd::checkPreconditions(const GenState &s) const
 {
 	RC_PRE(opAvailable(code));
+	// What the generator required of the state (shrinking may drop the
+	// ops that established it, e.g. the restore that closed a scope).
+	const bool generable = possible(code, s);
+	RC_PRE(generable);
 	for (const Need &n : needs) {
 		if (n.scopeSave >= 0) {
-			RC_PRE(!s.scopes.empty() && s.scopes.back() == n.id);
-			RC_PRE(s.scopeSave.at(n.id) == n.scopeSave);
+			// One plain bool per RC_PRE: rapidcheck captures the
+			// expression and its overloaded && does not short-circuit,
+			// so `!empty() && back()` would read back() of an empty
+			// vector while shrinking.
+			const bool innermost = !s.scopes.empty() && s.scopes.back() == n.id;
+			RC_PRE(innermost);
+			auto save = s.scopeSave.find(n.id);
+			const bool sameSave = save != s.scopeSave.end() && save->second == n.scopeSave;
+			RC_PRE(sameSave);
 			continue;
 		}
 		if (n.fams == 0) {
@@ -50,6 +61,18 @@ void OpCmd::checkPreconditions(const GenState &s) const
 		RC_PRE(s.liveInCache(killsCache) == 0);
 	if (bind >= 0)
 		RC_PRE(s.used.count(bind) == 0u);
+	// A mask that may sleep is a caller bug in atomic or irq context
+	// (might_alloc's "sleeping function called from invalid context"):
+	// never generated there, and not let in by shrinking either (dropping
+	// a preempt_enable moves the later calls into atomic context).
+	if (s.atomic() && code != KAS_OP_CURRENT_GFP_CONTEXT) {   // that one only computes
+		const kas_op_info &oi = kas_op_table[code];
+		for (unsigned i = 0; i < oi.nargs && i < args.size(); i++)
+			if (oi.args[i] == AK_GFP) {
+				const bool sleeps = (args[i].v & __GFP_DIRECT_RECLAIM) != 0;
+				RC_PRE(!sleeps);
+			}
+	}
 	// Leaving a context needs a matching enter before it.
 	RC_PRE(depthDelta[0] >= 0 || s.preempt > 0);
 	RC_PRE(depthDelta[1] >= 0 || s.spin > 0);
@@ -62,6 +85,8 @@ void OpCmd::apply(GenState &s) const
 		s.objs.erase(id);
 	if (killsCache >= 0)
 		s.caches.erase(killsCache);
+	if (code == KAS_OP_EXHAUST)
+		s.exhausted = true;
 	s.preempt += depthDelta[0];
 	s.spin += depthDelta[1];
 	s.irq += depthDelta[2];
@@ -142,12 +167,25 @@ static std::string formatOp(const OpCmd &c, const std::function<std::string(int)
 	return line;
 }
 
+// The drain lines after an exhaust: order-0 allocations that may neither
+// reclaim nor dip into the reserves, quiet when refused.  Unbound: they
+// stand for other tasks' memory and are freed at the end of the trace.
+static std::string drainLines(unsigned n)
+{
+	std::string out;
+	for (unsigned i = 0; i < n; i++)
+		out += "alloc_pages GFP_KERNEL&~__GFP_RECLAIM|__GFP_NOWARN 0\n";
+	return out;
+}
+
 // Handles show as their generation ids ("h12"): the shrunk command list
 // rapidcheck prints then lines up with the renamed .ktrace.
 void OpCmd::show(std::ostream &os) const
 {
 	auto byId = [](int id) { return "h" + std::to_string(id); };
 	os << formatOp(*this, byId, bind >= 0 ? byId(bind) : std::string());
+	if (drain)
+		os << " (then " << drain << " draining alloc_pages)";
 }
 
 void OpCmd::run(const GenState &, TraceBuilder &tb) const
@@ -183,6 +221,7 @@ void TraceBuilder::append(const OpCmd &c)
 	}
 	body += text;
 	body += '\n';
+	body += drainLines(c.drain);
 }
 
 } // namespace kasprops

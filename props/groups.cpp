@@ -46,6 +46,10 @@ static unsigned stateWeight(kas_opcode op, unsigned base, const GenState &s)
 		return base * 2;   // scopes and contexts stay short
 	case KAS_OP_KMEM_CACHE_CREATE: case KAS_OP_KMEM_CACHE_CREATE_USERCOPY:
 		return s.caches.size() >= 3 ? 1 : base * (s.caches.empty() ? 4 : 1);
+	case KAS_OP_EXHAUST:
+		// Pressure first: most sequences reach the watermarks early, so
+		// the calls after it meet the slow path.
+		return s.exhausted ? 1 : base * 4;
 	default:
 		return base;
 	}
@@ -78,6 +82,10 @@ rc::Gen<CmdSP> genCommand(const GenState &s, const Group &g)
 		return c;
 	});
 }
+
+// 8 MiB, as the pressure witnesses use: small enough that `exhaust` fills
+// it to the watermarks within the world's ballast limit.
+static const std::size_t kPressurePool = std::size_t(8) << 20;
 
 const std::vector<Group> &statefulGroups()
 {
@@ -141,7 +149,8 @@ const std::vector<Group> &statefulGroups()
 		// rules need a port that calls the world hooks (KAS_CAP_WORLD), so
 		// without it the group is UNSUPPORTED rather than a vacuous pass.
 		{ "scopes", KAS_CAP_WORLD | KAS_CAP_KMALLOC,
-		  { O{ KAS_OP_MEMALLOC_NOFS_SAVE, 2 }, O{ KAS_OP_MEMALLOC_NOFS_RESTORE, 2 },
+		  { O{ KAS_OP_EXHAUST, 1 },
+		    O{ KAS_OP_MEMALLOC_NOFS_SAVE, 2 }, O{ KAS_OP_MEMALLOC_NOFS_RESTORE, 2 },
 		    O{ KAS_OP_MEMALLOC_NOIO_SAVE, 2 }, O{ KAS_OP_MEMALLOC_NOIO_RESTORE, 2 },
 		    O{ KAS_OP_MEMALLOC_NORECLAIM_SAVE, 1 }, O{ KAS_OP_MEMALLOC_NORECLAIM_RESTORE, 1 },
 		    O{ KAS_OP_PREEMPT_DISABLE, 1 }, O{ KAS_OP_PREEMPT_ENABLE, 1 },
@@ -151,15 +160,26 @@ const std::vector<Group> &statefulGroups()
 		    O{ KAS_OP_KVMALLOC, 2 }, O{ KAS_OP_KVFREE, 2 }, O{ KAS_OP_ALLOC_PAGES, 1 },
 		    O{ KAS_OP___FREE_PAGES, 1 } },
 		  "memalloc_{nofs,noio,noreclaim}_save/restore, preempt/spin/irq contexts, "
-		  "allocations inside them" },
+		  "allocations inside them",
+		  kPressurePool },
+		// Pressure: a small machine filled to the watermarks (exhaust and
+		// its drain), reclaimable ballast of each kind, OOM victims or none,
+		// memcg limits; then allocations whose masks differ exactly there
+		// (NORETRY, RETRY_MAYFAIL, NOFAIL, NOFS/NOIO, ATOMIC, NOWAIT), in
+		// scopes (noreclaim: PF_MEMALLOC) and atomic or irq context.
 		{ "pressure", KAS_CAP_WORLD | KAS_CAP_KMALLOC,
-		  { O{ KAS_OP_BALLAST, 3 }, O{ KAS_OP_EXHAUST, 1 }, O{ KAS_OP_OOM_VICTIMS, 1 },
-		    O{ KAS_OP_MEMCG_LIMIT, 1 }, O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KFREE, 3 },
-		    O{ KAS_OP_ALLOC_PAGES, 3 }, O{ KAS_OP___FREE_PAGES, 2 }, O{ KAS_OP_KVMALLOC, 2 },
-		    O{ KAS_OP_KVFREE, 2 }, O{ KAS_OP_MEMALLOC_NOFS_SAVE, 1 },
-		    O{ KAS_OP_MEMALLOC_NOFS_RESTORE, 1 } },
-		  "ballast, exhaust, OOM victims, memcg limits, then allocations: reclaim and OOM "
-		  "policy" },
+		  { O{ KAS_OP_BALLAST, 3 }, O{ KAS_OP_EXHAUST, 2 }, O{ KAS_OP_OOM_VICTIMS, 1 },
+		    O{ KAS_OP_MEMCG_LIMIT, 1 }, O{ KAS_OP_ALLOC_PAGES, 6 }, O{ KAS_OP___FREE_PAGES, 1 },
+		    O{ KAS_OP_KMALLOC, 3 }, O{ KAS_OP_KFREE, 1 }, O{ KAS_OP_KVMALLOC, 2 },
+		    O{ KAS_OP_KVFREE, 1 }, O{ KAS_OP_MEMALLOC_NOFS_SAVE, 1 },
+		    O{ KAS_OP_MEMALLOC_NOFS_RESTORE, 1 }, O{ KAS_OP_MEMALLOC_NOIO_SAVE, 1 },
+		    O{ KAS_OP_MEMALLOC_NOIO_RESTORE, 1 }, O{ KAS_OP_MEMALLOC_NORECLAIM_SAVE, 1 },
+		    O{ KAS_OP_MEMALLOC_NORECLAIM_RESTORE, 1 }, O{ KAS_OP_IRQ_ENTER, 1 },
+		    O{ KAS_OP_IRQ_EXIT, 1 }, O{ KAS_OP_PREEMPT_DISABLE, 1 },
+		    O{ KAS_OP_PREEMPT_ENABLE, 1 } },
+		  "exhaust, ballast, OOM victims, memcg limits, then allocations at the watermarks: "
+		  "reclaim rounds, OOM killer and reserves per mask, scope and context",
+		  kPressurePool },
 		{ "rcu", KAS_CAP_RCU | KAS_CAP_KMALLOC,
 		  { O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KVMALLOC, 2 }, O{ KAS_OP_KFREE_RCU, 4 },
 		    O{ KAS_OP_KVFREE_RCU, 2 }, O{ KAS_OP_SYNCHRONIZE_RCU, 2 },

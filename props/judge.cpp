@@ -20,8 +20,21 @@ std::string traceHeader(const std::string &property)
 	h += "# property: " + property + "\n";
 	h += "# port: " + g_cfg.port_name + "\n";
 	h += "# generator: kas-props\n";
+	// The harness gives the port this pool (the trace's pool-bytes), so
+	// `exhaust` can fill it to the watermarks.
+	const Group *g = findGroup(property);
+	if (g && g->poolBytes)
+		h += "# pool-bytes: " + std::to_string(g->poolBytes) + "\n";
 	h += std::string("profile ") + g_cfg.profile->name + "\n";
 	return h;
+}
+
+const Group *findGroup(const std::string &name)
+{
+	for (const Group &g : statefulGroups())
+		if (name == g.name)
+			return &g;
+	return nullptr;
 }
 
 static bool ruleSelected(const char *id)
@@ -79,7 +92,7 @@ bool judgeTrace(const std::string &property, const std::string &text, Failure *f
 	for (size_t i = 0; i < kas_rule_count(); i++) {
 		const kas_tally *tl = kas_spec_tally(spec, i);
 		if (tl && tl->exercised)
-			cov.rules.insert(kas_rule_at(i)->id);
+			cov.rules[kas_rule_at(i)->id] += tl->exercised;
 	}
 
 	bool ok = true;
@@ -110,6 +123,7 @@ bool judgeTrace(const std::string &property, const std::string &text, Failure *f
 			if (ok)
 				f->rule = r->id;
 			ok = false;
+			cov.failed.insert(r->id);
 			f->messages += std::string(r->id) + ": " + tl->message + "\n";
 		}
 	}

@@ -36,14 +36,16 @@ const char kUsage[] =
 	"  --profile P   kernel profile (default: the library default)\n"
 	"  --seed N      rapidcheck seed (default: random, printed)\n"
 	"  --cases N     successful cases per property (default 100; --long 10000)\n"
-	"  --out DIR     where failure traces are written (default: .)\n"
+	"  --out DIR     where failure traces are written (default: props-failures/\n"
+	"                next to kas-props, i.e. in the build directory)\n"
 	"  --only LIST   run only these properties (see --list)\n"
 	"  --rule LIST   count only these rule IDs as failures (stateful properties)\n"
 	"  --fork        run each trace in a child process: a crash or hang becomes a\n"
 	"                CRASH / HANG failure that is shrunk like any other\n"
 	"  --timeout S   seconds before a forked trace counts as a HANG (default 10)\n"
 	"  --sample N    print N generated traces per stateful property, run nothing\n"
-	"  --coverage    list the rule IDs each stateful property exercised\n"
+	"  --coverage    list the rule IDs each stateful property exercised, and a\n"
+	"                verdict per rule over all stateful properties run\n"
 	"  RC_PARAMS, when set, is used as given and --seed/--cases/--long are ignored.\n";
 
 // --any-caps (development): run groups whose capabilities the port does not
@@ -51,7 +53,7 @@ const char kUsage[] =
 bool anyCaps = false;
 
 struct Options {
-	std::string port = "ref", profile, out = ".", seed, only, rules;
+	std::string port = "ref", profile, out, seed, only, rules;
 	long cases = -1, timeout = -1, sample = 0;
 	bool longRun = false, list = false, fork = false, rulesList = false;
 };
@@ -200,20 +202,65 @@ void makeDirs(const std::string &dir)
 			mkdir(dir.substr(0, i).c_str(), 0777);
 }
 
+// The directory kas-props runs from (the build directory), or "".
+std::string exeDir()
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return "";
+	self[n] = '\0';
+	std::string dir(self);
+	dir.erase(dir.rfind('/'));
+	return dir;
+}
+
 // The --port argument `kallocspec replay` needs for this port: the test
 // port built into kas-props is the module next to it.
 std::string replayPortName()
 {
-	if (g_cfg.port_name != "ref-broken-krealloc")
+	const std::string dir = exeDir();
+	if (g_cfg.port_name != "ref-broken-krealloc" || dir.empty())
 		return g_cfg.port_name;
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return g_cfg.port_name;
-	self[n] = '\0';
-	std::string dir(self);
-	dir.erase(dir.rfind('/'));
 	return dir + "/kas-port-broken-krealloc.so";
+}
+
+// Failure traces go to --out, else to props-failures/ in the build
+// directory: never loose into whatever directory kas-props was run from
+// (a run from the source tree once left them at its root).
+std::string defaultOutDir()
+{
+	const std::string dir = exeDir();
+	return (dir.empty() ? std::string(".") : dir) + "/props-failures";
+}
+
+// --coverage: one verdict per rule over every stateful property run.
+// FAIL: it failed in some trace (counting only --rule's rules); PASS: it
+// judged calls and never failed; rules no generated call reached are not
+// listed (UNTESTED by props).  Lines start with "rule " so that nothing
+// reading the summary rows mistakes them for properties.
+void printRuleVerdicts()
+{
+	std::map<std::string, std::pair<uint64_t, std::string>> calls;   // id -> (calls, properties)
+	std::set<std::string> failed;
+	for (const auto &kv : g_coverage) {
+		for (const auto &r : kv.second.rules) {
+			auto &e = calls[r.first];
+			e.first += r.second;
+			e.second += (e.second.empty() ? "" : ",") + kv.first;
+		}
+		failed.insert(kv.second.failed.begin(), kv.second.failed.end());
+	}
+	size_t pass = 0;
+	printf("\nrule verdicts (stateful properties; calls judged, properties that reached it):\n");
+	for (const auto &kv : calls) {
+		const bool fail = failed.count(kv.first) != 0;
+		pass += !fail;
+		printf("rule %-14s %-4s %10llu calls  %s\n", kv.first.c_str(), fail ? "FAIL" : "PASS",
+		       (unsigned long long)kv.second.first, kv.second.second.c_str());
+	}
+	printf("rules: %zu PASS, %zu FAIL, %zu of %zu not reached by these properties\n", pass,
+	       calls.size() - pass, kas_rule_count() - calls.size(), kas_rule_count());
 }
 
 // Print and save the shrunk counterexample of a failed stateful property.
@@ -251,6 +298,7 @@ Outcome runGroup(const Group &g)
 	const std::string name = g.name;
 	const bool ok = rc::check(name, [&g, name] {
 		GenState s0;
+		s0.pressure = g.poolBytes != 0;
 		const auto cmds = *rc::state::gen::commands(
 			s0, [&g](const GenState &s) { return genCommand(s, g); });
 		TraceBuilder tb;
@@ -270,12 +318,14 @@ Outcome runGroup(const Group &g)
 // --sample: what the generators produce, without running anything.
 void printSamples(const Group &g, long n, uint64_t seed)
 {
+	GenState s0;
+	s0.pressure = g.poolBytes != 0;
 	const auto gen = rc::state::gen::commands(
-		GenState(), [&g](const GenState &s) { return genCommand(s, g); });
+		s0, [&g](const GenState &s) { return genCommand(s, g); });
 	for (long i = 0; i < n; i++) {
 		const auto cmds = gen(rc::Random(seed + (uint64_t)i), 30).value();
 		TraceBuilder tb;
-		rc::state::runAll(cmds, GenState(), tb);
+		rc::state::runAll(cmds, s0, tb);
 		printf("%s%s\n", traceHeader(g.name).c_str(), tb.body.c_str());
 	}
 }
@@ -316,7 +366,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	g_cfg.caps = kas_port_effective_caps(g_cfg.port);
-	g_cfg.out_dir = o.out;
+	g_cfg.out_dir = o.out.empty() ? defaultOutDir() : o.out;
 	g_cfg.fork = o.fork;
 	if (o.timeout > 0)
 		g_cfg.timeout_s = (unsigned)o.timeout;
@@ -397,9 +447,10 @@ int main(int argc, char **argv)
 		for (const auto &kv : g_coverage) {
 			printf("  %-18s", kv.first.c_str());
 			for (const auto &r : kv.second.rules)
-				printf(" %s", r.c_str());
+				printf(" %s", r.first.c_str());
 			printf("\n");
 		}
+		printRuleVerdicts();
 	}
 	fflush(stdout);
 	return fails ? 1 : 0;

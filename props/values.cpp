@@ -8,6 +8,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <cstring>
 
 namespace kasprops {
 
@@ -51,16 +52,32 @@ rc::Gen<uint64_t> genKmallocSize()
 	});
 }
 
+// kvmalloc: the same classes, but multi-megabyte sizes (served by vmalloc,
+// every page filled and checked) three times rarer than for kmalloc.
+rc::Gen<uint64_t> genKvmallocSize()
+{
+	return weightedGen<uint64_t>({
+		{ 24, gen::inRange<uint64_t>(0, 300) },
+		{ 3, gen::just<uint64_t>(0) },
+		{ 24, gen::elementOf(bucketEdges()) },
+		{ 9, gen::elementOf(pageEdges()) },
+		{ 1, gen::elementOf(hugeSizes()) },
+	});
+}
+
 rc::Gen<uint64_t> genVmallocSize()
 {
 	const uint64_t page = g_cfg.profile->page_size;
-	// Multi-megabyte areas are rare: each costs page faults and a pattern fill.
+	// Multi-megabyte areas are rare (about 1 draw in 40, the 4 MiB one in
+	// 160): each costs a page fault per page, a sampled pattern fill and a
+	// TLB shootdown when unmapped, and they made up most of the vmalloc
+	// group's time at 1 in 14.
 	return weightedGen<uint64_t>({
-		{ 6, gen::inRange<uint64_t>(1, 3 * page) },
-		{ 4, pick<uint64_t>({ page, 2 * page, 3 * page + 7, 16 * page }) },
-		{ 1, pick<uint64_t>({ 256 * page, 1024 * page }) },
-		{ 2, pick<uint64_t>({ 0, 1, page - 1, page + 1 }) },
-		{ 1, pick<uint64_t>({ SIZE_MAX / 2, SIZE_MAX }) },
+		{ 18, gen::inRange<uint64_t>(1, 3 * page) },
+		{ 12, pick<uint64_t>({ page, 2 * page, 3 * page + 7, 16 * page }) },
+		{ 1, weighted<uint64_t>({ { 3, 256 * page }, { 1, 1024 * page } }) },
+		{ 6, pick<uint64_t>({ 0, 1, page - 1, page + 1 }) },
+		{ 3, pick<uint64_t>({ SIZE_MAX / 2, SIZE_MAX }) },
 	});
 }
 
@@ -108,7 +125,7 @@ rc::Gen<kas_gfp_t> genGfpIn(bool atomic)
 		static const char *const bases[] = { "GFP_KERNEL", "GFP_NOWAIT", "GFP_ATOMIC",
 						     "GFP_NOFS", "GFP_NOIO" };
 		const unsigned b =
-			atomic ? *weighted<unsigned>({ { 4, 2 }, { 3, 1 }, { 1, 0 } })
+			atomic ? *weighted<unsigned>({ { 4, 2 }, { 3, 1 } })
 			       : *weighted<unsigned>({ { 8, 0 }, { 2, 1 }, { 2, 2 }, { 1, 3 }, { 1, 4 } });
 		kas_gfp_t g = composite(bases[b]);
 		const unsigned zone =
@@ -133,6 +150,51 @@ rc::Gen<kas_gfp_t> genGfpIn(bool atomic)
 
 rc::Gen<kas_gfp_t> genGfp() { return genGfpIn(false); }
 
+// Under pressure the slow path decides by mask: each policy class is a
+// base of its own so a handful of cases meets every one of them at the
+// watermarks.  Modifiers stay rare apart from the retry policy.
+rc::Gen<kas_gfp_t> genPressureGfp(bool atomic)
+{
+	return gen::exec([atomic] {
+		static const char *const bases[] = { "GFP_KERNEL", "GFP_NOWAIT", "GFP_ATOMIC",
+						     "GFP_NOFS", "GFP_NOIO" };
+		// 5: GFP_KERNEL & ~__GFP_RECLAIM (neither reclaim nor reserves)
+		const unsigned b =
+			atomic ? *weighted<unsigned>({ { 4, 2 }, { 3, 1 }, { 1, 5 } })
+			       : *weighted<unsigned>({ { 6, 0 }, { 3, 1 }, { 3, 2 }, { 3, 3 },
+						       { 1, 4 }, { 2, 5 } });
+		kas_gfp_t g = b == 5 ? composite("GFP_KERNEL") & ~(kas_gfp_t)__GFP_RECLAIM
+				     : composite(bases[b]);
+		// the retry policy: default, NORETRY, RETRY_MAYFAIL, NOFAIL, and
+		// NOFAIL with NORETRY (gives up reclaiming at once, then NOFAIL's
+		// fallback must still deliver)
+		const unsigned retry =
+			*weighted<unsigned>({ { 4, 0 }, { 2, 1 }, { 2, 2 }, { 1, 3 }, { 1, 4 } });
+		static const kas_gfp_t retryBit[] = { 0, __GFP_NORETRY, __GFP_RETRY_MAYFAIL,
+						      __GFP_NOFAIL, __GFP_NOFAIL | __GFP_NORETRY };
+		g |= retryBit[retry];
+		if (*oneIn(12))
+			g |= composite("GFP_DMA32");
+		if (*oneIn(3))
+			g |= __GFP_NOWARN;
+		if (*oneIn(8))
+			g |= __GFP_ACCOUNT;
+		if (*oneIn(12))
+			g |= __GFP_NOMEMALLOC;
+		return g;
+	});
+}
+
+rc::Gen<unsigned> genPressureOrder()
+{
+	const unsigned max = g_cfg.profile->max_page_order;
+	return weightedGen<unsigned>({
+		{ 8, gen::just<unsigned>(0) },
+		{ 4, gen::inRange<unsigned>(1, 4) },
+		{ 1, pick<unsigned>({ 4, 5, max }) },
+	});
+}
+
 rc::Gen<unsigned> genOrder()
 {
 	const unsigned max = g_cfg.profile->max_page_order;
@@ -140,6 +202,30 @@ rc::Gen<unsigned> genOrder()
 		{ 10, gen::inRange<unsigned>(0, 4) },
 		{ 2, pick<unsigned>({max - 1, max, max + 1, 40}) },
 	});
+}
+
+// SLAB_* flags of a new cache, each rarely, only the names the profile knows.
+uint32_t genSlabFlags()
+{
+	struct F {
+		uint32_t bit;
+		unsigned oneIn;
+	};
+	static const F flags[] = { { KAS_SLAB_HWCACHE_ALIGN, 3 }, { KAS_SLAB_ACCOUNT, 6 },
+				   { KAS_SLAB_RECLAIM_ACCOUNT, 8 }, { KAS_SLAB_NO_MERGE, 8 },
+				   { KAS_SLAB_POISON, 10 }, { KAS_SLAB_RED_ZONE, 10 },
+				   { KAS_SLAB_STORE_USER, 10 }, { KAS_SLAB_CACHE_DMA, 12 } };
+	uint32_t v = 0;
+	for (const F &f : flags) {
+		uint32_t known = 0;
+		char name[64];
+		kas_slab_flags_format(f.bit, g_cfg.profile->kver, name, sizeof(name));
+		if (!kas_slab_flag_lookup(name, strlen(name), g_cfg.profile->kver, &known))
+			continue;   // not a name in this kernel version
+		if (*weighted<bool>({ { f.oneIn - 1, false }, { 1, true } }))
+			v |= f.bit;
+	}
+	return v;
 }
 
 std::string gfpText(kas_gfp_t gfp)

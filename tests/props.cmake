@@ -60,6 +60,33 @@ if(TARGET kas_port_ref)
     COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
             "-DARGS=--port;ref-broken-krealloc;--only;krealloc,mixed;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
             -DOUT=${KAS_PROPS_TMP}/determinism -P ${KAS_PROPS_DIR}/same_output.cmake)
+  # The pressure generators reach the slow path's decisions on ref: each
+  # reclaim-policy rule judged generated calls and passed (--coverage
+  # verdicts), so a mutant of that policy has something to fail.
+  add_test(NAME props_pressure_reaches_reclaim
+    COMMAND sh -c "out=$(\"$0\" --port ref --only pressure,scopes --seed $1 --cases 200 --coverage --out \"$2\") || exit 1; for r in RECLAIM-1 RECLAIM-2 RECLAIM-3 RECLAIM-5 RECLAIM-7 RECLAIM-8 RECLAIM-14 RECLAIM-16 SCOPE-1 SCOPE-2; do echo \"$out\" | grep -q \"^rule $r  *PASS\" || { echo \"$r not exercised\"; exit 1; }; done"
+            ${KAS_PROPS_BIN} ${KAS_PROPS_CI_SEED} ${KAS_PROPS_TMP}/reach)
+  set_tests_properties(props_pressure_reaches_reclaim PROPERTIES LABELS props
+                       ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
+
+  # With the mutant ports (KAS_MUTANTS=ON): the pressure group alone kills
+  # the slow-path mutants (ports/mutants/mutants.def).  The counterexample
+  # may keep the exhaust's 16 drain lines.
+  foreach(m noretry-two-rounds retry-mayfail-oom oom-nofs nowait-reserves
+            nomemalloc-scope-reclaims nowait-reclaims noreclaim-wakes-kswapd nofail-null)
+    string(REPLACE "-" "_" cm "${m}")
+    if(TARGET kas_port_mut_${cm})
+      add_test(NAME props_pressure_kills_mut_${cm}
+        COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
+                "-DARGS=--port;mut-${m};--only;pressure;--seed;${KAS_PROPS_CI_SEED};--cases;200"
+                -DOUT=${KAS_PROPS_TMP}/mut-${m} -DMAX_OPS=20
+                "-DPATTERN=props-failure-pressure-*.ktrace"
+                -P ${KAS_PROPS_DIR}/expect_failure.cmake)
+      set_tests_properties(props_pressure_kills_mut_${cm} PROPERTIES LABELS "props;mutants"
+                           ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
+    endif()
+  endforeach()
+
   # --fork: a port that crashes is a CRASH failure, shrunk like the others.
   add_test(NAME props_fork_crash_shrinks
     COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
