@@ -284,10 +284,11 @@ static void section_synthetic(size_t max_ops)
 static void section_live(size_t max_live)
 {
 	printf("\n### live objects: N live (8..64 B), then %u steady free/alloc ops\n\n", STEADY_OPS);
-	printf("model structs: sizeof(struct kas_obj) %zu + treap node 24 (spec/model.c struct tnode)"
-	       " + sizeof(struct kas_binding) %zu per slot = %zu B per object ever created\n\n",
+	printf("model structs: sizeof(struct kas_obj) %zu + treap node 40 (spec/model.c struct tnode:"
+	       " start, end, subtree max end, 3 x u32) + sizeof(struct kas_binding) %zu per slot"
+	       " = %zu B per object ever created\n\n",
 	       sizeof(struct kas_obj), sizeof(struct kas_binding),
-	       sizeof(struct kas_obj) + 24 + sizeof(struct kas_binding));
+	       sizeof(struct kas_obj) + 40 + sizeof(struct kas_binding));
 	printf("| N live | checked ns/op (steady) | bare ns/op (steady) | ratio | checked growth vs N=1k |"
 	       " checked ns/op (incl. setup+teardown) | harness+model RSS B/live obj |\n");
 	printf("|---:|---:|---:|---:|---:|---:|---:|\n");

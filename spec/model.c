@@ -18,8 +18,9 @@
 #define NIL UINT32_MAX
 
 struct tnode {
+	uintptr_t lo, end;  /* the object's range (end 0 for size 0) */
+	uintptr_t maxend;   /* largest end in the subtree */
 	uint32_t l, r, prio;
-	uintptr_t maxend;
 };
 
 struct kas_model {
@@ -36,6 +37,8 @@ struct kas_model {
 	size_t nbinds, binds_cap;
 	uint32_t root;
 	size_t live;
+	uint32_t *path;     /* t_erase's ancestor stack */
+	size_t path_cap;
 };
 
 /* Grow *p (elements of elsize) to hold at least need; aborts on OOM because
@@ -75,6 +78,7 @@ void kas_model_free(struct kas_model *m)
 	free(m->bulks);
 	free(m->bulk_objs);
 	free(m->binds);
+	free(m->path);
 	free(m);
 }
 
@@ -121,23 +125,25 @@ struct kas_binding *kas_model_binding(struct kas_model *m, uint32_t slot)
 
 /* ---- treap ---- */
 
+/* Each node carries its object's start and end, so descents and overlap
+ * searches stay inside the node array instead of touching the 48-byte
+ * objects (most of the index's cost was those cache misses). */
 static uintptr_t obj_end(const struct kas_obj *o)
 {
 	uintptr_t e = o->addr + o->size;
 	return e < o->addr ? UINTPTR_MAX : e;   /* saturate at the top of memory */
 }
 
-static bool key_less(const struct kas_model *m, uint32_t a, uint32_t b)
+static inline bool key_less(const struct kas_model *m, uint32_t a, uint32_t b)
 {
-	const struct kas_obj *x = &m->objs[a], *y = &m->objs[b];
-	return x->addr < y->addr || (x->addr == y->addr && a < b);
+	uintptr_t x = m->nodes[a].lo, y = m->nodes[b].lo;
+	return x < y || (x == y && a < b);
 }
 
-static void update(struct kas_model *m, uint32_t t)
+static inline void update(struct kas_model *m, uint32_t t)
 {
 	struct tnode *n = &m->nodes[t];
-	/* size-0 objects never intersect: they contribute no end */
-	uintptr_t e = m->objs[t].size ? obj_end(&m->objs[t]) : 0;
+	uintptr_t e = n->end;
 	if (n->l != NIL && m->nodes[n->l].maxend > e)
 		e = m->nodes[n->l].maxend;
 	if (n->r != NIL && m->nodes[n->r].maxend > e)
@@ -145,41 +151,40 @@ static void update(struct kas_model *m, uint32_t t)
 	n->maxend = e;
 }
 
-static uint32_t rot_right(struct kas_model *m, uint32_t t)
+/* Split subtree t into keys below node i (*l) and above it (*r). */
+static void t_split(struct kas_model *m, uint32_t t, uint32_t i, uint32_t *l, uint32_t *r)
 {
-	uint32_t l = m->nodes[t].l;
-	m->nodes[t].l = m->nodes[l].r;
-	m->nodes[l].r = t;
-	update(m, t);
-	update(m, l);
-	return l;
-}
-
-static uint32_t rot_left(struct kas_model *m, uint32_t t)
-{
-	uint32_t r = m->nodes[t].r;
-	m->nodes[t].r = m->nodes[r].l;
-	m->nodes[r].l = t;
-	update(m, t);
-	update(m, r);
-	return r;
-}
-
-static uint32_t t_insert(struct kas_model *m, uint32_t t, uint32_t i)
-{
-	if (t == NIL)
-		return i;
-	if (key_less(m, i, t)) {
-		m->nodes[t].l = t_insert(m, m->nodes[t].l, i);
-		if (m->nodes[m->nodes[t].l].prio > m->nodes[t].prio)
-			return rot_right(m, t);
+	if (t == NIL) {
+		*l = *r = NIL;
+		return;
+	}
+	if (key_less(m, t, i)) {
+		*l = t;
+		t_split(m, m->nodes[t].r, i, &m->nodes[t].r, r);
 	} else {
-		m->nodes[t].r = t_insert(m, m->nodes[t].r, i);
-		if (m->nodes[m->nodes[t].r].prio > m->nodes[t].prio)
-			return rot_left(m, t);
+		*r = t;
+		t_split(m, m->nodes[t].l, i, l, &m->nodes[t].l);
 	}
 	update(m, t);
-	return t;
+}
+
+/* Insert without rotations: walk down while the nodes outrank i (raising
+ * their maxend on the way, which is all an insert can do to them), then
+ * split the rest under i.  Same shape as rotating i up from a leaf. */
+static void t_insert(struct kas_model *m, uint32_t i)
+{
+	uint32_t *link = &m->root;
+	const uint32_t prio = m->nodes[i].prio;
+	const uintptr_t e = m->nodes[i].end;
+	while (*link != NIL && m->nodes[*link].prio >= prio) {
+		struct tnode *n = &m->nodes[*link];
+		if (n->maxend < e)
+			n->maxend = e;
+		link = key_less(m, i, *link) ? &n->l : &n->r;
+	}
+	t_split(m, *link, i, &m->nodes[i].l, &m->nodes[i].r);
+	update(m, i);
+	*link = i;
 }
 
 /* Join two treaps, every key of a below every key of b. */
@@ -199,18 +204,37 @@ static uint32_t t_merge(struct kas_model *m, uint32_t a, uint32_t b)
 	return b;
 }
 
-static uint32_t t_erase(struct kas_model *m, uint32_t t, uint32_t i)
+/* Unlink node i, then recompute maxend upwards only while it changes
+ * (an ancestor whose maxend stays the same leaves the rest unchanged). */
+static void t_erase(struct kas_model *m, uint32_t i)
 {
+	size_t depth = 0;
+	uint32_t t = m->root;
+	while (t != NIL && t != i) {
+		if (depth == m->path_cap)
+			grow((void **)&m->path, &m->path_cap, depth + 1, sizeof(*m->path));
+		m->path[depth++] = t;
+		t = key_less(m, i, t) ? m->nodes[t].l : m->nodes[t].r;
+	}
 	if (t == NIL)
-		return NIL;
-	if (t == i)
-		return t_merge(m, m->nodes[t].l, m->nodes[t].r);
-	if (key_less(m, i, t))
-		m->nodes[t].l = t_erase(m, m->nodes[t].l, i);
+		return;
+	uint32_t sub = t_merge(m, m->nodes[i].l, m->nodes[i].r);
+	if (depth == 0) {
+		m->root = sub;
+		return;
+	}
+	uint32_t parent = m->path[depth - 1];
+	if (m->nodes[parent].l == i)
+		m->nodes[parent].l = sub;
 	else
-		m->nodes[t].r = t_erase(m, m->nodes[t].r, i);
-	update(m, t);
-	return t;
+		m->nodes[parent].r = sub;
+	while (depth--) {
+		uint32_t p = m->path[depth];
+		uintptr_t was = m->nodes[p].maxend;
+		update(m, p);
+		if (m->nodes[p].maxend == was)
+			break;
+	}
 }
 
 /* Deterministic pseudo-random priority (splitmix64 finaliser). */
@@ -229,9 +253,10 @@ uint32_t kas_model_add_obj(struct kas_model *m, const struct kas_obj *o)
 	uint32_t i = (uint32_t)m->nobjs++;
 	m->objs[i] = *o;
 	m->objs[i].live = 1;
-	m->nodes[i] = (struct tnode){ NIL, NIL, prio_of(i), 0 };
-	update(m, i);
-	m->root = t_insert(m, m->root, i);
+	/* size-0 objects never intersect: they contribute no end */
+	uintptr_t end = o->size ? obj_end(o) : 0;
+	m->nodes[i] = (struct tnode){ o->addr, end, end, NIL, NIL, prio_of(i) };
+	t_insert(m, i);
 	m->live++;
 	if (o->family == KAS_FAM_CACHE && o->cache < m->ncaches)
 		m->caches[o->cache].live_objs++;
@@ -242,7 +267,7 @@ void kas_model_kill_obj(struct kas_model *m, uint32_t index)
 {
 	if (index >= m->nobjs || !m->objs[index].live)
 		return;
-	m->root = t_erase(m, m->root, index);
+	t_erase(m, index);
 	m->objs[index].live = 0;
 	m->live--;
 	const struct kas_obj *o = &m->objs[index];
@@ -284,10 +309,9 @@ static uint32_t t_overlap(const struct kas_model *m, uint32_t t, uintptr_t lo, u
 			if (r != NIL)
 				return r;
 		}
-		const struct kas_obj *o = &m->objs[t];
-		if (o->addr >= hi)
+		if (n->lo >= hi)
 			return NIL;
-		if (t != except && o->size && obj_end(o) > lo)
+		if (t != except && n->end > lo)
 			return t;
 		t = n->r;
 	}
@@ -310,7 +334,7 @@ uint32_t kas_model_find_addr(const struct kas_model *m, uintptr_t addr)
 {
 	uint32_t t = m->root;
 	while (t != NIL) {
-		uintptr_t a = m->objs[t].addr;
+		uintptr_t a = m->nodes[t].lo;
 		if (a == addr)
 			return t;
 		t = addr < a ? m->nodes[t].l : m->nodes[t].r;
