@@ -15,6 +15,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef KAS_SOURCE_DIR
 #define KAS_SOURCE_DIR "."
@@ -35,7 +37,8 @@ static const char usage[] =
 	"with the rule's source and a minimised trace that `kallocspec replay`\n"
 	"reproduces.\n"
 	"  --corpus DIR   witness traces (default: $KALLOCSPEC_CORPUS, else the\n"
-	"                 source tree's corpora/witness)\n"
+	"                 installed share/kallocspec/corpora/witness next to this\n"
+	"                 command, else the source tree's corpora/witness)\n"
 	"  --json FILE    also write the report as JSON (kallocspec-report/1)\n"
 	"  --save-counterexamples DIR\n"
 	"                 write each failure's trace to DIR/<RULE-ID>.ktrace\n"
@@ -147,6 +150,43 @@ static int ktrace_filter(const struct dirent *d)
 	size_t n = strlen(d->d_name);
 
 	return d->d_name[0] != '.' && n > 7 && strcmp(d->d_name + n - 7, ".ktrace") == 0;
+}
+
+/*
+ * The default corpus.  An installed kallocspec (PREFIX/bin/kallocspec) has
+ * its corpus in PREFIX/share/kallocspec/corpora/witness; the path is taken
+ * relative to the running binary (KAS_CORPUS_FROM_BINDIR, set by the
+ * install rules) so a relocated install still finds it.  A binary in a
+ * build tree has no such folder next to it and uses the source tree's.
+ */
+static const char *default_corpus(char *buf, size_t len)
+{
+#ifdef KAS_CORPUS_FROM_BINDIR
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
+
+	if (n > 0) {
+		char *slash;
+		int w;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if (KAS_CORPUS_FROM_BINDIR[0] == '/')
+				w = snprintf(buf, len, "%s", KAS_CORPUS_FROM_BINDIR);
+			else
+				w = snprintf(buf, len, "%s/%s", exe, KAS_CORPUS_FROM_BINDIR);
+			if (w > 0 && (size_t)w < len && stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+				return buf;
+		}
+	}
+#else
+	(void)buf;
+	(void)len;
+#endif
+	return KAS_SOURCE_DIR "/corpora/witness";
 }
 
 /* Witness traces; a missing default corpus is only a note. */
@@ -266,6 +306,7 @@ int kas_cmd_check(int argc, char **argv)
 	uint64_t seed = 1, nops = 5000, timeout = 0;
 	struct check_run cr;
 	bool explicit_corpus = true;
+	char corpus_buf[2048]; /* short enough that corpus/name.ktrace fits a path buffer */
 	int c, rc;
 
 	if (kas_cmd_check_is_kernel(argc, argv))
@@ -315,7 +356,7 @@ int kas_cmd_check(int argc, char **argv)
 	if (!corpus) {
 		corpus = getenv("KALLOCSPEC_CORPUS");
 		if (!corpus || !*corpus) {
-			corpus = KAS_SOURCE_DIR "/corpora/witness";
+			corpus = default_corpus(corpus_buf, sizeof(corpus_buf));
 			explicit_corpus = false;
 		}
 	}

@@ -10,6 +10,18 @@ set(KAS_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/kallocspec)
 set(KAS_INSTALL_PORTSDIR ${CMAKE_INSTALL_LIBDIR}/kallocspec/ports)
 set(KAS_INSTALL_CORPUSDIR ${CMAKE_INSTALL_DATADIR}/kallocspec/corpora/witness)
 
+# The installed command defaults to the installed corpus, found relative to
+# its own bin/ folder so the install relocates (cli/cmd_check.c).
+if(TARGET kallocspec-cli)
+  if(IS_ABSOLUTE "${KAS_INSTALL_CORPUSDIR}")
+    set(_kas_corpus_rel "${KAS_INSTALL_CORPUSDIR}")
+  else()
+    file(RELATIVE_PATH _kas_corpus_rel /kas-prefix/${CMAKE_INSTALL_BINDIR}
+         /kas-prefix/${KAS_INSTALL_CORPUSDIR})
+  endif()
+  target_compile_definitions(kallocspec-cli PRIVATE KAS_CORPUS_FROM_BINDIR="${_kas_corpus_rel}")
+endif()
+
 # core/ gives the library its include path as a source-tree path, which an
 # exported target may not carry: the same path at build time, the installed
 # one for users of the package.

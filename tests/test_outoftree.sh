@@ -99,6 +99,24 @@ check() {   # check SO LABEL
 }
 [ -f "$so" ] && check "$so" cmake
 
+# Without --corpus the installed command uses the installed corpus (next to
+# it), not the source tree it was built from: a trace only the installed
+# corpus has must be counted.
+ntraces() {   # ntraces [check args]: the trace count of `check --ops 0`
+	env -u KALLOCSPEC_CORPUS "$ks" check --port "$so" --profile linux-6.12 --ops 0 "$@" 2>/dev/null |
+		sed -n 's/^port myport, profile linux-6.12: \([0-9]*\) traces.*/\1/p'
+}
+if [ -f "$so" ]; then
+	before=$(ntraces --corpus "$corpus")
+	printf 'profile linux-6.12\na = kmalloc 24 GFP_KERNEL\nkfree a\n' >"$corpus/zz-installed-only.ktrace"
+	after=$(ntraces --corpus "$corpus")
+	default=$(ntraces)
+	[ -n "$before" ] && [ "$after" = "$((before + 1))" ] ||
+		fail "installed corpus: extra trace not counted ($before -> $after)"
+	[ "$default" = "$after" ] ||
+		fail "installed CLI's default corpus is not the installed one ($default traces, installed: $after)"
+fi
+
 # pkg-config route
 export PKG_CONFIG_PATH
 PKG_CONFIG_PATH=$(dirname "$(ls "$prefix"/lib*/pkgconfig/kallocspec.pc | head -n 1)")
