@@ -81,6 +81,27 @@ size_t kas_fuzz_max_ops(void)
 	return max_ops;
 }
 
+size_t kas_fuzz_pool_bytes(void)
+{
+	static size_t pool;
+	static bool read;
+	const char *s;
+
+	if (read)
+		return pool;
+	read = true;
+	pool = (size_t)8 << 20;
+	s = getenv("KAS_FUZZ_POOL");
+	if (s && *s) {
+		char *end;
+		unsigned long long v = strtoull(s, &end, 0);
+
+		if (*end == '\0')
+			pool = (size_t)v;
+	}
+	return pool;
+}
+
 static const char *ignore_list(void)
 {
 	static const char *list;

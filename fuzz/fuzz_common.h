@@ -10,6 +10,11 @@
  *                     variable KAS_FUZZ_PORT)
  *   KAS_FUZZ_PROFILE  profile name; default kas_profile_default()
  *   KAS_FUZZ_MAX_OPS  ops decoded per input (default 64)
+ *   KAS_FUZZ_POOL     bytes of simulated memory the port gets (default
+ *                     8 MiB, like the pressure witnesses: small enough for
+ *                     a few ops to reach the watermarks and OOM); 0 = the
+ *                     port's own default.  Findings record it as
+ *                     `# pool-bytes:` so `kallocspec replay` agrees.
  *   KAS_FUZZ_IGNORE   comma-separated rule IDs that do not abort (findings a
  *                     campaign has already recorded)
  *   KAS_FUZZ_ONLY     one rule ID: every other rule is ignored (used while
@@ -36,6 +41,7 @@ extern "C" {
 const struct kas_port *kas_fuzz_port(void);
 const struct kas_profile *kas_fuzz_profile(void);
 size_t kas_fuzz_max_ops(void);
+size_t kas_fuzz_pool_bytes(void);
 /* True when id is listed in KAS_FUZZ_IGNORE, or KAS_FUZZ_ONLY names another. */
 bool kas_fuzz_ignored(const char *id);
 /* True when KAS_FUZZ_IGNORE or KAS_FUZZ_ONLY is set (targets then run whole traces

@@ -61,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kas_trace_decode(&trace, data, size, kas_fuzz_profile(), kas_fuzz_max_ops()) != 0)
 		return 0;
 	kas_spec_clear_tallies(spec);
+	opts.pool_bytes = kas_fuzz_pool_bytes();
 	/* With rules to ignore, a run must go on past their failures to reach
 	 * the ones that still count. */
 	opts.stop_at_first_fail = !kas_fuzz_ignoring_any();

@@ -28,6 +28,8 @@
 #include <kallocspec/spec.h>
 #include <kallocspec/trace.h>
 
+#include "fuzz_common.h"
+
 struct triage {
 	const struct kas_port *port;
 	const struct kas_profile *profile;
@@ -37,6 +39,7 @@ struct triage {
 	const char *rules;       /* comma list, NULL = every failing rule */
 	const char *out_dir;
 	const char *found_by;
+	size_t pool;             /* pool-bytes the runs use (0 = port default) */
 };
 
 static int read_file(const char *path, uint8_t **data, size_t *len)
@@ -81,6 +84,7 @@ static struct kas_spec *run(const struct triage *tr, const struct kas_trace *t)
 
 	if (!spec)
 		return NULL;
+	opts.pool_bytes = tr->pool;
 	if (kas_run_trace(tr->port, spec, t, &opts, &res) != 0) {
 		fprintf(stderr, "kas-fuzz-triage: port '%s' failed to initialise (%d)\n", tr->port->name,
 			res.init_error);
@@ -131,6 +135,10 @@ static char *with_meta(const struct kas_trace *t, const struct triage *tr, const
 	}
 	snprintf(head, sizeof(head), "# kallocspec trace v1\n# port: %s\n# rule: %s\n# found-by: %s\n",
 		 tr->port->name, rule, tr->found_by ? tr->found_by : "kallocspec fuzz");
+	/* the machine size the finding needs, for `kallocspec replay` */
+	if (tr->pool && !kas_trace_meta(t, "pool-bytes"))
+		snprintf(head + strlen(head), sizeof(head) - strlen(head), "# pool-bytes: %zu\n",
+			 tr->pool);
 	need = strlen(head) + strlen(rest) + 1;
 	out = malloc(need);
 	if (out)
@@ -174,7 +182,7 @@ static bool text_fails_once(const struct triage *tr, const char *text, size_t ru
 static int write_finding(const struct triage *tr, const struct kas_trace *t, size_t rule)
 {
 	const char *id = kas_rule_at(rule)->id;
-	struct kas_minimize_opts mo = { 0 };
+	struct kas_minimize_opts mo = { .pool_bytes = tr->pool };
 	struct kas_minimize_stats st = { 0 };
 	struct kas_trace small;
 	char *text = NULL, path[4096];
@@ -291,6 +299,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	free(data);
+	/* a text trace brings its own machine size (`# pool-bytes:`), a
+	 * binary input runs as the fuzz target ran it */
+	tr.pool = tr.text ? 0 : kas_fuzz_pool_bytes();
 	if (!(spec = run(&tr, &t))) {
 		kas_trace_free(&t);
 		return 2;

@@ -10,6 +10,15 @@
  * mapped there (-1 for guard pages), the area length at an area's first
  * page (0 elsewhere), the requested size at the first page, and a bitmap
  * of pages in use.
+ *
+ * Mapping cache: an mmap per scattered frame costs a syscall, a VMA and a
+ * fault, and replacing it zaps PTEs and flushes TLBs (most of the fuzzer's
+ * time once).  So vfree only makes an area PROT_NONE (use after vfree still
+ * faults) and mapped[] remembers the frame each page still maps; a new area
+ * whose frames match (pcp lists are LIFO, every trace starts from the same
+ * pool) needs one mprotect, other pages an mmap (consecutive frames as one
+ * run).  Above VM_CACHE_MAX cached pages the cache is dropped, keeping the
+ * VMA count far below vm.max_map_count.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -21,6 +30,7 @@
 #include <sys/mman.h>
 
 #define VM_ALIGN (REF_PAGE_SIZE << REF_MAX_PAGE_ORDER)
+#define VM_CACHE_MAX ((size_t)16384)   /* cached page mappings (VMAs) */
 
 static struct {
 	char *reserve;          /* what mmap returned */
@@ -28,6 +38,10 @@ static struct {
 	char *base;             /* VMALLOC_START, 4 MiB aligned */
 	size_t total;           /* pages in the range */
 	int32_t *frame;         /* [total] */
+	int32_t *mapped;        /* [total] frame still mapped there (maybe PROT_NONE), -1 none */
+	size_t nmapped;         /* pages with mapped[] >= 0 */
+	size_t extent;          /* every mapped[] >= 0 lies in [0, extent) */
+	size_t pool_frames;     /* ref_m.cap_frames the cached maps belong to */
 	uint32_t *npages;       /* [total] area length at its first page */
 	uint32_t *req;          /* [total] requested size at its first page */
 	uint64_t *used;         /* bitmap [total / 64] */
@@ -46,12 +60,16 @@ static void *map_anon(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+static void drop_cache(size_t s, size_t n);
+
 static void vm_teardown(void)
 {
 	if (vm.reserve)
 		munmap(vm.reserve, vm.reserve_len);
 	if (vm.frame)
 		munmap(vm.frame, vm.total * sizeof(int32_t));
+	if (vm.mapped)
+		munmap(vm.mapped, vm.total * sizeof(int32_t));
 	if (vm.npages)
 		munmap(vm.npages, vm.total * sizeof(uint32_t));
 	if (vm.req)
@@ -66,8 +84,15 @@ int ref_vmalloc_setup(size_t pool_bytes)
 	size_t len = 4 * pool_bytes;
 	if (len < ((size_t)256 << 20))
 		len = (size_t)256 << 20;
-	if (vm.reserve && vm.total == len >> REF_PAGE_SHIFT)
+	if (vm.reserve && vm.total == len >> REF_PAGE_SHIFT) {
+		/* a grown pool is a new memfd (phys.c): cached maps show the old one */
+		if (vm.pool_frames != ref_m.cap_frames) {
+			drop_cache(0, vm.extent);
+			vm.extent = 0;
+			vm.pool_frames = ref_m.cap_frames;
+		}
 		return 0;
+	}
 	vm_teardown();
 	vm.reserve_len = len + VM_ALIGN;
 	void *r = mmap(NULL, vm.reserve_len, PROT_NONE,
@@ -80,21 +105,96 @@ int ref_vmalloc_setup(size_t pool_bytes)
 	vm.base = (char *)(((uintptr_t)r + VM_ALIGN - 1) & ~(uintptr_t)(VM_ALIGN - 1));
 	vm.total = len >> REF_PAGE_SHIFT;
 	vm.frame = map_anon(vm.total * sizeof(int32_t));
+	vm.mapped = map_anon(vm.total * sizeof(int32_t));
 	vm.npages = map_anon(vm.total * sizeof(uint32_t));
 	vm.req = map_anon(vm.total * sizeof(uint32_t));
 	vm.used = map_anon(vm.total / 8);
-	if (!vm.frame || !vm.npages || !vm.req || !vm.used) {
+	if (!vm.frame || !vm.mapped || !vm.npages || !vm.req || !vm.used) {
 		vm_teardown();
 		return -1;
 	}
+	memset(vm.mapped, 0xff, vm.total * sizeof(int32_t));   /* -1: nothing cached */
+	vm.pool_frames = ref_m.cap_frames;
+	return 0;
+}
+
+/* Forgets the cached mappings of pages [s, s + n): one anonymous
+ * PROT_NONE map over them. */
+static void drop_cache(size_t s, size_t n)
+{
+	if (!n)
+		return;
+	mmap(vm.base + (s << REF_PAGE_SHIFT), n << REF_PAGE_SHIFT, PROT_NONE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	for (size_t i = s; i < s + n; i++) {
+		if (vm.mapped[i] >= 0)
+			__atomic_fetch_sub(&vm.nmapped, 1, __ATOMIC_RELAXED);
+		vm.mapped[i] = -1;
+	}
+}
+
+/* Makes pages [s, s + n) inaccessible; drops their cached frames when the
+ * cache is over budget (then it is a plain unmap, as before the cache). */
+static void unmap_area(size_t s, size_t n)
+{
+	char *addr = vm.base + (s << REF_PAGE_SHIFT);
+
+	if (__atomic_load_n(&vm.nmapped, __ATOMIC_RELAXED) > VM_CACHE_MAX)
+		drop_cache(s, n);
+	else
+		mprotect(addr, n << REF_PAGE_SHIFT, PROT_NONE);
+}
+
+/* Maps frame[s .. s + n) at pages [s, s + n), read-write; 0 or -1. */
+static int map_area(size_t s, size_t n)
+{
+	char *addr = vm.base + (s << REF_PAGE_SHIFT);
+	bool reused = false;
+
+	for (size_t i = 0; i < n;) {
+		if (vm.mapped[s + i] == vm.frame[s + i]) {
+			reused = true;
+			i++;
+			continue;
+		}
+		/* a run of consecutive frames that are not cached yet: one mmap */
+		size_t run = 1;
+		while (i + run < n && vm.frame[s + i + run] == vm.frame[s + i] + (int32_t)run &&
+		       vm.mapped[s + i + run] != vm.frame[s + i + run])
+			run++;
+		void *m = mmap(addr + (i << REF_PAGE_SHIFT), run << REF_PAGE_SHIFT,
+			       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, ref_m.memfd,
+			       (off_t)vm.frame[s + i] << REF_PAGE_SHIFT);
+		if (m == MAP_FAILED)
+			return -1;
+		for (size_t k = i; k < i + run; k++) {
+			if (vm.mapped[s + k] < 0)
+				__atomic_fetch_add(&vm.nmapped, 1, __ATOMIC_RELAXED);
+			vm.mapped[s + k] = vm.frame[s + k];
+		}
+		size_t end = s + i + run, ext = __atomic_load_n(&vm.extent, __ATOMIC_RELAXED);
+		while (ext < end && !__atomic_compare_exchange_n(&vm.extent, &ext, end, true,
+								 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
+		i += run;
+	}
+	if (reused && mprotect(addr, n << REF_PAGE_SHIFT, PROT_READ | PROT_WRITE) != 0)
+		return -1;
 	return 0;
 }
 
 void ref_vmalloc_reset(void)
 {
+	/* The cached mappings outlive the trace (the next one usually gets
+	 * the same frames at the same addresses); only access is revoked. */
+	if (vm.nmapped > VM_CACHE_MAX) {
+		drop_cache(0, vm.extent);
+		vm.extent = 0;
+	} else if (vm.hwm) {
+		/* pages above hwm were made PROT_NONE when their area went */
+		mprotect(vm.base, vm.hwm << REF_PAGE_SHIFT, PROT_NONE);
+	}
 	if (vm.hwm) {
-		mmap(vm.base, vm.hwm << REF_PAGE_SHIFT, PROT_NONE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 		memset(vm.used, 0, ((vm.hwm + 63) / 64) * sizeof(uint64_t));
 		memset(vm.npages, 0, vm.hwm * sizeof(uint32_t));
 	}
@@ -151,7 +251,6 @@ static size_t find_range(size_t n, size_t align)
 	return SIZE_MAX;
 }
 
-__attribute__((unused))   /* unused by the mutant KAS_MUTANT_VMALLOC_PHYS_CONTIG */
 static int cmp_desc(const void *a, const void *b)
 {
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -218,9 +317,11 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 			ref_warn(REF_WARN_ALLOC_FAILURE, "vmalloc error: vm_struct allocation failed");
 		return NULL;
 	}
-	/* pages come from Normal unless DMA/DMA32 was asked (vmalloc adds
-	 * __GFP_HIGHMEM, which is Normal on 64-bit) */
-	ref_gfp_t pg = (gfp & ~(REF_GFP_MOVABLE | REF_GFP_HIGHMEM)) | REF_GFP_NOWARN;
+	/* __vmalloc_area_node adds __GFP_HIGHMEM unless GFP_DMA/GFP_DMA32 was
+	 * asked (Normal on 64-bit; Movable only together with __GFP_MOVABLE) */
+	ref_gfp_t pg = gfp | REF_GFP_NOWARN;
+	if (!(gfp & (REF_GFP_DMA | REF_GFP_DMA32)))
+		pg |= REF_GFP_HIGHMEM;
 	for (size_t i = 0; i < n; i++) {
 		ref_attempt(REF_ATTEMPT_VMALLOC_PAGES, pg, 0);
 		int32_t f = ref_pages_alloc(pg, 0);
@@ -235,37 +336,15 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 		ref_pset(ref_page(f), PG_VMALLOC);
 		vm.frame[s + i] = f;
 	}
-#ifdef KAS_MUTANT_VMALLOC_PHYS_CONTIG /* mutant: one physically contiguous block */
-	release_pages(s, n);
-	{
-		unsigned o = 0;
-		while (((size_t)1 << o) < n)
-			o++;
-		int32_t f0 = ref_pages_alloc(pg, o);
-		if (f0 == REF_NO_FRAME) {
-			unreserve(s, n);
-			return NULL;
-		}
-		for (size_t i = 0; i < n; i++) {
-			ref_pset(ref_page(f0 + (int32_t)i), PG_VMALLOC);
-			vm.frame[s + i] = f0 + (int32_t)i;
-		}
-	}
-#else
 	qsort(&vm.frame[s], n, sizeof(int32_t), cmp_desc);
-#endif
 	char *addr = vm.base + (s << REF_PAGE_SHIFT);
-	for (size_t i = 0; i < n; i++) {
-		void *m = mmap(addr + (i << REF_PAGE_SHIFT), REF_PAGE_SIZE, PROT_READ | PROT_WRITE,
-			       MAP_SHARED | MAP_FIXED, ref_m.memfd,
-			       (off_t)vm.frame[s + i] << REF_PAGE_SHIFT);
-		if (m == MAP_FAILED) {
-			mmap(addr, n << REF_PAGE_SHIFT, PROT_NONE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-			release_pages(s, n);
-			unreserve(s, n);
-			return NULL;
-		}
+	if (map_area(s, n) != 0) {
+		pthread_mutex_lock(&vm_lock);
+		drop_cache(s, n);
+		pthread_mutex_unlock(&vm_lock);
+		release_pages(s, n);
+		unreserve(s, n);
+		return NULL;
 	}
 	pthread_mutex_lock(&vm_lock);
 	vm.frame[s + n] = -1;   /* guard page */
@@ -315,8 +394,7 @@ void ref_vfree(const void *p)
 	vm.npages[s] = 0;   /* unpublished: the range stays reserved until unmapped */
 	vm.live_pages -= n;
 	pthread_mutex_unlock(&vm_lock);
-	mmap(vm.base + (s << REF_PAGE_SHIFT), n << REF_PAGE_SHIFT, PROT_NONE,
-	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	unmap_area(s, n);
 	release_pages(s, n);
 	unreserve(s, n);
 }

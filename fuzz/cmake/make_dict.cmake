@@ -36,6 +36,7 @@ foreach(line ${lines})
   set(setup "${CMAKE_MATCH_3}")
   set(op "${CMAKE_MATCH_4}")
   string(REPLACE ";" "\n" setup_lines "${setup}")
+  string(REPLACE ";" "\n" op "${op}")   # an entry may be several ops
   set(prefix "")
   if(setup)
     encode_text("${setup_lines}" prefix)
