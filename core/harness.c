@@ -123,6 +123,26 @@ static void observe_phys(struct run *r, struct kas_call *c, uintptr_t addr, size
 	}
 }
 
+/* Zone of every page of the result (zone placement rules); a page the
+ * port cannot place makes the whole observation unknown. */
+static void observe_zone(struct run *r, struct kas_call *c, uintptr_t addr, size_t size)
+{
+	const size_t page = r->prof->page_size;
+	uint8_t mask = 0;
+	if (size == 0)
+		size = 1;
+	if (size > ((size_t)64 << 20))
+		size = (size_t)64 << 20;
+	for (uintptr_t p = addr; p < addr + size; p = (p / page + 1) * page) {
+		int z = r->port->page_zone((const void *)p);
+		if (z < 0 || z >= KAS_ZONE__COUNT)
+			return;
+		mask |= (uint8_t)(1u << z);
+	}
+	c->obs.zone_known = 1;
+	c->obs.zone_mask = mask;
+}
+
 static bool wants_zero(const struct kas_call *c)
 {
 	return kas_op_always_zeroes(c->op->code) || (c->gfp & __GFP_ZERO);
@@ -165,6 +185,8 @@ static void observe_new(struct run *r, struct kas_call *c)
 	}
 	if (r->port->virt_to_phys)
 		observe_phys(r, c, p, size);
+	if (KAS_PORT_HAS(r->port, page_zone))
+		observe_zone(r, c, p, size);
 }
 
 static void observe_bulk(struct kas_call *c)
@@ -372,6 +394,7 @@ static unsigned run_op(struct run *r, struct kas_call *c, size_t i)
 	} else if (!kas__resolve(r, c)) {
 		c->status = KAS_CALL_SKIPPED;
 	} else {
+		kas__world_note_state(r->w, c);   /* the context vetoes need it */
 		kas_spec_precheck(r->spec, c);
 		if (c->status == KAS_CALL_DONE && !kas_port_has_op(r->port, op->code))
 			c->status = KAS_CALL_UNSUPPORTED;

@@ -36,6 +36,8 @@ static size_t requested_size(struct run *r, const struct kas_call *c)
 		return a[1] < 48 ? (size_t)r->prof->page_size << a[1] : SIZE_MAX;
 	case KAS_OP_GET_ZEROED_PAGE:
 		return r->prof->page_size;
+	case KAS_OP_ALLOC_PAGES_EXACT:
+		return (size_t)a[0];
 	default:
 		return 0;
 	}

@@ -14,6 +14,8 @@ static enum kas_opcode teardown_free_op(const struct kas_obj *o)
 	case KAS_FAM_VMALLOC: return KAS_OP_VFREE;
 	case KAS_FAM_KVMALLOC: return KAS_OP_KVFREE;
 	case KAS_FAM_PAGES:
+		if (o->op == KAS_OP_ALLOC_PAGES_EXACT)
+			return KAS_OP_FREE_PAGES_EXACT;
 		return o->op == KAS_OP_ALLOC_PAGES ? KAS_OP___FREE_PAGES : KAS_OP_FREE_PAGES;
 	default: return KAS_OP_KFREE;
 	}
@@ -52,9 +54,10 @@ void kas__teardown(struct run *r, struct kas_call *c)
 			c->arg[1] = o->addr;
 			c->in_cache = o->cache;
 		} else {
-			op.nargs = (op.code == KAS_OP_FREE_PAGES || op.code == KAS_OP___FREE_PAGES) ? 2 : 1;
+			op.nargs = (op.code == KAS_OP_FREE_PAGES || op.code == KAS_OP___FREE_PAGES ||
+				    op.code == KAS_OP_FREE_PAGES_EXACT) ? 2 : 1;
 			c->arg[0] = o->addr;
-			c->arg[1] = o->order;
+			c->arg[1] = op.code == KAS_OP_FREE_PAGES_EXACT ? o->size : o->order;
 		}
 		c->in_obj = i;
 		c->in = *o;

@@ -61,6 +61,8 @@ bool kas_port_has_op(const struct kas_port *port, enum kas_opcode op)
 	case KAS_OP_KFREE_RCU: return KAS_PORT_HAS(port, kfree_rcu);
 	case KAS_OP_KVFREE_RCU: return KAS_PORT_HAS(port, kvfree_rcu);
 	case KAS_OP_COPY_TO_USER: return KAS_PORT_HAS(port, usercopy_check);
+	case KAS_OP_ALLOC_PAGES_EXACT: return KAS_PORT_HAS(port, alloc_pages_exact);
+	case KAS_OP_FREE_PAGES_EXACT: return KAS_PORT_HAS(port, free_pages_exact);
 	default:
 		/* the world's ops run in the harness; nothing needed from the port */
 		return kas__world_op(op);
@@ -139,6 +141,8 @@ void kas_port_invoke(const struct kas_port *port, struct kas_call *c, const char
 		/* OBJ + OFF: computed as an address (OBJ may be NULL) */
 		r = port->usercopy_check((const void *)(uintptr_t)(c->arg[0] + c->arg[1]), Z(2));
 		break;
+	case KAS_OP_ALLOC_PAGES_EXACT: r = (uintptr_t)port->alloc_pages_exact(Z(0), c->gfp); break;
+	case KAS_OP_FREE_PAGES_EXACT: port->free_pages_exact(P(0), Z(1)); break;
 	default:
 		break;   /* world ops: kas__world_exec */
 	}

@@ -13,8 +13,9 @@
  *   op      := OPCODE arg*
  *   OPCODE  1 byte b, code = b % 64.  code < 42 is that op (ops.def
  *           order) with its arguments as below; code 62 is the world
- *           escape: one more byte w selects the world op 42 + w % 22
- *           (ballast .. copy_to_user, ops.def order); any other code
+ *           escape: one more byte w selects the world op 42 + w % N, N
+ *           the number of ops after the first 42 (ballast .. copy_to_user,
+ *           then ops_context.def, ops_zone.def; ops.def order); any other code
  *           (42..61, 63) is FREE_AUTO (see the end).
  *
  *   Arguments, in ops.def order, by kind:
@@ -53,11 +54,18 @@
  *             modulo the number of live saved-flags handles (none live:
  *             the op is dropped).
  *   AK_LIST   1 byte c: the count is c % 16, or for c = 0xff a LEB128
- *             count follows; either way clamped to the bytes left.  Then
+ *             count follows; either way clamped to the bytes left and to
+ *             KAS__COUNT_MAX (256).  Then
  *             the entries,
  *             coded like AK_PTR over the live object handles followed by
  *             the live bulk handles.  All entries are read against the
  *             handles live when the op starts.
+ *
+ *   The object count of kmem_cache_alloc_bulk (an AK_SIZE) is clamped to
+ *   KAS__COUNT_MAX too: counts are where an input of a few bytes could
+ *   demand unbounded work, and the rules about bulk allocation need no
+ *   more than a few hundred objects.  The encoder refuses larger counts,
+ *   so round trips stay exact.
  *
  *   An op with an AK_PTR / AK_CACHE argument that cannot be formed (index
  *   into an empty set) is dropped after its bytes are consumed; a list
@@ -94,6 +102,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "trace_codec_tables.h"
+
+#ifndef KAS__COUNT_MAX
+#define KAS__COUNT_MAX 256u   /* longest list, largest bulk count (see above) */
+#endif
 
 struct reader {
 	const uint8_t *p;
@@ -275,6 +287,8 @@ static int decode_op(struct decoder *d, enum kas_opcode code)
 		switch (oi->args[i]) {
 		case AK_SIZE:
 			op.v[i] = rd_size(d);
+			if (code == KAS_OP_KMEM_CACHE_ALLOC_BULK && i == 2 && op.v[i] > KAS__COUNT_MAX)
+				op.v[i] = KAS__COUNT_MAX;
 			break;
 		case AK_GFP:
 			op.v[i] = rd_gfp(d);
@@ -327,6 +341,8 @@ static int decode_op(struct decoder *d, enum kas_opcode code)
 			uint64_t left = d->r.len - d->r.pos;
 			if (n > left)
 				n = left;
+			if (n > KAS__COUNT_MAX)
+				n = KAS__COUNT_MAX;
 			uint64_t total = live_total(d, list_kinds, 2);
 			op.list_off = (uint32_t)t->nlist;
 			for (uint64_t e = 0; e < n; e++) {
@@ -377,6 +393,7 @@ static int decode_free_auto(struct decoder *d)
 	if (slot->kind == KAS_SLOT_FLAGS) {
 		code = def->code == KAS_OP_MEMALLOC_NOIO_SAVE ? KAS_OP_MEMALLOC_NOIO_RESTORE :
 		       def->code == KAS_OP_MEMALLOC_NORECLAIM_SAVE ? KAS_OP_MEMALLOC_NORECLAIM_RESTORE :
+		       def->code == KAS_OP_MEMALLOC_PIN_SAVE ? KAS_OP_MEMALLOC_PIN_RESTORE :
 		       KAS_OP_MEMALLOC_NOFS_RESTORE;
 	} else if (slot->kind == KAS_SLOT_CACHE) {
 		code = KAS_OP_KMEM_CACHE_DESTROY;
@@ -404,6 +421,9 @@ static int decode_free_auto(struct decoder *d)
 			break;
 		case KAS_OP_GET_FREE_PAGES: case KAS_OP_GET_ZEROED_PAGE:
 			code = KAS_OP_FREE_PAGES;
+			break;
+		case KAS_OP_ALLOC_PAGES_EXACT:
+			code = KAS_OP_FREE_PAGES_EXACT;
 			break;
 		default:   /* the kvmalloc family */
 			code = KAS_OP_KVFREE;
@@ -437,6 +457,12 @@ static int decode_free_auto(struct decoder *d)
 		op.ref[0] = KAS_REF_HANDLE;
 		op.v[0] = s;
 		op.v[1] = def->code == KAS_OP_GET_ZEROED_PAGE ? 0 : def->v[1];
+		break;
+	case KAS_OP_FREE_PAGES_EXACT:   /* the allocation's own size */
+		op.ref[0] = KAS_REF_HANDLE;
+		op.v[0] = s;
+		op.ref[1] = def->ref[0];
+		op.v[1] = def->v[0];
 		break;
 	default:
 		op.ref[0] = KAS_REF_HANDLE;

@@ -12,6 +12,10 @@
 #include <string.h>
 #include "trace_codec_tables.h"
 
+#ifndef KAS__COUNT_MAX
+#define KAS__COUNT_MAX 256u   /* the decoder's cap on lists and bulk counts */
+#endif
+
 struct encoder {
 	const struct kas_trace *t;
 	const struct kas_profile *prof;
@@ -171,6 +175,9 @@ static int encode_arg(struct encoder *e, const struct kas_op *op, unsigned i, ui
 		return enc_fail(e, "argument %u must be a value", i + 1);
 	switch (kind) {
 	case AK_SIZE:
+		if (op->code == KAS_OP_KMEM_CACHE_ALLOC_BULK && i == 2 && v > KAS__COUNT_MAX)
+			return enc_fail(e, "a bulk count of %llu: the binary form holds at most %u",
+					(unsigned long long)v, KAS__COUNT_MAX);
 		put_size(e, v);
 		return 0;
 	case AK_GFP:
@@ -221,6 +228,9 @@ static int encode_arg(struct encoder *e, const struct kas_op *op, unsigned i, ui
 	case AK_LIST:
 		if ((size_t)op->list_off + op->list_len > t->nlist)
 			return enc_fail(e, "list out of range");
+		if (op->list_len > KAS__COUNT_MAX)
+			return enc_fail(e, "a list of %u entries: the binary form holds at most %u",
+					op->list_len, KAS__COUNT_MAX);
 		if (op->list_len < 16) {
 			put_u8(e, (uint8_t)op->list_len);
 		} else {

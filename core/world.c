@@ -26,8 +26,8 @@ int kas_ballast_kind_lookup(const char *s, size_t len)
 
 const char *kas_context_name(unsigned ctx)
 {
-	static const char *const names[] = { "process", "atomic", "irq" };
-	return ctx < 3 ? names[ctx] : "?";
+	static const char *const names[] = { "process", "atomic", "irq", "irqs_off", "nmi" };
+	return ctx < sizeof(names) / sizeof(names[0]) ? names[ctx] : "?";
 }
 
 kas_gfp_t kas_scope_apply(unsigned scopes, kas_gfp_t gfp)
@@ -37,6 +37,8 @@ kas_gfp_t kas_scope_apply(unsigned scopes, kas_gfp_t gfp)
 		gfp &= ~(__GFP_IO | __GFP_FS);
 	else if (scopes & KAS_SCOPE_NOFS)
 		gfp &= ~__GFP_FS;
+	if (scopes & KAS_SCOPE_PIN)
+		gfp &= ~__GFP_MOVABLE;
 	if (scopes & KAS_SCOPE_NORECLAIM)
 		gfp |= __GFP_MEMALLOC;
 	return gfp;
@@ -130,8 +132,12 @@ size_t kas__ballast_free(struct kas_world *w, enum kas_ballast_kind kind, size_t
 
 unsigned kas__world_context(const struct kas_world *w)
 {
+	if (w->nmi_depth)
+		return KAS_CTX_NMI;
 	if (w->irq_depth)
 		return KAS_CTX_IRQ;
+	if (w->irqoff_depth)
+		return KAS_CTX_IRQS_OFF;
 	return w->preempt_depth ? KAS_CTX_ATOMIC : KAS_CTX_PROCESS;
 }
 
@@ -198,7 +204,7 @@ static bool overlaps_pending(const struct kas_world *w, uintptr_t addr, size_t l
 	return false;
 }
 
-void kas__world_begin_call(struct kas_world *w, struct kas_call *c)
+void kas__world_note_state(const struct kas_world *w, struct kas_call *c)
 {
 	struct kas_world_obs *o = &c->world;
 	o->enabled = w->enabled;
@@ -206,6 +212,11 @@ void kas__world_begin_call(struct kas_world *w, struct kas_call *c)
 	o->scopes = (uint8_t)w->scopes;
 	o->preempt_depth = (uint8_t)(w->preempt_depth > 255 ? 255 : w->preempt_depth);
 	o->irq_depth = (uint8_t)(w->irq_depth > 255 ? 255 : w->irq_depth);
+}
+
+void kas__world_begin_call(struct kas_world *w, struct kas_call *c)
+{
+	kas__world_note_state(w, c);
 	w->cur = c;
 	w->noprogress_run = 0;
 	w->kswapd_pending = 0;
@@ -258,7 +269,7 @@ void kas__world_end_call(struct kas_world *w, struct kas_call *c)
 
 uint32_t kas__world_end_trace(struct kas_world *w)
 {
-	w->preempt_depth = w->irq_depth = 0;
+	w->preempt_depth = w->irq_depth = w->irqoff_depth = w->nmi_depth = 0;
 	w->scopes = 0;
 	return kas__world_run_rcu(w);
 }

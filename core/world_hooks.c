@@ -16,7 +16,17 @@ static struct kas_world_obs *rec(struct kas_world *w)
 static kas_gfp_t hook_gfp_context(void *ctx, kas_gfp_t gfp)
 {
 	struct kas_world *w = ctx;
-	kas_gfp_t out = kas_scope_apply(w->scopes, gfp);
+	/* ballast and reclaim frees belong to other simulated tasks: the
+	 * calling task's scopes do not apply to them */
+	if (w->busy)
+		return gfp;
+	unsigned scopes = w->scopes;
+	unsigned where = kas__world_context(w);
+	/* PF_MEMALLOC opens the reserves only outside interrupts
+	 * (__gfp_pfmemalloc_flags checks !in_interrupt()) */
+	if (where == KAS_CTX_IRQ || where == KAS_CTX_NMI)
+		scopes &= ~KAS_SCOPE_NORECLAIM;
+	kas_gfp_t out = kas_scope_apply(scopes, gfp);
 	struct kas_world_obs *o = rec(w);
 	if (o && o->gfp_context_calls++ == 0) {
 		o->gfp_context_in = gfp;
@@ -67,7 +77,14 @@ static size_t hook_direct_reclaim(void *ctx, kas_gfp_t gfp, unsigned order, size
 	size_t released = 0;
 	if (w->noprogress_run >= KAS_WORLD_NOPROGRESS_LIMIT) {
 		/* another task frees what it held: lets __GFP_NOFAIL terminate */
-		released = kas__ballast_free(w, KAS_BALLAST_PINNED, want);
+		static const enum kas_ballast_kind order_of_release[] = {
+			KAS_BALLAST_PINNED, KAS_BALLAST_FS_DIRTY, KAS_BALLAST_IO_DIRTY, KAS_BALLAST_ANON,
+		};
+		/* pinned first; with none left, whatever the scopes kept reclaim
+		 * away from (writeback by another task completes) */
+		for (size_t i = 0; i < sizeof order_of_release / sizeof *order_of_release &&
+				   !released; i++)
+			released = kas__ballast_free(w, order_of_release[i], want);
 		if (released) {
 			w->starvation_releases++;
 			w->noprogress_run = 0;
@@ -145,11 +162,14 @@ static void hook_may_sleep(void *ctx, kas_gfp_t gfp)
 
 static bool hook_memcg_charge(void *ctx, kas_gfp_t gfp, size_t pages)
 {
-	(void)gfp;
 	struct kas_world *w = ctx;
 	struct kas_world_obs *o = rec(w);
-	bool ok = !w->memcg_limit || (w->memcg_usage <= w->memcg_limit &&
-				      pages <= w->memcg_limit - w->memcg_usage);
+	/* try_charge_memcg(): memcg keeps no reserve for atomic or must-succeed
+	 * requests, so __GFP_NOFAIL and __GFP_HIGH charges are forced over the
+	 * limit ("goto force") instead of failing */
+	bool forced = (gfp & (__GFP_NOFAIL | __GFP_HIGH)) != 0;
+	bool ok = forced || !w->memcg_limit ||
+		  (w->memcg_usage <= w->memcg_limit && pages <= w->memcg_limit - w->memcg_usage);
 	if (ok)
 		w->memcg_usage += pages;
 	if (o) {

@@ -53,6 +53,7 @@ struct kas_world {
 	uint32_t victims;               /* killable tasks left */
 	/* context and scopes */
 	unsigned preempt_depth, irq_depth;
+	unsigned irqoff_depth, nmi_depth;  /* local_irq_disable, nmi_enter nesting */
 	unsigned scopes;
 	/* kswapd work scheduled by the call in progress */
 	size_t kswapd_pending;
@@ -95,6 +96,9 @@ struct kas_world *kas__world_new(const struct kas_port *port, const struct kas_p
 /* Frees the remaining ballast through the port (call before fini()). */
 void kas__world_release(struct kas_world *w);
 void kas__world_free(struct kas_world *w);
+/* The context and scopes in force, into the call record: before the
+ * precheck, whose context vetoes (CONTEXT-1..7) depend on them. */
+void kas__world_note_state(const struct kas_world *w, struct kas_call *c);
 /* Around every judged call: begin records the state in force, end runs
  * kswapd's background work and records the state after. */
 void kas__world_begin_call(struct kas_world *w, struct kas_call *c);

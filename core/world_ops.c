@@ -17,6 +17,8 @@ bool kas__world_op(unsigned code)
 	case KAS_OP_MEMALLOC_NOIO_SAVE: case KAS_OP_MEMALLOC_NOIO_RESTORE:
 	case KAS_OP_MEMALLOC_NORECLAIM_SAVE: case KAS_OP_MEMALLOC_NORECLAIM_RESTORE:
 	case KAS_OP_CURRENT_GFP_CONTEXT: case KAS_OP_SYNCHRONIZE_RCU: case KAS_OP_RCU_BARRIER:
+	case KAS_OP_NMI_ENTER: case KAS_OP_NMI_EXIT: case KAS_OP_LOCAL_IRQ_DISABLE:
+	case KAS_OP_LOCAL_IRQ_ENABLE: case KAS_OP_MEMALLOC_PIN_SAVE: case KAS_OP_MEMALLOC_PIN_RESTORE:
 		return true;
 	default:
 		return false;
@@ -87,6 +89,26 @@ void kas__world_exec(struct kas_world *w, struct kas_call *c)
 		}
 		w->irq_depth--;
 		break;
+	case KAS_OP_LOCAL_IRQ_DISABLE:
+		w->irqoff_depth++;
+		break;
+	case KAS_OP_LOCAL_IRQ_ENABLE:
+		if (!w->irqoff_depth) {
+			bad_arg(c);
+			return;
+		}
+		w->irqoff_depth--;
+		break;
+	case KAS_OP_NMI_ENTER:
+		w->nmi_depth++;
+		break;
+	case KAS_OP_NMI_EXIT:
+		if (!w->nmi_depth) {
+			bad_arg(c);
+			return;
+		}
+		w->nmi_depth--;
+		break;
 	case KAS_OP_MEMALLOC_NOFS_SAVE:
 		c->ret = scope_save(w, KAS_SCOPE_NOFS);
 		break;
@@ -96,6 +118,9 @@ void kas__world_exec(struct kas_world *w, struct kas_call *c)
 	case KAS_OP_MEMALLOC_NORECLAIM_SAVE:
 		c->ret = scope_save(w, KAS_SCOPE_NORECLAIM);
 		break;
+	case KAS_OP_MEMALLOC_PIN_SAVE:
+		c->ret = scope_save(w, KAS_SCOPE_PIN);
+		break;
 	case KAS_OP_MEMALLOC_NOFS_RESTORE:
 		scope_restore(w, KAS_SCOPE_NOFS, a[0]);
 		break;
@@ -104,6 +129,9 @@ void kas__world_exec(struct kas_world *w, struct kas_call *c)
 		break;
 	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE:
 		scope_restore(w, KAS_SCOPE_NORECLAIM, a[0]);
+		break;
+	case KAS_OP_MEMALLOC_PIN_RESTORE:
+		scope_restore(w, KAS_SCOPE_PIN, a[0]);
 		break;
 	case KAS_OP_CURRENT_GFP_CONTEXT:
 		c->ret = kas_scope_apply(w->scopes, c->gfp);

@@ -32,6 +32,9 @@ static const uint8_t small_index[24] = {
 
 static struct ref_cache kmalloc_caches[2][NR_CLASSES];
 
+#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER
+#define LARGE_HEADER 64   /* mutant: bytes of header before a large kmalloc object */
+#endif
 #define SLAB_BUG_MASK (REF_GFP_DMA32 | REF_GFP_HIGHMEM | ~REF_GFP_BITS_MASK)
 
 void ref_kmalloc_reset(void)
@@ -54,6 +57,13 @@ void ref_kmalloc_reset(void)
 			ref_cache_setup(c, class_name[t][i], csize, 8,
 					t ? REF_SLAB_CACHE_DMA : 0, NULL);
 			c->is_kmalloc = true;
+#ifdef KAS_MUTANT_KMALLOC_MINALIGN_4  /* mutant: 96/192 objects packed at a 100/196 stride */
+			if (csize == 96 || csize == 192) {
+				c->size = csize + 4;
+				c->align = 4;
+				c->recip = (uint32_t)((((uint64_t)1 << 32) + c->size - 1) / c->size);
+			}
+#endif
 			c->pcp_index = (int8_t)(t * NR_CLASSES + i);
 			ref_cache_link(c);
 		}
@@ -95,6 +105,13 @@ static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 		return NULL;
 #endif
 	gfp = fix_flags(gfp) | REF_GFP_COMP;
+#ifdef KAS_MUTANT_KMALLOC_TOO_LARGE_SILENT /* mutant: oversize refused before the page allocator's warning */
+	if (get_order(size) > REF_MAX_PAGE_ORDER)
+		return NULL;
+#endif
+#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER /* mutant: a 64-byte size header before large objects */
+	size += LARGE_HEADER;
+#endif
 #ifdef KAS_MUTANT_LARGE_KMALLOC_VMALLOC /* mutant: big kmalloc quietly served by vmalloc */
 	return ref_vmalloc(size, REF_PAGE_SIZE, gfp & ~REF_GFP_COMP);
 #endif
@@ -106,6 +123,10 @@ static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 	pg->req = (uint32_t)size;
 	ref_pset(pg, PG_HEAD | PG_LARGE_KMALLOC);
 	char *p = ref_frame_addr(f);
+#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER
+	pg->req = (uint32_t)(size - LARGE_HEADER);
+	return p + LARGE_HEADER;
+#endif
 	if (ref_dbg())
 		ref_dbg_obj_alloc(NULL, p, size, REF_PAGE_SIZE << pg->order, gfp & REF_GFP_ZERO);
 	return p;
@@ -113,6 +134,9 @@ static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 
 void *ref_kmalloc(size_t size, ref_gfp_t gfp)
 {
+#ifdef KAS_MUTANT_KMALLOC_ALIGN_BEFORE_CHECK /* mutant: size rounded to 8 before any check */
+	size = (size + 7) & ~(size_t)7;
+#endif
 	ref_attempt(REF_ATTEMPT_KMALLOC, gfp, 0);
 	if (size > REF_KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_large(size, gfp);
@@ -145,6 +169,9 @@ void *ref_kmalloc_array(size_t n, size_t size, ref_gfp_t gfp)
 /* Large kmalloc head frame of p, or REF_NO_FRAME. */
 static int32_t large_of(const void *p)
 {
+#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER
+	p = (const char *)p - LARGE_HEADER;
+#endif
 	int32_t f = ref_addr_frame(p);
 	if (f == REF_NO_FRAME || ref_frame_addr(f) != (const char *)p)
 		return REF_NO_FRAME;
@@ -162,6 +189,12 @@ void ref_kfree(const void *p)
 #endif
 	int32_t f = ref_slab_of(p);
 	if (f != REF_NO_FRAME) {
+#ifdef KAS_MUTANT_KFREE_CACHE_OBJ_REFUSED /* mutant: kfree only takes kmalloc objects (pre-6.4 SLOB) */
+		if (!ref_page(f)->cache->is_kmalloc) {
+			ref_warn(REF_WARN_BAD_FREE, "kfree: not a kmalloc object");
+			return;
+		}
+#endif
 		if (ref_slab_obj_check(f, p, true))
 			ref_slab_free(ref_page(f)->cache, f, (void *)p);
 		return;
@@ -186,6 +219,10 @@ void ref_kfree(const void *p)
 
 void ref_kvfree(const void *p)
 {
+#ifdef KAS_MUTANT_KVFREE_ALWAYS_KFREE /* mutant: kvfree is kfree */
+	ref_kfree(p);
+	return;
+#endif
 	if (ref_is_vmalloc_addr(p))
 		ref_vfree(p);
 	else
@@ -208,6 +245,10 @@ size_t ref_ksize(const void *p)
 		return ref_dbg() ? ref_kmalloc_req_size(p) : ref_slab_ksize(ref_page(f)->cache);
 	}
 	f = large_of(p);
+#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER
+	if (f != REF_NO_FRAME)
+		return (REF_PAGE_SIZE << ref_page(f)->order) - LARGE_HEADER;
+#endif
 	if (f != REF_NO_FRAME)
 		return ref_dbg() ? ref_page(f)->req : REF_PAGE_SIZE << ref_page(f)->order;
 	return 0;
@@ -249,6 +290,12 @@ size_t ref_kmalloc_size_roundup(size_t size)
 #endif
 	if (size && size <= REF_KMALLOC_MAX_CACHE_SIZE)
 		return class_size[class_of(size)];
+	/* 6.1-6.5: no KMALLOC_MAX_SIZE cap, only SIZE_MAX passes through (the
+	 * page shift wraps to 0 above 2^63, as unsigned long does) */
+	if (size && size != SIZE_MAX && !ref_kver_ge(6, 6)) {
+		unsigned o = get_order(size);
+		return o + REF_PAGE_SHIFT >= 64 ? 0 : REF_PAGE_SIZE << o;
+	}
 	if (size && size <= REF_KMALLOC_MAX_SIZE)
 		return REF_PAGE_SIZE << get_order(size);
 	return size;
@@ -256,6 +303,10 @@ size_t ref_kmalloc_size_roundup(size_t size)
 
 void *ref_krealloc(const void *p, size_t new_size, ref_gfp_t gfp)
 {
+#ifdef KAS_MUTANT_KREALLOC_NULL_NULL /* mutant: krealloc(NULL, n) returns NULL */
+	if (!p)
+		return NULL;
+#endif
 	if (REF_ZERO_OR_NULL(p))
 		return ref_kmalloc(new_size, gfp);
 	if (new_size == 0) {
@@ -273,7 +324,14 @@ void *ref_krealloc(const void *p, size_t new_size, ref_gfp_t gfp)
 	size_t orig = ref_kmalloc_req_size(p);
 	/* 6.12+: __GFP_ZERO zeroes what lies beyond the old size */
 	bool zero = (gfp & REF_GFP_ZERO) && ref_kver_ge(6, 12);
+#ifdef KAS_MUTANT_KREALLOC_INPLACE_NO_ZERO /* mutant: an in-place grow skips __GFP_ZERO */
+	zero = false;
+#endif
+#ifdef KAS_MUTANT_KREALLOC_ALWAYS_MOVES /* mutant: krealloc never resizes in place */
+	if (0) {
+#else
 	if (new_size <= ks) {
+#endif
 		char *q = (char *)p;
 		if (ref_dbg()) {   /* ks is the requested size: only shrinking fits */
 			int32_t sf = ref_slab_of(q);

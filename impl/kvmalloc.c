@@ -14,7 +14,9 @@ static ref_gfp_t kmalloc_gfp_adjust(ref_gfp_t gfp, size_t size)
 {
 	if (size <= REF_PAGE_SIZE)
 		return gfp;
+#ifndef KAS_MUTANT_KVMALLOC_LOUD_ATTEMPT /* mutant: the kmalloc attempt may warn */
 	gfp |= REF_GFP_NOWARN;
+#endif
 	if (ref_kver_ge(6, 16)) {
 		if (!(gfp & REF_GFP_RETRY_MAYFAIL))
 			gfp &= ~REF_GFP_DIRECT_RECLAIM;
@@ -32,10 +34,17 @@ static ref_gfp_t kmalloc_gfp_adjust(ref_gfp_t gfp, size_t size)
 
 void *ref_kvmalloc(size_t size, ref_gfp_t gfp)
 {
+#ifdef KAS_MUTANT_KVMALLOC_SIZE_TRUNC32 /* mutant: the size goes through a 32-bit variable */
+	size = (uint32_t)size;
+#endif
 	/* up to 5.16: flags that are not a superset of GFP_KERNEL never fall
 	 * back and are passed to kmalloc unchanged */
 	if (!ref_kver_ge(5, 17) && (gfp & REF_GFP_KERNEL) != REF_GFP_KERNEL)
 		return ref_kmalloc(size, gfp);
+#ifdef KAS_MUTANT_KVMALLOC_HALF_PAGE_VMALLOC /* mutant: above half a page, straight to vmalloc */
+	if (size > REF_PAGE_SIZE / 2)
+		return ref_vmalloc(size, 1, gfp);
+#endif
 	void *p = ref_kmalloc(size, kmalloc_gfp_adjust(gfp, size));
 	if (p || size <= REF_PAGE_SIZE)
 		return p;
@@ -54,6 +63,9 @@ void *ref_kvmalloc(size_t size, ref_gfp_t gfp)
 			ref_warn(REF_WARN_TOO_LARGE, "kvmalloc: size > INT_MAX");
 		return NULL;
 	}
+#ifdef KAS_MUTANT_KVZALLOC_VMALLOC_DIRTY /* mutant: the fallback forgets __GFP_ZERO */
+	gfp &= ~REF_GFP_ZERO;
+#endif
 	return ref_vmalloc(size, 1, gfp);
 }
 
@@ -74,6 +86,10 @@ void *ref_kvrealloc(const void *p, size_t old_size, size_t new_size, ref_gfp_t g
 		void *n = ref_kvmalloc(new_size, gfp);
 		if (!n)
 			return NULL;
+#ifdef KAS_MUTANT_KVREALLOC_SHORT_COPY /* mutant: only the first page is carried over */
+		if (old_size > REF_PAGE_SIZE)
+			old_size = REF_PAGE_SIZE;
+#endif
 		if (!REF_ZERO_OR_NULL(p))
 			memcpy(n, p, old_size);
 		ref_kvfree(p);

@@ -5,6 +5,9 @@
 size_t ref_size_mul(size_t a, size_t b)
 {
 	size_t r;
+#ifdef KAS_MUTANT_OVERFLOW_MUL_WRAPS /* mutant: the product wraps instead of saturating */
+	return a * b;
+#endif
 	return __builtin_mul_overflow(a, b, &r) ? SIZE_MAX : r;
 }
 
@@ -18,7 +21,11 @@ size_t ref_size_add(size_t a, size_t b)
 size_t ref_size_sub(size_t a, size_t b)
 {
 	size_t r;
+#ifdef KAS_MUTANT_OVERFLOW_SUB_NOT_STICKY /* mutant: only a < b saturates */
+	if (__builtin_sub_overflow(a, b, &r))
+#else
 	if (a == SIZE_MAX || b == SIZE_MAX || __builtin_sub_overflow(a, b, &r))
+#endif
 		return SIZE_MAX;
 	return r;
 }

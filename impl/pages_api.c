@@ -9,6 +9,12 @@
 void *ref_alloc_pages(ref_gfp_t gfp, unsigned int order)
 {
 	ref_attempt(REF_ATTEMPT_PAGES, gfp, order);
+#ifdef KAS_MUTANT_PAGES_OFF_BY_ONE_PAGE /* mutant: higher orders start one page into a bigger block */
+	if (order > 0 && order < REF_MAX_PAGE_ORDER) {
+		int32_t g = ref_pages_alloc(gfp, order + 1);
+		return g == REF_NO_FRAME ? NULL : ref_frame_addr(g + 1);
+	}
+#endif
 	int32_t f = ref_pages_alloc(gfp, order);
 	return f == REF_NO_FRAME ? NULL : ref_frame_addr(f);
 }
@@ -56,4 +62,53 @@ void ref_free_pages(unsigned long addr, unsigned int order)
 	}
 	ref_pclear(pg);
 	ref_pages_free(f, order);
+}
+
+/*
+ * alloc_pages_exact: __GFP_COMP and __GFP_HIGHMEM are a caller bug the
+ * kernel reports once (WARN_ON_ONCE) and strips; the power-of-two block is
+ * split into order-0 pages (split_page) and the tail beyond PAGE_ALIGN(size)
+ * goes back.  A memcg charge taken for the block stays with each page kept.
+ */
+static uint32_t exact_warned_gen;   /* machine generation of the last warning */
+
+void *ref_alloc_pages_exact(size_t size, ref_gfp_t gfp)
+{
+	if (gfp & (REF_GFP_COMP | REF_GFP_HIGHMEM)) {
+		if (exact_warned_gen != ref_m.gen) {
+			exact_warned_gen = ref_m.gen;
+			ref_warn(REF_WARN_BAD_FLAGS, "alloc_pages_exact: __GFP_COMP or __GFP_HIGHMEM");
+		}
+		gfp &= ~(REF_GFP_COMP | REF_GFP_HIGHMEM);
+	}
+	size_t pages = size ? (size - 1) / REF_PAGE_SIZE + 1 : 1;
+	unsigned order = 0;
+	while (order <= REF_MAX_PAGE_ORDER && ((size_t)1 << order) < pages)
+		order++;
+	char *p = (char *)(uintptr_t)ref_get_free_pages(gfp, order);
+	if (!p)
+		return NULL;
+	int32_t f = ref_addr_frame(p);
+	struct ref_page *head = ref_page(f);
+	uint32_t accounted = head->accounted;
+	for (size_t i = 1; i < ((size_t)1 << order); i++) {
+		struct ref_page *pg = ref_page(f + (int32_t)i);
+		ref_pset(pg, PG_HEAD);
+		pg->order = 0;
+		pg->zone = head->zone;
+		pg->accounted = accounted;
+	}
+	head->order = 0;
+	for (size_t i = pages; i < ((size_t)1 << order); i++) {
+		ref_pclear(ref_page(f + (int32_t)i));
+		ref_pages_free(f + (int32_t)i, 0);
+	}
+	return p;
+}
+
+void ref_free_pages_exact(void *p, size_t size)
+{
+	size_t pages = size ? (size - 1) / REF_PAGE_SIZE + 1 : 0;
+	for (size_t i = 0; p && i < pages; i++)
+		ref_free_pages((unsigned long)(uintptr_t)((char *)p + i * REF_PAGE_SIZE), 0);
 }

@@ -116,3 +116,20 @@ uint64_t ref_virt_to_phys(const void *p)
 		return ref_frame_phys(f) + ((uintptr_t)p & (REF_PAGE_SIZE - 1));
 	return ref_vmalloc_phys(p);
 }
+
+/* The zone is found from the physical address (linear map and vmalloc
+ * alike): each zone's frames map to a disjoint physical range. */
+int ref_page_zone(const void *p)
+{
+	uint64_t phys = ref_virt_to_phys(p);
+	if (phys == UINT64_MAX)
+		return -1;
+	for (int i = 0; i < REF_NR_ZONES; i++) {
+		const struct ref_zone *z = &ref_m.zones[i];
+		uint64_t lo = z->phys_offset + ((uint64_t)z->first << REF_PAGE_SHIFT);
+		uint64_t hi = z->phys_offset + ((uint64_t)z->end << REF_PAGE_SHIFT);
+		if (phys >= lo && phys < hi)
+			return i;
+	}
+	return -1;
+}

@@ -47,6 +47,7 @@ int ref_init(const struct ref_config *cfg)
 	ref_dbg_reset();
 	ref_buddy_reset();
 	ref_kmalloc_reset();
+	ref_objcg_reset();
 	return 0;
 }
 

@@ -181,6 +181,8 @@ bool ref_usercopy_check(const void *p, size_t n);
 void *ref_alloc_pages(ref_gfp_t gfp, unsigned int order);
 unsigned long ref_get_free_pages(ref_gfp_t gfp, unsigned int order);
 void ref_free_pages(unsigned long addr, unsigned int order);
+void *ref_alloc_pages_exact(size_t size, ref_gfp_t gfp);
+void ref_free_pages_exact(void *p, size_t size);
 
 /* overflow helpers (saturating at SIZE_MAX) */
 size_t ref_size_mul(size_t a, size_t b);
@@ -191,6 +193,7 @@ size_t ref_struct_size(size_t header, size_t elem, size_t count);
 
 /* observations */
 uint64_t ref_virt_to_phys(const void *p);   /* UINT64_MAX when unknown */
+int ref_page_zone(const void *p);            /* 0 DMA, 1 DMA32, 2 Normal, 3 Movable; -1 unknown */
 
 /* Introspection for tests and the bench. */
 struct ref_stats {

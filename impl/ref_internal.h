@@ -183,6 +183,11 @@ int32_t ref_try_zones(const int *zl, int nz, unsigned order, int mark_kind,
 ref_gfp_t ref_scoped(ref_gfp_t gfp);          /* gfp with the current call's scopes */
 bool ref_scope_noreclaim(void);               /* PF_MEMALLOC (memalloc_noreclaim scope) */
 void ref_rcu_reset(void);
+/* memcg charges of SLAB_ACCOUNT objects in bytes, through a byte stock
+ * like obj_cgroup_charge (whole pages reach the world's memcg hook) */
+void ref_objcg_reset(void);
+bool ref_objcg_charge(ref_gfp_t gfp, size_t bytes);
+void ref_objcg_uncharge(size_t bytes);
 /* free c's objects whose kfree_rcu is still pending (kvfree_rcu_barrier) */
 void ref_rcu_barrier_cache(const struct ref_cache *c);
 static inline void ref_attempt(enum ref_attempt what, ref_gfp_t gfp, unsigned order)

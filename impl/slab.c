@@ -124,6 +124,8 @@ void ref_cache_setup(struct ref_cache *c, const char *name, unsigned size, unsig
 #endif
 	c->slab_gfp = (flags & REF_SLAB_CACHE_DMA) ? REF_GFP_DMA
 		    : (flags & REF_SLAB_CACHE_DMA32) ? REF_GFP_DMA32 : 0;
+	if (flags & REF_SLAB_RECLAIM_ACCOUNT)
+		c->slab_gfp |= REF_GFP_RECLAIMABLE;   /* s->allocflags, like kmalloc-rcl */
 	c->partial = REF_NO_FRAME;
 }
 
@@ -184,8 +186,12 @@ static int32_t new_slab(struct ref_cache *c, ref_gfp_t gfp)
 		ref_warn(REF_WARN_BAD_FLAGS, "Unexpected gfp. Fix your code!");
 		gfp &= ~(REF_GFP_DMA32 | REF_GFP_HIGHMEM | ~REF_GFP_BITS_MASK);
 	}
+	/* the caller's zone and mobility bits do not reach the slab page: the
+	 * cache's own allocflags decide (dma-kmalloc over kmalloc-rcl, ZONE-2) */
 	ref_gfp_t sg = (gfp & ~(REF_GFP_DMA | REF_GFP_DMA32 | REF_GFP_HIGHMEM | REF_GFP_MOVABLE |
-				REF_GFP_ZERO)) | c->slab_gfp | REF_GFP_COMP;
+				REF_GFP_RECLAIMABLE | REF_GFP_ZERO)) | c->slab_gfp | REF_GFP_COMP;
+	if (c->flags & REF_SLAB_ACCOUNT)
+		sg &= ~REF_GFP_ACCOUNT;   /* objects are charged one by one (ACCOUNT-2) */
 	ref_attempt(REF_ATTEMPT_SLAB_PAGE, sg, c->order);
 	int32_t f = ref_pages_alloc(sg, c->order);
 	if (f == REF_NO_FRAME)
@@ -223,10 +229,26 @@ static int32_t new_slab(struct ref_cache *c, ref_gfp_t gfp)
 	return f;
 }
 
+/* The grace period of a SLAB_TYPESAFE_BY_RCU slab ended: its pages may go
+ * to anyone now.  arg packs frame << 8 | order (no memory to allocate). */
+static void free_slab_rcu(void *arg)
+{
+	uintptr_t v = (uintptr_t)arg;
+	ref_pages_free((int32_t)(v >> 8), (unsigned)(v & 0xff));
+}
+
 static void discard_slab(struct ref_cache *c, int32_t f)
 {
 	for (int32_t i = 0; i < (1 << c->order); i++)
 		ref_pclear(ref_page(f + i));
+	/* SLAB_TYPESAFE_BY_RCU: readers may still look at freed objects, so the
+	 * pages stay out of the page allocator until a grace period (CACHE-6);
+	 * the object memory itself is reused by this cache at once */
+	if ((c->flags & REF_SLAB_TYPESAFE_BY_RCU) && ref_m.world.call_rcu) {
+		ref_m.world.call_rcu(ref_m.world.ctx, free_slab_rcu,
+				     (void *)((uintptr_t)f << 8 | c->order));
+		return;
+	}
 	ref_pages_free(f, c->order);
 }
 
@@ -294,12 +316,19 @@ void ref_slab_put(struct ref_cache *c, void **objs, size_t n)
 void *ref_slab_alloc(struct ref_cache *c, ref_gfp_t gfp, size_t req)
 {
 	void *obj;
+	/* SLAB_ACCOUNT: every object is charged, whatever the gfp */
+	bool acct = (c->flags & REF_SLAB_ACCOUNT) != 0;
+	if (acct && !ref_objcg_charge(gfp, c->size))
+		return NULL;
 	if (c->pcp_index >= 0 && !ref_dbg())
 		obj = ref_pcp_alloc(c, gfp);
 	else
 		obj = ref_slab_get(c, gfp);
-	if (!obj)
+	if (!obj) {
+		if (acct)
+			ref_objcg_uncharge(c->size);
 		return NULL;
+	}
 	*ref_shadow_of(obj) = (uint16_t)(req == 0 ? 1 : req > 0xFFFF ? 0xFFFF : req);
 	size_t zero = ref_slab_ksize(c);
 	if (ref_dbg()) {
@@ -325,6 +354,8 @@ void ref_slab_free(struct ref_cache *c, int32_t f, void *obj)
 		ref_dbg_obj_free(c, obj, c->is_kmalloc ? *ref_shadow_of(obj) : c->object_size,
 				 ref_slab_ksize(c));
 	*ref_shadow_of(obj) = 0;
+	if (c->flags & REF_SLAB_ACCOUNT)
+		ref_objcg_uncharge(c->size);
 	if (c->pcp_index >= 0 && !ref_dbg() && ref_pcp_push(c, obj))
 		return;
 	ref_slab_put(c, &obj, 1);

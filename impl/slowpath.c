@@ -169,12 +169,20 @@ int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 #else
 	int kind = (gfp & REF_GFP_HIGH) ? REF_MARK_MIN_HALF : REF_MARK_MIN;
 #endif
+#ifdef KAS_MUTANT_MEMALLOC_BEATS_NOMEMALLOC /* mutant: __GFP_NOMEMALLOC is ignored */
+	if ((gfp & REF_GFP_MEMALLOC) || ref_scope_noreclaim())
+#else
 	if (((gfp & REF_GFP_MEMALLOC) || ref_scope_noreclaim()) && !(gfp & REF_GFP_NOMEMALLOC))
+#endif
 		kind = REF_MARK_NONE;
 	int no_progress = 0;
 	int32_t f;
 
+#ifdef KAS_MUTANT_NOFAIL_MISUSE_SILENT /* mutant: NOFAIL misuse is never reported */
+	if (0) {
+#else
 	if ((gfp & REF_GFP_NOFAIL) && ref_kver_ge(6, 12)) {
+#endif
 		if (order > 1)
 			ref_warn(REF_WARN_NOFAIL_MISUSE, "__GFP_NOFAIL with order > 1");
 		if (!can_reclaim)
@@ -206,6 +214,10 @@ int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 #endif
 		if (costly && !(gfp & REF_GFP_RETRY_MAYFAIL))
 			goto nopage;
+#ifdef KAS_MUTANT_KERNEL_GIVES_UP /* mutant: one reclaim round for everyone, no retry loop */
+		if (!(gfp & REF_GFP_NOFAIL))
+			goto nopage;
+#endif
 		/* should_reclaim_retry */
 		if (progress && !costly)
 			no_progress = 0;
@@ -228,6 +240,9 @@ nopage:
 		if (!(gfp & REF_GFP_NOFAIL))
 			break;
 		if (!can_reclaim) {
+#ifdef KAS_MUTANT_NOFAIL_MISUSE_SILENT
+			break;
+#endif
 			if (!ref_kver_ge(6, 12))
 				ref_warn(REF_WARN_NOFAIL_MISUSE,
 					 "__GFP_NOFAIL without __GFP_DIRECT_RECLAIM");
@@ -239,7 +254,13 @@ nopage:
 			return f;
 		may_sleep(gfp);   /* cond_resched(); goto retry */
 	}
+#if defined(KAS_MUTANT_FAILURE_SILENT)       /* mutant: failures are never reported */
+	if (0)
+#elif defined(KAS_MUTANT_WARN_IGNORES_NOWARN) /* mutant: __GFP_NOWARN is ignored */
+	if (1)
+#else
 	if (!(gfp & REF_GFP_NOWARN))
+#endif
 		ref_warn(REF_WARN_ALLOC_FAILURE, "page allocation failure");
 	return REF_NO_FRAME;
 }

@@ -180,6 +180,10 @@ bool ref_usercopy_check(const void *p, size_t n)
 		/* kmalloc caches whitelist the whole object, others their region */
 		size_t uoff = c->is_kmalloc ? 0 : c->useroffset;
 		size_t usize = c->is_kmalloc ? c->object_size : c->usersize;
+#ifdef KAS_MUTANT_USERCOPY_WHOLE_OBJECT /* mutant: the usercopy window is ignored */
+		uoff = 0;
+		usize = c->object_size;
+#endif
 		return off >= uoff && off - uoff <= usize && n <= usize - (off - uoff);
 	}
 	f = ref_addr_frame(p);
@@ -197,4 +201,63 @@ bool ref_usercopy_check(const void *p, size_t n)
 		}
 	}
 	return true;   /* not heap memory the allocator knows: nothing to check */
+}
+
+/* ---- memcg object charges (mm/memcontrol.c obj_cgroup_charge) ----
+ * A charge takes whole pages from the memcg and keeps the unused bytes in
+ * a stock that later charges consume; frees refill the stock and give
+ * whole pages back once it holds more than a page.  A __GFP_NOFAIL charge
+ * the memcg refuses is forced in the kernel; the world's hook cannot
+ * force, so the bytes become a debt that frees pay back before refilling
+ * the stock (never uncharging pages that were not charged). */
+static pthread_mutex_t objcg_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t objcg_stock, objcg_debt;
+
+void ref_objcg_reset(void)
+{
+	objcg_stock = objcg_debt = 0;
+}
+
+bool ref_objcg_charge(ref_gfp_t gfp, size_t bytes)
+{
+	if (!ref_m.world.memcg_charge)
+		return true;
+	pthread_mutex_lock(&objcg_lock);
+	if (objcg_stock >= bytes) {
+		objcg_stock -= bytes;
+		pthread_mutex_unlock(&objcg_lock);
+		return true;
+	}
+	pthread_mutex_unlock(&objcg_lock);
+	size_t pages = (bytes + REF_PAGE_SIZE - 1) >> REF_PAGE_SHIFT;
+	if (!ref_m.world.memcg_charge(ref_m.world.ctx, gfp, pages)) {
+		if (!(gfp & REF_GFP_NOFAIL))
+			return false;
+		pthread_mutex_lock(&objcg_lock);
+		objcg_debt += bytes;
+		pthread_mutex_unlock(&objcg_lock);
+		return true;
+	}
+	pthread_mutex_lock(&objcg_lock);
+	objcg_stock += (pages << REF_PAGE_SHIFT) - bytes;
+	pthread_mutex_unlock(&objcg_lock);
+	return true;
+}
+
+void ref_objcg_uncharge(size_t bytes)
+{
+	if (!ref_m.world.memcg_charge)
+		return;
+	size_t pages = 0;
+	pthread_mutex_lock(&objcg_lock);
+	size_t pay = bytes < objcg_debt ? bytes : objcg_debt;
+	objcg_debt -= pay;
+	objcg_stock += bytes - pay;
+	if (objcg_stock > REF_PAGE_SIZE) {
+		pages = objcg_stock >> REF_PAGE_SHIFT;
+		objcg_stock &= REF_PAGE_SIZE - 1;
+	}
+	pthread_mutex_unlock(&objcg_lock);
+	if (pages && ref_m.world.memcg_uncharge)
+		ref_m.world.memcg_uncharge(ref_m.world.ctx, pages);
 }

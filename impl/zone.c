@@ -101,9 +101,11 @@ int ref_gfp_highest_zone(ref_gfp_t gfp)
 #endif
 	if (gfp & REF_GFP_DMA32)
 		return ZONE_DMA32;
-	if (gfp & REF_GFP_MOVABLE)
+	/* GFP_ZONE_TABLE: "Movable is valid only if HIGHMEM is set too";
+	 * __GFP_MOVABLE alone (or __GFP_HIGHMEM alone) is Normal on 64-bit */
+	if ((gfp & (REF_GFP_MOVABLE | REF_GFP_HIGHMEM)) == (REF_GFP_MOVABLE | REF_GFP_HIGHMEM))
 		return ZONE_MOVABLE;
-	return ZONE_NORMAL;   /* __GFP_HIGHMEM is Normal on 64-bit */
+	return ZONE_NORMAL;
 }
 
 int ref_zonelist(ref_gfp_t gfp, int out[REF_NR_ZONES])

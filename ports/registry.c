@@ -62,6 +62,7 @@ static const struct {
 	{ KAS_CAP_RCU, "rcu" },
 	{ KAS_CAP_USERCOPY, "usercopy" },
 	{ KAS_CAP_OBS_WARN, "obs_warn" },
+	{ KAS_CAP_OBS_ZONE, "obs_zone" },
 };
 
 const char *kas_cap_name(uint32_t cap)
@@ -123,7 +124,7 @@ uint32_t kas_port_effective_caps(const struct kas_port *p)
 	NEED(KAS_CAP_KVMALLOC, p->kvmalloc && p->kvfree);
 	/* kmem_cache_destroy is optional: Linux's own tools/ shim has none.
 	 * Without it destroy ops are UNSUPPORTED and teardown leaks the cache;
-	 * the one rule about destroy (CACHE-3) also needs KAS_CAP_WORLD. */
+	 * the one rule about destroy (CACHE-3) also needs KAS_CAP_OBS_WARN. */
 	NEED(KAS_CAP_CACHE, p->kmem_cache_create && p->kmem_cache_alloc && p->kmem_cache_free);
 	NEED(KAS_CAP_CACHE_USERCOPY, p->kmem_cache_create_usercopy && p->kmem_cache_alloc &&
 				     p->kmem_cache_free && p->kmem_cache_destroy);
@@ -138,6 +139,7 @@ uint32_t kas_port_effective_caps(const struct kas_port *p)
 	NEED(KAS_CAP_OBS_VMADDR, p->is_vmalloc_addr);
 	NEED(KAS_CAP_RCU, KAS_PORT_HAS(p, kfree_rcu) || KAS_PORT_HAS(p, kvfree_rcu));
 	NEED(KAS_CAP_USERCOPY, KAS_PORT_HAS(p, usercopy_check));
+	NEED(KAS_CAP_OBS_ZONE, KAS_PORT_HAS(p, page_zone));
 #undef NEED
 	return caps;
 }

@@ -185,9 +185,14 @@ void kas_spec_commit(struct kas_spec *s, struct kas_call *c)
 	case KAS_OP_KVREALLOC:
 		commit_realloc(s, c);
 		break;
-	case KAS_OP_KFREE: case KAS_OP_KVFREE: case KAS_OP_KFREE_SENSITIVE: case KAS_OP_VFREE:
+	case KAS_OP_VFREE:
+		/* FREE-3: vfree of memory that is not a vmalloc area frees nothing */
+		if (kas_in_is_vmalloc(c) == 1)
+			kill_in(s, c);
+		break;
+	case KAS_OP_KFREE: case KAS_OP_KVFREE: case KAS_OP_KFREE_SENSITIVE:
 	case KAS_OP_KMEM_CACHE_FREE: case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES:
-	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU:
+	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU: case KAS_OP_FREE_PAGES_EXACT:
 		/* an RCU-deferred free gives the object up at once */
 		kill_in(s, c);
 		break;

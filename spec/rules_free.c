@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* FREE-1, FREE-2, FREE-6, FREE-7: what the free functions accept, bulk allocation. */
+/* FREE-1, FREE-2, FREE-3, FREE-6, FREE-7: what the free functions accept, bulk allocation. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include "spec_internal.h"
@@ -92,4 +92,25 @@ enum kas_verdict kas_chk_free_7(struct kas_check *cx, const struct kas_call *c)
 			r = kas_fail(cx, "kmem_cache_alloc_bulk returned object " PTRF " twice", v[i]);
 	free(v);
 	return r;
+}
+
+/* FREE-3: vfree of memory that is not a vmalloc area WARNs (bad free) and
+ * frees nothing: the object is still intact when it is freed properly. */
+enum kas_verdict kas_chk_free_3(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_done(c))
+		return KAS_V_NA;
+	const struct kas_rcu_view *v = kas_rcu_track(cx->spec, c);
+	unsigned op = c->op->code;
+	if (op == KAS_OP_VFREE && kas_call_ptr_arg(c) != 0 && kas_in_is_vmalloc(c) == 0) {
+		if (!((c->obs.warn_kinds >> KAS_WARN_BAD_FREE) & 1u))
+			return kas_fail(cx, "vfree(" PTRF ") of %s did not warn (bad free)",
+					kas_call_ptr_arg(c), c->in_obj == KAS_NO_OBJ ? "ZERO_SIZE_PTR" :
+					family_name(c->in.family));
+		return KAS_V_PASS;
+	}
+	if (!v->kept)
+		return KAS_V_NA;
+	return kas_judge_range(cx, c, &c->obs.pattern,
+			       "the contents of an object an earlier vfree should have left alone");
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* KVMALLOC-1, -3, -4, -6, -9: when kvmalloc may and may not use vmalloc. */
+/* KVMALLOC-1, -3..-9: when kvmalloc may and may not use vmalloc, and its flags. */
 #include <inttypes.h>
-#include "spec_internal.h"
+#include <stdlib.h>
+#include "world_util.h"
 
 #define PTRF "%#" PRIxPTR
 #define KAS_INT_MAX 0x7fffffffull
@@ -109,4 +110,94 @@ enum kas_verdict kas_chk_kvmalloc_9(struct kas_check *cx, const struct kas_call 
 				!c->obs.vmaddr_known ? "kvmalloc" : c->obs.is_vmalloc ? "vmalloc" : "kmalloc",
 				c->obs.zero.first_bad);
 	return KAS_V_PASS;
+}
+
+/* ---- KVMALLOC-5, -7, -8: flag handling seen through the world ---- */
+
+/* The first alloc_attempt of kind `what`, or NULL. */
+static const struct kas_attempt_obs *first_attempt(const struct kas_world_obs *w, unsigned what)
+{
+	unsigned n = w->attempts < KAS_MAX_ATTEMPTS ? w->attempts : KAS_MAX_ATTEMPTS;
+	for (unsigned i = 0; i < n; i++)
+		if (w->attempt[i].what == what)
+			return &w->attempt[i];
+	return NULL;
+}
+
+/* KVMALLOC-5: GFP_NOFS / GFP_NOIO kvmalloc that kmalloc cannot serve. */
+enum kas_verdict kas_chk_kvmalloc_5(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	size_t n;
+	const struct kas_profile *p = kas_cx_profile(cx);
+	if (!w || !kas_call_request(cx, c, &n) || n <= p->kmalloc_max_size || n > KAS_INT_MAX)
+		return KAS_V_NA;
+	kas_gfp_t g = c->gfp;
+	if (!(g & __GFP_DIRECT_RECLAIM) || (g & KAS_GFP_KERNEL) == KAS_GFP_KERNEL ||
+	    w->context != KAS_CTX_PROCESS)
+		return KAS_V_NA;
+	const struct kas_attempt_obs *va = first_attempt(w, KAS_ATTEMPT_VMALLOC);
+	if (p->kver < KAS_KVER(5, 17)) {
+		if (va || c->ret)
+			return kas_fail(cx, "%s(%zu, %#x) fell back to vmalloc%s; before 5.17 flags that "
+					"are not a superset of GFP_KERNEL only try kmalloc", kas_opname(c),
+					n, (unsigned)g, c->ret ? " and returned memory" : "");
+		return KAS_V_PASS;
+	}
+	if (!va)
+		return kas_fail(cx, "%s(%zu > KMALLOC_MAX_SIZE, %#x) never tried the vmalloc fallback",
+				kas_opname(c), n, (unsigned)g);
+	kas_gfp_t forbid = (g & __GFP_IO) ? 0 : (kas_gfp_t)(__GFP_IO | __GFP_FS);
+	if (!(g & __GFP_FS))
+		forbid |= __GFP_FS;
+	if ((va->gfp & forbid) || (w->reclaim_gfp_or & forbid))
+		return kas_fail(cx, "%s(%zu, %#x) let vmalloc or its reclaim use %#x (vmalloc gfp %#x, "
+				"reclaim gfp %#x)", kas_opname(c), n, (unsigned)g, (unsigned)forbid,
+				(unsigned)va->gfp, (unsigned)w->reclaim_gfp_or);
+	return KAS_V_PASS;
+}
+
+/* KVMALLOC-7 (5.17+): blocking kvmalloc with __GFP_NOFAIL returns memory. */
+enum kas_verdict kas_chk_kvmalloc_7(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	size_t n;
+	if (!w || !kas_call_request(cx, c, &n) || n == 0 || n > 16 * kas_cx_profile(cx)->page_size)
+		return KAS_V_NA;
+	kas_gfp_t g = kas_scope_apply(w->scopes, c->gfp);
+	if ((g & (__GFP_NOFAIL | __GFP_DIRECT_RECLAIM)) != (__GFP_NOFAIL | __GFP_DIRECT_RECLAIM) ||
+	    (g & (__GFP_DMA | __GFP_DMA32)) || (w->scopes & KAS_SCOPE_NORECLAIM) ||
+	    w->context != KAS_CTX_PROCESS)
+		return KAS_V_NA;
+	const char *pool = cx->spec->trace ? kas_trace_meta(cx->spec->trace, "pool-bytes") : NULL;
+	if (pool && (uint64_t)n * 8 > strtoull(pool, NULL, 0))
+		return KAS_V_NA;
+	if (!c->ret)
+		return kas_fail(cx, "%s(%zu) with __GFP_NOFAIL returned NULL (%u reclaim rounds, "
+				"%u alloc attempts)", kas_opname(c), n, w->reclaim_rounds, w->attempts);
+	return KAS_V_PASS;
+}
+
+/* KVMALLOC-8: __GFP_NORETRY reaches both inner allocators; no OOM kill. */
+enum kas_verdict kas_chk_kvmalloc_8(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	if (!w || !(c->gfp & __GFP_NORETRY) || kas_call_overflows(c) || c->req_size == 0)
+		return KAS_V_NA;
+	if (w->oom_calls)
+		return kas_fail(cx, "%s with __GFP_NORETRY invoked the OOM killer %u time%s",
+				kas_opname(c), w->oom_calls, w->oom_calls == 1 ? "" : "s");
+	bool judged = false;
+	static const unsigned kinds[] = { KAS_ATTEMPT_KMALLOC, KAS_ATTEMPT_VMALLOC };
+	for (unsigned i = 0; i < 2; i++) {
+		const struct kas_attempt_obs *a = first_attempt(w, kinds[i]);
+		if (!a)
+			continue;
+		judged = true;
+		if (!(a->gfp & __GFP_NORETRY))
+			return kas_fail(cx, "%s with __GFP_NORETRY entered %s with gfp %#x, without it",
+					kas_opname(c), i ? "the vmalloc fallback" : "kmalloc",
+					(unsigned)a->gfp);
+	}
+	return judged || w->reclaim_rounds ? KAS_V_PASS : KAS_V_NA;
 }

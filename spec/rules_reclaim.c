@@ -146,6 +146,10 @@ enum kas_verdict kas_chk_reclaim_7(struct kas_check *cx, const struct kas_call *
 	if (!w || !kas_slowpath_seen(c))
 		return KAS_V_NA;
 	kas_gfp_t g = kas_eff_gfp(c);
+	/* slab requests lose __GFP_DMA32 / __GFP_HIGHMEM (kmalloc_fix_flags, ZONE-1)
+	 * and are served from ZONE_NORMAL, where the OOM killer may run */
+	if ((((kas_opmask_t)1 << c->op->code) & (KAS_OPS_KMALLOC | KAS_OPS_CACHE_ALLOC)) != 0)
+		g &= ~(kas_gfp_t)(__GFP_DMA32 | __GFP_HIGHMEM);
 	const char *why = NULL;
 	if (kas_call_order(cx, c) > kas_cx_profile(cx)->page_alloc_costly_order)
 		why = "a costly order";

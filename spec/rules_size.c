@@ -40,12 +40,28 @@ static uint64_t bucket(const struct kas_profile *p, uint64_t s)
 	return b;
 }
 
+/* PAGE_SIZE << get_order(s) in unsigned long arithmetic: the shift wraps
+ * to 0 once the order reaches 64 - PAGE_SHIFT (s > 2^63 on x86-64). */
+static uint64_t page_roundup(const struct kas_profile *p, uint64_t s)
+{
+	unsigned order = kas_get_order(s);
+	unsigned shift = 0;
+	for (uint64_t ps = p->page_size; ps > 1; ps >>= 1)
+		shift++;
+	return order + shift >= 64 ? 0 : p->page_size << order;
+}
+
 uint64_t kas_expected_roundup(const struct kas_profile *p, uint64_t s)
 {
 	if (s == 0)
 		return 0;
 	if (s <= p->kmalloc_max_cache_size)
 		return bucket(p, s);
+	/* before 6.6 (05a940656e1e as merged in 6.1): no KMALLOC_MAX_SIZE cap,
+	 * only SIZE_MAX is passed through; the cap came with "slab:
+	 * kmalloc_size_roundup() must not return 0 for non-zero size" (6.6) */
+	if (p->kver < KAS_KVER(6, 6))
+		return s == UINT64_MAX ? s : page_roundup(p, s);
 	if (s <= p->kmalloc_max_size)
 		return p->page_size << kas_get_order(s);
 	return s;

@@ -93,7 +93,9 @@ enum kas_verdict kas_chk_rcu_1(struct kas_check *cx, const struct kas_call *c)
 enum kas_verdict kas_chk_account_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
-	if (!w || !(c->gfp & __GFP_ACCOUNT) || !w->memcg_limit || (c->gfp & __GFP_NOFAIL))
+	/* NOFAIL and __GFP_HIGH charges are forced past the limit (try_charge_memcg) */
+	if (!w || !(c->gfp & __GFP_ACCOUNT) || !w->memcg_limit ||
+	    (kas_eff_gfp(c) & (__GFP_NOFAIL | __GFP_HIGH)))
 		return KAS_V_NA;
 	if (!c->ret)
 		return w->memcg_charge_fails ? KAS_V_PASS : KAS_V_NA;
@@ -209,7 +211,8 @@ enum kas_verdict kas_chk_kvmalloc_2(struct kas_check *cx, const struct kas_call 
 	return KAS_V_PASS;
 }
 
-/* ---- the warning halves of SIZE-5, ZERO-6, KVMALLOC-4 (warn hook) ---- */
+/* ---- the warning halves of SIZE-5, ZERO-6, KVMALLOC-4: they need only the
+ * warn observation (KAS_CAP_OBS_WARN), not the rest of the world ---- */
 
 static bool warned_kind(const struct kas_call *c, enum kas_warn_kind k)
 {
@@ -220,7 +223,7 @@ static bool warned_kind(const struct kas_call *c, enum kas_warn_kind k)
 enum kas_verdict kas_chk_size_5w(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
-	if (!kas_world(c) || !kas_call_request(cx, c, &n) || n <= kas_cx_profile(cx)->kmalloc_max_size ||
+	if (!kas_done(c) || !kas_call_request(cx, c, &n) || n <= kas_cx_profile(cx)->kmalloc_max_size ||
 	    c->ret)
 		return KAS_V_NA;
 	bool loud = warned_kind(c, KAS_WARN_TOO_LARGE) || warned_kind(c, KAS_WARN_ALLOC_FAILURE);
@@ -242,7 +245,7 @@ enum kas_verdict kas_chk_size_5w(struct kas_check *cx, const struct kas_call *c)
 /* ZERO-6W: vmalloc(0) WARNs (WARN_ON_ONCE: the first one of a trace). */
 enum kas_verdict kas_chk_zero_6w(struct kas_check *cx, const struct kas_call *c)
 {
-	if (!kas_world(c) || c->arg[0] != 0 || !kas_spec_first_in_trace(cx))
+	if (!kas_done(c) || c->arg[0] != 0 || !kas_spec_first_in_trace(cx))
 		return KAS_V_NA;
 	if (!c->obs.warns)
 		return kas_fail(cx, "%s(0) did not warn", kas_opname(c));
@@ -254,7 +257,7 @@ enum kas_verdict kas_chk_zero_6w(struct kas_check *cx, const struct kas_call *c)
 enum kas_verdict kas_chk_kvmalloc_4w(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
-	if (!kas_world(c) || !kas_call_request(cx, c, &n) || n <= (size_t)0x7fffffff || c->ret)
+	if (!kas_done(c) || !kas_call_request(cx, c, &n) || n <= (size_t)0x7fffffff || c->ret)
 		return KAS_V_NA;
 	/* the size check sits on the vmalloc fallback path: only requests
 	 * that may fall back reach it (same split as KVMALLOC-6) */

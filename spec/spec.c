@@ -71,6 +71,7 @@ void kas_spec_begin(struct kas_spec *s, const struct kas_trace *t)
 	kas_addrset_clear(&s->cache_seen);
 	memset(s->once, 0, sizeof(s->once));
 	s->rcu_in_flight = 0;
+	kas_rcu_track_reset(s);
 }
 
 bool kas_spec_first_in_trace(struct kas_check *cx)
@@ -104,6 +105,8 @@ static void record_failure(struct kas_spec *s, size_t r, const struct kas_call *
 	}
 }
 
+extern const struct kas_rule kas__rule_table[KAS_R__COUNT];   /* catalog.c */
+
 unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 {
 	if (!s || !c || !c->op || c->status != KAS_CALL_DONE)
@@ -116,7 +119,7 @@ unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 		size_t r = s->rules_for_op[code][i];
 		s->cx.rule = r;
 		s->cx.msg[0] = '\0';
-		enum kas_verdict v = kas_rule_at(r)->check(&s->cx, c);
+		enum kas_verdict v = kas__rule_table[r].check(&s->cx, c);
 		if (v == KAS_V_NA)
 			continue;
 		s->tally[r].exercised++;

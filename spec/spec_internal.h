@@ -77,6 +77,30 @@ void kas_addrset_add(struct kas_addrset *s, uint32_t cache, uintptr_t addr);
 void kas_addrset_clear(struct kas_addrset *s);
 void kas_addrset_free(struct kas_addrset *s);
 
+/* What a trace has in flight across calls, for the rules about RCU and
+ * vfree (RCU-2/3, CACHE-3/4/6, FREE-3; spec/rules_rcu.c).  Fixed sizes:
+ * when one overflows, the rules that need it stop judging (lost). */
+#define KAS_RCUT_PEND 64
+#define KAS_RCUT_TS 256
+#define KAS_RCUT_KEPT 64
+struct kas_rcu_view {               /* state just before the current call */
+	uint32_t pend_in_cache;         /* kfree_rcu'd objects of the destroyed cache */
+	uint32_t cache_rcu, kv_rcu;     /* RCU-2 / RCU-3 objects a grace period ends */
+	bool kept;                      /* the freed object survived a vfree (FREE-3) */
+	bool pend_lost;
+};
+struct kas_rcu_track {
+	size_t last_index;
+	bool seen;
+	bool pend_lost, ts_lost;
+	uint32_t npend, nts, nkept;
+	uint32_t cache_rcu, kv_rcu;
+	struct { uint32_t cache, n; } pend[KAS_RCUT_PEND];
+	struct { uintptr_t addr; size_t size; uint32_t cache; } ts[KAS_RCUT_TS];
+	uint32_t kept[KAS_RCUT_KEPT];
+	struct kas_rcu_view cur;
+};
+
 struct kas_spec {
 	const struct kas_profile *profile;
 	uint32_t port_caps;
@@ -88,7 +112,8 @@ struct kas_spec {
 	uint8_t rules_for_op[KAS_OP__COUNT][KAS_R__COUNT];
 	struct kas_addrset cache_seen;      /* CACHE-5 */
 	bool once[KAS_R__COUNT];
-	uint32_t rcu_in_flight;             /* RCU-1: kfree_rcu'd objects since the last grace period */            /* WARN_ON_ONCE rules: judged once per trace */
+	uint32_t rcu_in_flight;             /* RCU-1: kfree_rcu'd objects since the last grace period */
+	struct kas_rcu_track rcut;          /* rules_rcu.c */
 	struct kas_check cx;
 };
 
@@ -139,5 +164,11 @@ enum kas_verdict kas_judge_range(struct kas_check *cx, const struct kas_call *c,
 const char *kas_opname(const struct kas_call *c);
 /* The input object is vmalloc memory: 1 yes, 0 no, 2 unknown. */
 int kas_in_is_vmalloc(const struct kas_call *c);
+
+/* rules_rcu.c: forget the trace's RCU/vfree state (kas_spec_begin), and
+ * bring it up to date with call c (idempotent per call; returns the state
+ * as it was before c). */
+void kas_rcu_track_reset(struct kas_spec *s);
+const struct kas_rcu_view *kas_rcu_track(struct kas_spec *s, const struct kas_call *c);
 
 #endif

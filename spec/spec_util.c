@@ -59,6 +59,9 @@ bool kas_call_request(const struct kas_check *cx, const struct kas_call *c, size
 	case KAS_OP_GET_ZEROED_PAGE:
 		*out = KAS_PAGE_SIZE;
 		return true;
+	case KAS_OP_ALLOC_PAGES_EXACT:
+		*out = (size_t)a[0];
+		return true;
 	default:
 		return false;
 	}
@@ -94,6 +97,7 @@ enum kas_family kas_op_family(unsigned code)
 	case KAS_OP_KMEM_CACHE_ALLOC_BULK:
 		return KAS_FAM_CACHE;
 	case KAS_OP_ALLOC_PAGES: case KAS_OP_GET_FREE_PAGES: case KAS_OP_GET_ZEROED_PAGE:
+	case KAS_OP_ALLOC_PAGES_EXACT:
 		return KAS_FAM_PAGES;
 	default:
 		return KAS_FAM_NONE;
@@ -158,7 +162,7 @@ uintptr_t kas_call_ptr_arg(const struct kas_call *c)
 	case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY: case KAS_OP_KFREE: case KAS_OP_KVFREE:
 	case KAS_OP_KFREE_SENSITIVE: case KAS_OP_KSIZE: case KAS_OP_VREALLOC: case KAS_OP_VFREE:
 	case KAS_OP_KVREALLOC: case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES:
-	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU:
+	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU: case KAS_OP_FREE_PAGES_EXACT:
 		return (uintptr_t)c->arg[0];
 	case KAS_OP_KMEM_CACHE_FREE:
 		return (uintptr_t)c->arg[1];

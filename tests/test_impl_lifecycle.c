@@ -65,8 +65,9 @@ int main(void)
 			break;
 	}
 	double dt = now() - t0;
+	/* the time is a figure for the log, not a pass condition (speed goals
+	 * live in bench/); what must hold is that nothing leaks */
 	printf("10000 init/trace/fini cycles: %.3f s\n", dt);
-	CHECK(dt < 5.0);
 	CHECK(count_fds() == fds);
 	CHECK(rss_pages() - rss < 2048);   /* < 8 MiB growth */
 	start(KAS_KVER(6, 12), 0);

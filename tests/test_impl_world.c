@@ -111,7 +111,7 @@ static void begin(uint32_t kver)
  * movable requests). */
 static void exhaust(void)
 {
-	static const kas_gfp_t zones[] = { __GFP_MOVABLE, 0, __GFP_DMA32, __GFP_DMA };
+	static const kas_gfp_t zones[] = { __GFP_HIGHMEM | __GFP_MOVABLE, 0, __GFP_DMA32, __GFP_DMA };
 	for (int z = 0; z < 4; z++) {
 		while (w.nb < MAXB) {
 			void *p = P->alloc_pages(__GFP_IO | __GFP_FS | zones[z] | __GFP_NOWARN, 0);

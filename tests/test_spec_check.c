@@ -9,6 +9,7 @@
 #include <string.h>
 #include "kallocspec/spec.h"
 #include "kallocspec/port.h"
+#include "kallocspec/world.h"
 
 static int failures;
 #define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", \
@@ -146,14 +147,21 @@ static void test_precheck_and_commit(const char *profile, bool kfree_cache_ok)
 	/* ksize of a cache object is always fine */
 	c = call_for(&t, 17); set_in(&c, s, w.o, 0);
 	CHECK(!vetoed(s, &c));
-	/* vfree: vmalloc and NULL ok, kmalloc and ZERO_SIZE_PTR vetoed */
+	/* vfree: vmalloc and NULL ok; kmalloc and ZERO_SIZE_PTR run too (FREE-3:
+	 * WARN, nothing freed); vmalloc-backed kvmalloc ok; interrupt context
+	 * vetoed for non-vmalloc memory (vfree_atomic writes to it) */
 	c = call_for(&t, 8); set_in(&c, s, w.v, 0);
 	CHECK(!vetoed(s, &c));
 	c = call_for(&t, 8); set_in(&c, s, w.a, 0);
+	CHECK(!vetoed(s, &c));
+	c = call_for(&t, 8); set_in(&c, s, w.a, 0);
+	c.world.enabled = 1; c.world.context = KAS_CTX_IRQ;
 	CHECK(vetoed(s, &c));
 	c = call_for(&t, 8); c.arg[0] = 0;
 	CHECK(!vetoed(s, &c));
 	c = call_for(&t, 8); c.arg[0] = KAS_ZERO_SIZE_PTR;
+	CHECK(!vetoed(s, &c));
+	c = call_for(&t, 8); c.arg[0] = 0x12345000;   /* an address the spec cannot place */
 	CHECK(vetoed(s, &c));
 	/* kmem_cache_free: own cache ok, other cache / not a cache object vetoed */
 	c = call_for(&t, 9); c.in_cache = w.k; set_in(&c, s, w.o, 1);

@@ -381,7 +381,7 @@ static const struct mcase cases[] = {
 	{ "CACHE/destroy", M_DESTROY_SILENT, "linux-6.12", "CACHE-3", NULL,
 	  "k = kmem_cache_create c 64 0 0\na = kmem_cache_alloc k GFP_KERNEL\n"
 	  "kmem_cache_destroy k\ne = kmem_cache_create d 64 0 0\nkmem_cache_destroy e\n",
-	  KAS_CAP_WORLD },
+	  KAS_CAP_OBS_WARN },
 	{ "KVMALLOC", M_KVMALLOC_SMALL_VMALLOC, "linux-6.12", "KVMALLOC-1", NULL,
 	  "a = kvmalloc 64 GFP_KERNEL\nkvfree a\n", 0 },
 	{ "OVERFLOW", M_SIZE_ADD_WRAPS, "linux-6.12", "OVERFLOW-3", "OVERFLOW-5",

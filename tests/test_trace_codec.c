@@ -220,7 +220,8 @@ static void test_exact(void)
 		  "ballast clean 5\nf0 = memalloc_nofs_save\nf1 = memalloc_noio_save\n"
 		  "memalloc_nofs_restore f0\n" },
 		/* kfree_rcu kills its handle statically; w wraps modulo the world ops */
-		{ { 0x00, 0x05, 0x00, 0x3e, 0x13, 0x00, 0x06, 0x00, 0x3e, 22 + 1 }, 10, "linux-6.12",
+		{ { 0x00, 0x05, 0x00, 0x3e, 0x13, 0x00, 0x06, 0x00, 0x3e,
+		    (uint8_t)(KAS_OP__COUNT - KAS_OP_BALLAST + 1) }, 10, "linux-6.12",
 		  "h0 = kmalloc 5 GFP_KERNEL\nkfree_rcu h0\nexhaust\n" },
 		/* restore with no saved flags live is dropped */
 		{ { 0x3e, 0x0b, 0x00, 0x3e, 0x15, 0xff, 0x08, 0x10 }, 8, "linux-6.12",

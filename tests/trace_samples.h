@@ -92,7 +92,9 @@ static const char *const kas_test_samples[] = {
 	"array3_size 1 2 3\n"
 	"struct_size 16 8 INT_MAX\n"
 	"s = alloc_pages __GFP_ATOMIC|__GFP_HIGH|0x1000000 10\n"
-	"__free_pages s 10\n",
+	"__free_pages s 10\n"
+	"x = alloc_pages_exact 3*PAGE_SIZE+1 GFP_KERNEL|__GFP_COMP\n"
+	"free_pages_exact x 3*PAGE_SIZE+1\n",
 
 	/* 4: rebinding; an op outside the profile's kernel version */
 	"# note: rebinding keeps the older slot alive\n"
@@ -142,6 +144,20 @@ static const char *const kas_test_samples[] = {
 	"rcu_barrier\n"
 	"memalloc_nofs_save\n"
 	"kfree b\n",
+
+	/* 6: calling contexts and the pin scope (ops_context.def) */
+	"# exercises: SCOPE-4 CONTEXT-4\n"
+	"profile linux-6.12\n"
+	"f = memalloc_pin_save\n"
+	"a = alloc_pages GFP_HIGHUSER_MOVABLE 0\n"
+	"memalloc_pin_restore f\n"
+	"v = vmalloc 8192\n"
+	"local_irq_disable\n"
+	"b = kmalloc 64 GFP_ATOMIC\n"
+	"local_irq_enable\n"
+	"nmi_enter\n"
+	"vfree v\n"
+	"nmi_exit\n",
 };
 
 #define KAS_TEST_NSAMPLES (sizeof(kas_test_samples) / sizeof(kas_test_samples[0]))

@@ -56,6 +56,9 @@ struct kas_obs {
 	uint64_t phys;                 /* physical address of the result */
 	uint32_t warns;                /* warn hook calls during the call */
 	uint32_t warn_kinds;           /* bit per enum kas_warn_kind */
+	/* port's page_zone() of every page of the result (the first 64 MiB):
+	 * bit per enum kas_zone seen; zone_known 0 when not observable */
+	uint8_t zone_known, zone_mask;
 };
 
 /*

@@ -65,6 +65,17 @@ enum kas_cap {
 	KAS_CAP_RCU            = 1u << 20, /* kfree_rcu, kvfree_rcu (head-less, one argument) */
 	KAS_CAP_USERCOPY       = 1u << 21, /* usercopy_check: hardened-usercopy verdict */
 	KAS_CAP_OBS_WARN       = 1u << 22, /* reports its WARNs through the warn hook */
+	KAS_CAP_OBS_ZONE       = 1u << 23, /* page_zone observation (zone placement rules) */
+};
+
+/* Memory zones of x86-64 (mm/mmzone.h), as page_zone() reports them. */
+enum kas_zone {
+	KAS_ZONE_DMA = 0,           /* below 16 MiB */
+	KAS_ZONE_DMA32,             /* below 4 GiB */
+	KAS_ZONE_NORMAL,
+	KAS_ZONE_MOVABLE,
+	KAS_ZONE__COUNT,
+	KAS_ZONE_UNKNOWN = -1
 };
 
 /* What a port reports through the world's warn hook. */
@@ -280,6 +291,19 @@ struct kas_port {
 	 * bytes at ptr to/from user space (check_heap_object): true = allowed,
 	 * false = the kernel would report a usercopy violation. */
 	bool (*usercopy_check)(const void *ptr, size_t n);
+
+	/* ---- appended (zone rules); read only when table_size covers them ---- */
+	/* KAS_CAP_OBS_ZONE: the zone of the page behind addr (page_zonenum of
+	 * virt_to_page, or of vmalloc_to_page for vmalloc addresses), or
+	 * KAS_ZONE_UNKNOWN. */
+	int (*page_zone)(const void *addr);
+	/* alloc_pages_exact: PAGE_ALIGN(size) bytes of order-0 pages, the
+	 * page_address of the first (the tail of the power-of-two block goes
+	 * back).  Post: __GFP_COMP / __GFP_HIGHMEM warned about (once) and
+	 * stripped [ZONE-3].  free_pages_exact: Pre: p and size exactly as
+	 * allocated. */
+	void *(*alloc_pages_exact)(size_t size, kas_gfp_t gfp);
+	void (*free_pages_exact)(void *p, size_t size);
 };
 
 /* Is an appended port entry present?  (A port built against an older ABI

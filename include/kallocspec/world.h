@@ -23,8 +23,11 @@
  *
  * Hook semantics (what the world does when the port calls it):
  *   gfp_context(gfp)   current_gfp_context: NOIO scope clears __GFP_IO and
- *                      __GFP_FS, NOFS clears __GFP_FS, NORECLAIM adds
- *                      __GFP_MEMALLOC.  Records the first in/out pair.
+ *                      __GFP_FS, NOFS clears __GFP_FS, PIN clears
+ *                      __GFP_MOVABLE, NORECLAIM adds __GFP_MEMALLOC -- but
+ *                      not in irq or NMI context, where PF_MEMALLOC gives no
+ *                      reserves (__gfp_pfmemalloc_flags: !in_interrupt()).
+ *                      Records the first in/out pair.
  *   wake_kswapd(gfp, order, pages)  counted; AFTER the current call returns
  *                      the world frees up to max(pages, 1 << order) pages
  *                      of clean, fs_dirty, io_dirty ballast (kswapd may
@@ -58,7 +61,9 @@
  * reclaim frees) are not recorded and cannot recurse into reclaim.
  *
  * Context and scopes: preempt_disable / spin_lock make the context atomic,
- * irq_enter makes it an interrupt (unbalanced enable/unlock/exit ops are
+ * local_irq_disable makes it irqs_off (atomic with interrupts off),
+ * irq_enter makes it an interrupt, nmi_enter an NMI (innermost wins:
+ * nmi > irq > irqs_off > atomic; unbalanced enable/unlock/exit ops are
  * skipped as BAD_ARG); `f = memalloc_nofs_save` ... `memalloc_nofs_restore
  * f` with the kernel's nesting semantics (save returns the previous state
  * of its bit, restore puts that state back).  At the end of the trace the
@@ -102,12 +107,15 @@ enum kas_context {
 	KAS_CTX_PROCESS = 0,
 	KAS_CTX_ATOMIC,             /* preempt_disable / spin_lock held */
 	KAS_CTX_IRQ,                /* between irq_enter and irq_exit */
+	KAS_CTX_IRQS_OFF,           /* process context, local_irq_disable (atomic too) */
+	KAS_CTX_NMI,                /* between nmi_enter and nmi_exit */
 };
 
 /* Scope bits (struct kas_world_obs.scopes, saved-flags values). */
 #define KAS_SCOPE_NOFS      0x1u
 #define KAS_SCOPE_NOIO      0x2u
 #define KAS_SCOPE_NORECLAIM 0x4u
+#define KAS_SCOPE_PIN       0x8u    /* memalloc_pin_save: ~__GFP_MOVABLE (5.13+) */
 
 #define KAS_WORLD_MIN_RECLAIM 32u       /* pages a reclaim round may free at least */
 #define KAS_WORLD_NOPROGRESS_LIMIT 64u  /* rounds before the starvation release */
@@ -122,7 +130,7 @@ enum kas_context {
 const char *kas_ballast_kind_name(unsigned kind);
 /* The kind spelled s[0..len), or -1. */
 int kas_ballast_kind_lookup(const char *s, size_t len);
-/* "process", "atomic", "irq". */
+/* "process", "atomic", "irq", "irqs_off", "nmi". */
 const char *kas_context_name(unsigned ctx);
 /* current_gfp_context for the scope bits. */
 kas_gfp_t kas_scope_apply(unsigned scopes, kas_gfp_t gfp);

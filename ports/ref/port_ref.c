@@ -193,6 +193,10 @@ static void p_kfree_sensitive(const void *p) { ref_kfree_sensitive(p); }
 static void *p_vmalloc(size_t size)
 {
 	ref_call_enter(REF_GFP_KERNEL);
+#ifdef KAS_MUTANT_VMALLOC0_PAGE /* mutant: vmalloc(0) quietly hands out a page */
+	if (size == 0)
+		size = 1;
+#endif
 	return ref_vmalloc(size, 1, REF_GFP_KERNEL);
 }
 static void *p_vzalloc(size_t size)
@@ -213,6 +217,12 @@ static void *p_vmalloc_node_align(size_t size, size_t align, kas_gfp_t gfp)
 static void *p_vrealloc(const void *p, size_t size, kas_gfp_t gfp)
 {
 	ref_call_enter(gfp);
+#ifdef KAS_MUTANT_VREALLOC_ZERO_ZSP /* mutant: vrealloc(p, 0) answers like krealloc */
+	if (size == 0) {
+		ref_vfree(p);
+		return REF_ZERO_SIZE_PTR;
+	}
+#endif
 	return ref_vrealloc(p, size, gfp);
 }
 static void p_vfree(const void *p) { ref_vfree(p); }
@@ -308,6 +318,13 @@ static bool p_is_vmalloc_addr(const void *p) { return ref_is_vmalloc_addr(p); }
 static void p_kfree_rcu(void *p) { ref_kfree_rcu(p); }
 static void p_kvfree_rcu(void *p) { ref_kvfree_rcu(p); }
 static bool p_usercopy_check(const void *p, size_t n) { return ref_usercopy_check(p, n); }
+static int p_page_zone(const void *p) { return ref_page_zone(p); }
+static void *p_alloc_pages_exact(size_t size, kas_gfp_t gfp)
+{
+	ref_call_enter(gfp);
+	return ref_alloc_pages_exact(size, gfp);
+}
+static void p_free_pages_exact(void *p, size_t size) { ref_free_pages_exact(p, size); }
 
 const struct kas_port kas_port_ref = {
 	.abi_version = KAS_PORT_ABI_VERSION,
@@ -319,7 +336,7 @@ const struct kas_port kas_port_ref = {
 		KAS_CAP_CACHE | KAS_CAP_CACHE_USERCOPY | KAS_CAP_BULK | KAS_CAP_PAGES |
 		KAS_CAP_OVERFLOW | KAS_CAP_VREALLOC | KAS_CAP_KVREALLOC | KAS_CAP_OBS_PHYS |
 		KAS_CAP_OBS_VMADDR | KAS_CAP_THREADS | KAS_CAP_WORLD | KAS_CAP_RCU |
-		KAS_CAP_USERCOPY | KAS_CAP_OBS_WARN,
+		KAS_CAP_USERCOPY | KAS_CAP_OBS_WARN | KAS_CAP_OBS_ZONE,
 	.init = p_init,
 	.fini = p_fini,
 	.kmalloc = p_kmalloc,
@@ -369,4 +386,7 @@ const struct kas_port kas_port_ref = {
 	.kfree_rcu = p_kfree_rcu,
 	.kvfree_rcu = p_kvfree_rcu,
 	.usercopy_check = p_usercopy_check,
+	.page_zone = p_page_zone,
+	.alloc_pages_exact = p_alloc_pages_exact,
+	.free_pages_exact = p_free_pages_exact,
 };

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ZONE-1..4, 7, 8, ACCOUNT-2/3 and USERCOPY-1: what zone modifiers do to
+ * the flags an allocator passes down (judged on its alloc_attempt reports),
+ * where memory lands (judged on the port's page_zone of every page), what
+ * the memcg is charged beyond the page allocator, and the hardened-usercopy
+ * whitelist of kmalloc and plain caches (kernel-rules.md §1.1, §2.1, §3,
+ * §4, §6.1, §12).
+ */
+#include <inttypes.h>
+#include "world_util.h"
+
+#define ZONE_BIT(z) ((uint8_t)(1u << (z)))
+#define ZONES_DMA   ZONE_BIT(KAS_ZONE_DMA)
+#define ZONES_DMA32 (ZONE_BIT(KAS_ZONE_DMA) | ZONE_BIT(KAS_ZONE_DMA32))
+
+static unsigned nattempts(const struct kas_world_obs *w)
+{
+	return w->attempts < KAS_MAX_ATTEMPTS ? w->attempts : KAS_MAX_ATTEMPTS;
+}
+
+static bool warned_kind(const struct kas_call *c, enum kas_warn_kind k)
+{
+	return (c->obs.warn_kinds >> k) & 1u;
+}
+
+/* 6.19+ __vmalloc() filters its gfp through GFP_VMALLOC_SUPPORTED
+ * (vmalloc_fix_flags), which has no zone bit: zone rules skip it there. */
+static bool vmalloc_gfp_filtered(const struct kas_check *cx, const struct kas_call *c)
+{
+	return c->op->code == KAS_OP_VMALLOC_GFP && kas_cx_kver(cx) >= KAS_KVER(6, 19) &&
+	       (c->gfp & KAS_GFP_ZONEMASK);
+}
+
+/* At most one of __GFP_DMA, __GFP_HIGHMEM, __GFP_DMA32 (__GFP_MOVABLE may
+ * join any): the other combinations are BAD in GFP_ZONE_TABLE (gfp_zone()
+ * VM_BUG_ONs), so nothing is promised about them. */
+static bool zone_bits_valid(kas_gfp_t g)
+{
+	kas_gfp_t z = g & (__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32);
+	return (z & (z - 1)) == 0;
+}
+
+/* The gfp a vmalloc-family op hands to __vmalloc_node (vmalloc and vzalloc
+ * are GFP_KERNEL). */
+static kas_gfp_t vmalloc_gfp(const struct kas_call *c)
+{
+	unsigned op = c->op->code;
+	return op == KAS_OP_VMALLOC || op == KAS_OP_VZALLOC ? KAS_GFP_KERNEL : c->gfp;
+}
+
+/* ZONE-1: kmalloc_fix_flags: when the call takes pages (new slab or large
+ * kmalloc) with __GFP_DMA32 / __GFP_HIGHMEM, it warns and strips them. */
+enum kas_verdict kas_chk_zone_1(struct kas_check *cx, const struct kas_call *c)
+{
+	const kas_gfp_t bug = __GFP_DMA32 | __GFP_HIGHMEM;
+	const struct kas_world_obs *w = kas_world(c);
+	if (!w || !(c->gfp & bug))
+		return KAS_V_NA;
+	/* a SLAB_CACHE_DMA32 cache adds __GFP_DMA32 itself (s->allocflags) */
+	const struct kas_cache *k = kas_call_cache(cx->spec, c);
+	kas_gfp_t own = k && (k->flags & KAS_SLAB_CACHE_DMA32) ? __GFP_DMA32 : 0;
+	bool took = false;
+	kas_gfp_t leaked = 0;
+	for (unsigned i = 0; i < nattempts(w); i++) {
+		const struct kas_attempt_obs *a = &w->attempt[i];
+		if (a->what != KAS_ATTEMPT_SLAB_PAGE && a->what != KAS_ATTEMPT_LARGE_KMALLOC)
+			continue;
+		took = true;
+		leaked |= a->gfp & bug & ~own;
+	}
+	if (!took)
+		return KAS_V_NA;   /* served from an existing slab: no fix-up runs */
+	if (!warned_kind(c, KAS_WARN_BAD_FLAGS))
+		return kas_fail(cx, "%s with gfp %#x took new pages without the \"Unexpected gfp\" "
+				"warning", kas_opname(c), c->gfp);
+	if (leaked)
+		return kas_fail(cx, "%s with gfp %#x passed %#x (GFP_SLAB_BUG_MASK) on to the page "
+				"allocator", kas_opname(c), c->gfp, leaked);
+	return KAS_V_PASS;
+}
+
+/* ZONE-2: kmalloc(__GFP_DMA) takes its slabs for the dma-kmalloc cache:
+ * __GFP_DMA present, the kmalloc-rcl cache's __GFP_RECLAIMABLE absent. */
+enum kas_verdict kas_chk_zone_2(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	size_t n;
+	if (!w || !(c->gfp & __GFP_DMA) || !kas_call_request(cx, c, &n) || n == 0 ||
+	    n > kas_cx_profile(cx)->kmalloc_max_cache_size)
+		return KAS_V_NA;
+	bool seen = false;
+	for (unsigned i = 0; i < nattempts(w); i++) {
+		const struct kas_attempt_obs *a = &w->attempt[i];
+		if (a->what != KAS_ATTEMPT_SLAB_PAGE)
+			continue;
+		seen = true;
+		if (!(a->gfp & __GFP_DMA) || (a->gfp & __GFP_RECLAIMABLE))
+			return kas_fail(cx, "%s(%zu, %#x) took a slab page with gfp %#x: not the "
+					"dma-kmalloc cache (__GFP_DMA %s, __GFP_RECLAIMABLE %s)",
+					kas_opname(c), n, c->gfp, a->gfp,
+					(a->gfp & __GFP_DMA) ? "kept" : "lost",
+					(a->gfp & __GFP_RECLAIMABLE) ? "set" : "clear");
+	}
+	return seen ? KAS_V_PASS : KAS_V_NA;
+}
+
+/* ZONE-3: __get_free_pages / get_zeroed_page drop __GFP_HIGHMEM before
+ * the page allocator; alloc_pages_exact also drops __GFP_COMP and warns
+ * (once) about either. */
+enum kas_verdict kas_chk_zone_3(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	bool exact = c->op->code == KAS_OP_ALLOC_PAGES_EXACT;
+	kas_gfp_t bad = __GFP_HIGHMEM | (exact ? __GFP_COMP : 0);
+	if (!w || !(c->gfp & bad))
+		return KAS_V_NA;
+	bool judged = false;
+	if (exact && kas_spec_first_in_trace(cx)) {
+		judged = true;
+		if (!warned_kind(c, KAS_WARN_BAD_FLAGS) && !warned_kind(c, KAS_WARN_OTHER))
+			return kas_fail(cx, "alloc_pages_exact(%zu, %#x) did not warn about "
+					"__GFP_COMP/__GFP_HIGHMEM", c->req_size, c->gfp);
+	}
+	for (unsigned i = 0; i < nattempts(w); i++) {
+		const struct kas_attempt_obs *a = &w->attempt[i];
+		if (a->what != KAS_ATTEMPT_PAGES)
+			continue;
+		judged = true;
+		if (a->gfp & bad)
+			return kas_fail(cx, "%s(%#x) entered the page allocator with %#x (gfp %#x)",
+					kas_opname(c), c->gfp, a->gfp & bad, a->gfp);
+	}
+	return judged ? KAS_V_PASS : KAS_V_NA;
+}
+
+/* ZONE-4: vmalloc's pages are asked for with __GFP_HIGHMEM unless the
+ * request named GFP_DMA / GFP_DMA32, which are kept. */
+enum kas_verdict kas_chk_zone_4(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	if (!w || vmalloc_gfp_filtered(cx, c) || !zone_bits_valid(vmalloc_gfp(c)))
+		return KAS_V_NA;
+	kas_gfp_t low = vmalloc_gfp(c) & (__GFP_DMA | __GFP_DMA32);
+	bool seen = false;
+	for (unsigned i = 0; i < nattempts(w); i++) {
+		const struct kas_attempt_obs *a = &w->attempt[i];
+		if (a->what != KAS_ATTEMPT_VMALLOC_PAGES)
+			continue;
+		seen = true;
+		bool high = (a->gfp & __GFP_HIGHMEM) != 0;
+		if (low ? (high || (a->gfp & low) != low) : !high)
+			return kas_fail(cx, "%s with gfp %#x took its pages with gfp %#x (expected %s)",
+					kas_opname(c), vmalloc_gfp(c), a->gfp,
+					low ? "the DMA bit kept, no __GFP_HIGHMEM" : "__GFP_HIGHMEM added");
+	}
+	return seen ? KAS_V_PASS : KAS_V_NA;
+}
+
+/* May the call's memory lie in ZONE_MOVABLE?  1 yes, 0 no, -1 not judged. */
+static int movable_allowed(const struct kas_check *cx, const struct kas_call *c)
+{
+	kas_gfp_t g = kas_eff_gfp(c);
+	const kas_gfp_t both = __GFP_MOVABLE | __GFP_HIGHMEM;
+	bool low = (g & (__GFP_DMA | __GFP_DMA32)) != 0;
+	/* a reallocation in place keeps the old memory, placed by the old gfp */
+	if (c->in_obj != KAS_NO_OBJ && c->ret == c->in.addr)
+		return -1;
+	switch (c->op->code) {
+	case KAS_OP_ALLOC_PAGES:
+		if (!zone_bits_valid(g))
+			return -1;
+		return (g & both) == both && !low;
+	case KAS_OP_VMALLOC_GFP: case KAS_OP_VMALLOC_NODE: case KAS_OP_VREALLOC:
+		if (vmalloc_gfp_filtered(cx, c) || !zone_bits_valid(g))
+			return -1;
+		return (g & __GFP_MOVABLE) && !low;   /* vmalloc adds __GFP_HIGHMEM */
+	case KAS_OP_KVMALLOC: case KAS_OP_KVZALLOC: case KAS_OP_KVMALLOC_ARRAY:
+	case KAS_OP_KVCALLOC: case KAS_OP_KVREALLOC:
+		return (g & __GFP_MOVABLE) ? -1 : 0;  /* either half may serve it */
+	default:
+		return 0;   /* slab memory, __get_free_pages, vmalloc/vzalloc (GFP_KERNEL) */
+	}
+}
+
+/* ZONE-7: only GFP_HIGHUSER_MOVABLE-like requests land in ZONE_MOVABLE
+ * (GFP_USER and GFP_HIGHUSER never do). */
+enum kas_verdict kas_chk_zone_7(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_got_object(c) || !c->obs.zone_known)
+		return KAS_V_NA;
+	int ok = movable_allowed(cx, c);
+	if (ok < 0)
+		return KAS_V_NA;
+	if (!ok && (c->obs.zone_mask & ZONE_BIT(KAS_ZONE_MOVABLE)))
+		return kas_fail(cx, "%s with gfp %#x returned memory in ZONE_MOVABLE (only "
+				"__GFP_MOVABLE|__GFP_HIGHMEM may land there)", kas_opname(c),
+				kas_eff_gfp(c));
+	return KAS_V_PASS;
+}
+
+/* ZONE-8: SLAB_CACHE_DMA/DMA32 objects and vmalloc with GFP_DMA/DMA32
+ * stay in their zones. */
+enum kas_verdict kas_chk_zone_8(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_got_object(c) || !c->obs.zone_known)
+		return KAS_V_NA;
+	uint8_t allowed;
+	const char *what;
+	if (c->op->code == KAS_OP_KMEM_CACHE_ALLOC || c->op->code == KAS_OP_KMEM_CACHE_ZALLOC) {
+		const struct kas_cache *k = kas_call_cache(cx->spec, c);
+		if (!k || !(k->flags & (KAS_SLAB_CACHE_DMA | KAS_SLAB_CACHE_DMA32)))
+			return KAS_V_NA;
+		bool dma = k->flags & KAS_SLAB_CACHE_DMA;
+		allowed = dma ? ZONES_DMA : ZONES_DMA32;
+		what = dma ? "a SLAB_CACHE_DMA cache" : "a SLAB_CACHE_DMA32 cache";
+	} else {
+		kas_gfp_t g = vmalloc_gfp(c);
+		if (!(g & (__GFP_DMA | __GFP_DMA32)) || vmalloc_gfp_filtered(cx, c) ||
+		    !zone_bits_valid(g))
+			return KAS_V_NA;
+		allowed = (g & __GFP_DMA) ? ZONES_DMA : ZONES_DMA32;
+		what = (g & __GFP_DMA) ? "GFP_DMA" : "GFP_DMA32";
+	}
+	if (c->obs.zone_mask & ~allowed)
+		return kas_fail(cx, "%s with %s returned memory in zones %#x (allowed %#x; bit 0 DMA, "
+				"1 DMA32, 2 Normal, 3 Movable)", kas_opname(c), what, c->obs.zone_mask,
+				allowed);
+	return KAS_V_PASS;
+}
+
+/* Bytes of live objects of SLAB_ACCOUNT caches the memcg must cover
+ * (__GFP_NOFAIL objects excluded: their charges may have been forced). */
+static size_t accounted_live_bytes(struct kas_model *m)
+{
+	size_t sum = 0, n = kas_model_nobjs(m);
+	for (size_t i = 0; i < n; i++) {
+		const struct kas_obj *o = kas_model_obj(m, (uint32_t)i);
+		if (!o || !o->live || o->family != KAS_FAM_CACHE || (o->gfp & __GFP_NOFAIL))
+			continue;
+		const struct kas_cache *k = kas_model_cache(m, o->cache);
+		if (k && (k->flags & KAS_SLAB_ACCOUNT))
+			sum += o->size;
+	}
+	return sum;
+}
+
+/* ACCOUNT-2: SLAB_ACCOUNT caches charge every object, whatever the gfp:
+ * after each success the memcg's pages cover every live accounted byte. */
+enum kas_verdict kas_chk_account_2(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	if (!w)
+		return KAS_V_NA;
+	const struct kas_cache *k = kas_call_cache(cx->spec, c);
+	if (!k || !(k->flags & KAS_SLAB_ACCOUNT))
+		return KAS_V_NA;
+	bool nofail = (c->gfp & __GFP_NOFAIL) != 0;
+	size_t got = c->op->code == KAS_OP_KMEM_CACHE_ALLOC_BULK ? (size_t)c->ret : (c->ret != 0);
+	if (!got)
+		return w->memcg_charge_fails ? KAS_V_PASS : KAS_V_NA;
+	if (w->memcg_charge_fails && !w->memcg_charged && !nofail)
+		return kas_fail(cx, "%s from SLAB_ACCOUNT cache succeeded after its memcg charge was "
+				"refused", kas_opname(c));
+	size_t live = accounted_live_bytes(kas_check_model(cx)) + (nofail ? 0 : got * k->size);
+	size_t page = kas_cx_profile(cx)->page_size;
+	if (w->memcg_usage * page < live)
+		return kas_fail(cx, "%s from SLAB_ACCOUNT cache: memcg holds %zu pages (%zu bytes) for "
+				"%zu bytes of live accounted objects", kas_opname(c), w->memcg_usage,
+				w->memcg_usage * page, live);
+	return KAS_V_PASS;
+}
+
+/* ACCOUNT-3: vmalloc with __GFP_ACCOUNT charges each backing page. */
+enum kas_verdict kas_chk_account_3(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	if (!w || !(c->gfp & __GFP_ACCOUNT) || c->req_size == 0 || kas_call_overflows(c))
+		return KAS_V_NA;
+	if (c->ret == 0)
+		return w->memcg_charge_fails ? KAS_V_PASS : KAS_V_NA;
+	if (kas_op_family(c->op->code) == KAS_FAM_KVMALLOC &&
+	    !(c->obs.vmaddr_known && c->obs.is_vmalloc))
+		return KAS_V_NA;   /* served by kmalloc */
+	size_t page = kas_cx_profile(cx)->page_size;
+	size_t pages = c->req_size / page + (c->req_size % page != 0);
+	if (w->memcg_charged < pages)
+		return kas_fail(cx, "%s(%zu) with __GFP_ACCOUNT charged %zu of its %zu pages",
+				kas_opname(c), c->req_size, w->memcg_charged, pages);
+	return KAS_V_PASS;
+}
+
+/* USERCOPY-1: kmalloc objects are whitelisted whole; objects of caches
+ * made by plain kmem_cache_create have no usercopy window at all. */
+enum kas_verdict kas_chk_usercopy_1(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ)
+		return KAS_V_NA;
+	uint64_t off = c->arg[1], len = c->arg[2];
+	if (len == 0)
+		return KAS_V_NA;
+	if (c->in.family == KAS_FAM_KMALLOC) {
+		if (off > c->in.size || len > c->in.size - off)
+			return KAS_V_NA;   /* beyond the request: bucket slack or a neighbour */
+		if (!c->ret)
+			return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") inside a %zu-byte "
+					"kmalloc object was refused", off, off + len, c->in.size);
+		return KAS_V_PASS;
+	}
+	if (c->in.family != KAS_FAM_CACHE)
+		return KAS_V_NA;
+	const struct kas_cache *k = kas_model_cache(kas_check_model(cx), c->in.cache);
+	const struct kas_trace *t = c->trace ? c->trace : cx->spec->trace;
+	if (!k || !t || k->def_op >= t->nops || t->ops[k->def_op].code != KAS_OP_KMEM_CACHE_CREATE)
+		return KAS_V_NA;   /* usercopy caches are CACHE-7's */
+	if (off > k->size || len > k->size - off)
+		return KAS_V_NA;
+	if (c->ret)
+		return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") from a kmem_cache_create "
+				"cache (no usercopy window) was allowed", off, off + len);
+	return KAS_V_PASS;
+}
