@@ -30,3 +30,14 @@ if(TARGET kas_port_ref AND TARGET kallocspec-cli)
                    ${PROJECT_SOURCE_DIR}/corpora/witness/PHYS-1.ktrace)
   set_tests_properties(impl_phys_layout PROPERTIES LABELS impl TIMEOUT 120)
 endif()
+
+# The reference allocator takes object memory only from its simulated pool:
+# its library references none of the C heap's entry points.
+find_program(KAS_NM NAMES nm)
+if(TARGET kas_refalloc AND KAS_NM)
+  add_test(NAME impl_no_libc_heap
+           COMMAND sh -c "u=$(\"$0\" -u \"$1\" | grep -wE 'malloc|calloc|realloc|free|posix_memalign|aligned_alloc|memalign|reallocarray' | sort -u); \
+                          [ -z \"$u\" ] || { echo \"heap symbols used: $u\"; exit 1; }; echo 'no libc heap symbols'"
+                   ${KAS_NM} $<TARGET_FILE:kas_refalloc>)
+  set_tests_properties(impl_no_libc_heap PROPERTIES LABELS impl TIMEOUT 60)
+endif()
