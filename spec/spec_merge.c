@@ -2,7 +2,7 @@
 /*
  * Merging tallies judged in another process (kas_run_trace_isolated): the
  * child streams per-rule deltas, the parent adds them here.  Written by the
- * world/isolation issue (H7) as a new file so it does not touch spec.c.
+ * world/isolation issue as a new file so it does not touch spec.c.
  */
 #include <stdio.h>
 #include "spec_internal.h"

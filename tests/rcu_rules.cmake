@@ -1,4 +1,4 @@
-# RCU-2/3, CACHE-3/4/6, FREE-3, KVMALLOC-5/7/8, SIZE-2 (H3): each rule's
+# RCU-2/3, CACHE-3/4/6, FREE-3, KVMALLOC-5/7/8, SIZE-2: each rule's
 # witness FAILs on a broken variant of the reference port and passes on ref.
 if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_rcu_rules.c)
   add_executable(test_rcu_rules ${CMAKE_CURRENT_SOURCE_DIR}/test_rcu_rules.c)

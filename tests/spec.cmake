@@ -1,4 +1,4 @@
-# Tests of the spec (H2): catalog sanity, the model, checkers that can fail
+# Tests of the spec: catalog sanity, the model, checkers that can fail
 # (deliberately broken ports), precheck/commit semantics, and the witness
 # corpus run on the reference port.
 set(KAS_SPEC_TEST_DEFS KAS_WITNESS_DIR="${KAS_SOURCE_DIR}/corpora/witness")
