@@ -93,6 +93,9 @@ static void rcu_cb(void *arg)
 	ref_slab_free(&rcu_rec_cache, ref_slab_of(r), r);
 }
 
+static void rcu_kfree_cb(void *p) { ref_kfree(p); }
+static void rcu_kvfree_cb(void *p) { ref_kvfree(p); }
+
 static void defer_free(void *p, bool kv)
 {
 	if (!p)
@@ -104,9 +107,21 @@ static void defer_free(void *p, bool kv)
 	if (ref_m.world.call_rcu)
 #endif
 		r = ref_slab_alloc(&rcu_rec_cache, REF_GFP_KERNEL | REF_GFP_NOWARN, sizeof(*r));
+#ifdef KAS_MUTANT_KFREE_RCU_EARLY
+	if (0) {
+#else
+	if (!r && ref_m.world.call_rcu) {
+#endif
+		/* no memory for the record: the kernel waits for a grace period
+		 * (synchronize_rcu) and frees; here the world's grace period runs
+		 * the free, so the pointer still outlives one.  Without a record a
+		 * 6.12+ kmem_cache_destroy cannot wait for it, as in the kernel,
+		 * where the free has happened before kvfree_rcu returns. */
+		ref_m.world.call_rcu(ref_m.world.ctx, kv ? rcu_kvfree_cb : rcu_kfree_cb, p);
+		return;
+	}
 	if (!r) {
-		/* no grace-period machinery (or no memory for the record): the
-		 * kernel's fallback is synchronize_rcu() and an immediate free */
+		/* no grace-period machinery: synchronize_rcu() and an immediate free */
 		if (kv)
 			ref_kvfree(p);
 		else
