@@ -22,9 +22,13 @@ void ref_call_enter(ref_gfp_t gfp)
 	scope_clear = scope_set = 0;
 	if (!ref_m.world.gfp_context)
 		return;
-	ref_gfp_t out = ref_m.world.gfp_context(ref_m.world.ctx, gfp);
-	scope_clear = gfp & ~out;
-	scope_set = out & ~gfp;
+	/* asked without __GFP_MEMALLOC, so a memalloc_noreclaim scope shows up
+	 * in scope_set even when the caller passes __GFP_MEMALLOC itself: the
+	 * task flag, not the gfp bit, is what stops direct reclaim */
+	ref_gfp_t in = gfp & ~REF_GFP_MEMALLOC;
+	ref_gfp_t out = ref_m.world.gfp_context(ref_m.world.ctx, in);
+	scope_clear = in & ~out;
+	scope_set = out & ~in;
 }
 
 ref_gfp_t ref_scoped(ref_gfp_t gfp)
