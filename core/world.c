@@ -256,6 +256,12 @@ void kas__world_end_call(struct kas_world *w, struct kas_call *c)
 				if (overlaps_pending(w, (uintptr_t)c->bulk[i], c->req_size ? c->req_size : 1))
 					o->rcu_early_reuse = 1;
 	}
+	/* 6.12+: kmem_cache_destroy begins with kvfree_rcu_barrier(), so every
+	 * kfree_rcu in flight has completed when it returns and that memory may
+	 * be handed out again */
+	if (c->op->code == KAS_OP_KMEM_CACHE_DESTROY && c->status == KAS_CALL_DONE &&
+	    w->prof && w->prof->kver >= KAS_KVER(6, 12))
+		w->npending = 0;
 	w->cur = NULL;
 	for (unsigned k = 0; k < KAS_BALLAST__COUNT; k++)
 		o->ballast[k] = w->ballast[k].n;

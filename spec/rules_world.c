@@ -70,6 +70,12 @@ enum kas_verdict kas_chk_rcu_1(struct kas_check *cx, const struct kas_call *c)
 		s->rcu_in_flight++;
 		return KAS_V_NA;
 	}
+	if (op == KAS_OP_KMEM_CACHE_DESTROY) {
+		/* 6.12+: kvfree_rcu_barrier() first; what was in flight is done */
+		if (kas_done(c) && kas_cx_kver(cx) >= KAS_KVER(6, 12))
+			s->rcu_in_flight = 0;
+		return KAS_V_NA;
+	}
 	if (op == KAS_OP_SYNCHRONIZE_RCU || op == KAS_OP_RCU_BARRIER) {
 		uint32_t n = s->rcu_in_flight;
 		s->rcu_in_flight = 0;
