@@ -288,8 +288,8 @@ static void after_commit(struct run *r, struct kas_call *c)
 			b->bound = 1;
 		}
 	}
-	if ((op->code == KAS_OP_KFREE_RCU || op->code == KAS_OP_KVFREE_RCU) &&
-	    c->in_obj != KAS_NO_OBJ) {
+	if ((op->code == KAS_OP_KFREE_RCU || op->code == KAS_OP_KVFREE_RCU ||
+	     op->code == KAS_OP_KVFREE_RCU_ARG_2) && c->in_obj != KAS_NO_OBJ) {
 		kas__world_note_rcu_free(r->w, c->in.addr, c->in.size);
 		if (kas_model_obj(r->m, c->in_obj)->live)
 			kas_model_kill_obj(r->m, c->in_obj);
@@ -303,7 +303,8 @@ static bool rcu_free_undefined(struct run *r, const struct kas_call *c)
 {
 	if (c->in_obj == KAS_NO_OBJ)
 		return false;
-	bool kv = c->op->code == KAS_OP_KVFREE_RCU;
+	/* the two-argument form ends in kvfree() */
+	bool kv = c->op->code == KAS_OP_KVFREE_RCU || c->op->code == KAS_OP_KVFREE_RCU_ARG_2;
 	switch (c->in.family) {
 	case KAS_FAM_KMALLOC: return false;
 	case KAS_FAM_CACHE: return r->prof->kver < KAS_KVER(6, 4);
@@ -399,7 +400,8 @@ static unsigned run_op(struct run *r, struct kas_call *c, size_t i)
 		if (c->status == KAS_CALL_DONE && !kas_port_has_op(r->port, op->code))
 			c->status = KAS_CALL_UNSUPPORTED;
 		if (c->status == KAS_CALL_DONE && (op->code == KAS_OP_KFREE_RCU ||
-						   op->code == KAS_OP_KVFREE_RCU) &&
+						   op->code == KAS_OP_KVFREE_RCU ||
+						   op->code == KAS_OP_KVFREE_RCU_ARG_2) &&
 		    rcu_free_undefined(r, c)) {
 			c->status = KAS_CALL_SKIPPED;
 			c->skip = KAS_SKIP_UNDEFINED;

@@ -66,6 +66,7 @@ static inline bool kas_op_frees(enum kas_opcode op)
 	case KAS_OP_KMEM_CACHE_FREE: case KAS_OP_KMEM_CACHE_FREE_BULK: case KAS_OP_KFREE_BULK:
 	case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES:
 	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU: case KAS_OP_FREE_PAGES_EXACT:
+	case KAS_OP_KVFREE_RCU_ARG_2:
 		return true;
 	default:
 		return kas_op_is_realloc(op);

@@ -63,6 +63,7 @@ bool kas_port_has_op(const struct kas_port *port, enum kas_opcode op)
 	case KAS_OP_COPY_TO_USER: return KAS_PORT_HAS(port, usercopy_check);
 	case KAS_OP_ALLOC_PAGES_EXACT: return KAS_PORT_HAS(port, alloc_pages_exact);
 	case KAS_OP_FREE_PAGES_EXACT: return KAS_PORT_HAS(port, free_pages_exact);
+	case KAS_OP_KVFREE_RCU_ARG_2: return KAS_PORT_HAS(port, kvfree_rcu_arg_2);
 	default:
 		/* the world's ops run in the harness; nothing needed from the port */
 		return kas__world_op(op);
@@ -143,6 +144,7 @@ void kas_port_invoke(const struct kas_port *port, struct kas_call *c, const char
 		break;
 	case KAS_OP_ALLOC_PAGES_EXACT: r = (uintptr_t)port->alloc_pages_exact(Z(0), c->gfp); break;
 	case KAS_OP_FREE_PAGES_EXACT: port->free_pages_exact(P(0), Z(1)); break;
+	case KAS_OP_KVFREE_RCU_ARG_2: port->kvfree_rcu_arg_2(P(0), Z(1)); break;
 	default:
 		break;   /* world ops: kas__world_exec */
 	}

@@ -122,6 +122,9 @@ static void prep_new_block(int32_t f, unsigned order, ref_gfp_t gfp)
 
 int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
 {
+#ifdef KAS_MUTANT_SLOWPATH_UNSCOPED /* mutant: the slow path gets the caller's gfp, not the scoped one */
+	ref_gfp_t unscoped = gfp;
+#endif
 	gfp = ref_scoped(gfp);   /* current_gfp_context */
 	if (order > REF_MAX_PAGE_ORDER) {
 #ifdef KAS_MUTANT_HUGE_ORDER_SILENT /* mutant: no warning for order > MAX_PAGE_ORDER */
@@ -148,7 +151,11 @@ int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
 		gfp &= ~REF_GFP_ZERO;
 #endif
 	if (f == REF_NO_FRAME)
+#ifdef KAS_MUTANT_SLOWPATH_UNSCOPED
+		f = ref_slowpath(unscoped, order, zl, nz);
+#else
 		f = ref_slowpath(gfp, order, zl, nz);
+#endif
 	if (f == REF_NO_FRAME)
 		return f;
 #ifdef KAS_MUTANT_ACCOUNT_NOT_CHARGED /* mutant: __GFP_ACCOUNT is never charged */

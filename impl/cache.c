@@ -71,8 +71,10 @@ void ref_cache_destroy(struct ref_cache *c)
 	if (!c)
 		return;
 	/* 6.12+: wait for the cache's in-flight kfree_rcu() first */
+#ifndef KAS_MUTANT_DESTROY_NO_RCU_BARRIER /* mutant: kmem_cache_destroy skips kvfree_rcu_barrier() */
 	if (ref_kver_ge(6, 12))
 		ref_rcu_barrier_cache(c);
+#endif
 	pthread_mutex_lock(&c->lock);
 	size_t live = c->live;
 	pthread_mutex_unlock(&c->lock);
@@ -114,5 +116,9 @@ void ref_cache_free_bulk(struct ref_cache *c, size_t n, void **p)
 			ref_kfree(p[i]);
 		else
 			ref_cache_free(c, p[i]);
+#ifdef KAS_MUTANT_BULK_FREE_RESCHED /* mutant: cond_resched() between the objects of a bulk free */
+		if (ref_m.world.may_sleep)
+			ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
+#endif
 	}
 }

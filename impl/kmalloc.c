@@ -104,7 +104,12 @@ static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 	if (size >= REF_KMALLOC_MAX_SIZE)
 		return NULL;
 #endif
+#ifdef KAS_MUTANT_LARGE_KMALLOC_UNFIXED /* mutant: kmalloc_large skips kmalloc_fix_flags: no warning, DMA32/HIGHMEM reach the page allocator */
+	gfp |= REF_GFP_COMP;
+	(void)fix_flags;
+#else
 	gfp = fix_flags(gfp) | REF_GFP_COMP;
+#endif
 #ifdef KAS_MUTANT_KMALLOC_TOO_LARGE_SILENT /* mutant: oversize refused before the page allocator's warning */
 	if (get_order(size) > REF_MAX_PAGE_ORDER)
 		return NULL;
@@ -149,6 +154,10 @@ void *ref_kmalloc(size_t size, ref_gfp_t gfp)
 #else
 	if (size == 0)
 		return REF_ZERO_SIZE_PTR;
+#endif
+#ifdef KAS_MUTANT_KMALLOC_TYPE_RCL_FIRST /* mutant: kmalloc_type tests __GFP_RECLAIMABLE before __GFP_DMA */
+	if ((gfp & REF_GFP_RECLAIMABLE) && (gfp & REF_GFP_DMA))
+		gfp &= ~REF_GFP_DMA;   /* no kmalloc-rcl set here: served by the normal caches */
 #endif
 	struct ref_cache *c = &kmalloc_caches[(gfp & REF_GFP_DMA) ? 1 : 0][class_of(size)];
 	return ref_slab_alloc(c, gfp, size);
@@ -386,6 +395,11 @@ void ref_kfree_bulk(size_t n, void **p)
 	if (n)
 		n--;
 #endif
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		ref_kfree(p[i]);
+#ifdef KAS_MUTANT_BULK_FREE_RESCHED /* mutant: cond_resched() between the objects of a bulk free */
+		if (ref_m.world.may_sleep)
+			ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
+#endif
+	}
 }

@@ -37,6 +37,9 @@ void *ref_kvmalloc(size_t size, ref_gfp_t gfp)
 #ifdef KAS_MUTANT_KVMALLOC_SIZE_TRUNC32 /* mutant: the size goes through a 32-bit variable */
 	size = (uint32_t)size;
 #endif
+#ifdef KAS_MUTANT_KVMALLOC_STRIPS_NORETRY /* mutant: the "unsupported" __GFP_NORETRY is cleared for both attempts */
+	gfp &= ~REF_GFP_NORETRY;
+#endif
 	/* up to 5.16: flags that are not a superset of GFP_KERNEL never fall
 	 * back and are passed to kmalloc unchanged */
 	if (!ref_kver_ge(5, 17) && (gfp & REF_GFP_KERNEL) != REF_GFP_KERNEL)
@@ -59,12 +62,23 @@ void *ref_kvmalloc(size_t size, ref_gfp_t gfp)
 #endif
 		return NULL;
 	if (size > INT_MAX) {
+#ifdef KAS_MUTANT_KVMALLOC_INT_MAX_IGNORES_NOWARN /* mutant: the 5.15 WARN_ON_ONCE kept: __GFP_NOWARN ignored */
+		if (1)
+#else
 		if (!ref_kver_ge(5, 17) || !(gfp & REF_GFP_NOWARN))
+#endif
 			ref_warn(REF_WARN_TOO_LARGE, "kvmalloc: size > INT_MAX");
 		return NULL;
 	}
 #ifdef KAS_MUTANT_KVZALLOC_VMALLOC_DIRTY /* mutant: the fallback forgets __GFP_ZERO */
 	gfp &= ~REF_GFP_ZERO;
+#endif
+#ifdef KAS_MUTANT_KVMALLOC_FALLBACK_WIDENED /* mutant: "vmalloc needs GFP_KERNEL": NOFS/NOIO widened for the fallback */
+	if (gfp & REF_GFP_DIRECT_RECLAIM)
+		gfp |= REF_GFP_FS | REF_GFP_IO;
+#endif
+#ifdef KAS_MUTANT_KVMALLOC_FALLBACK_NO_NOFAIL /* mutant: __GFP_NOFAIL stripped for the fallback too */
+	gfp &= ~REF_GFP_NOFAIL;
 #endif
 	return ref_vmalloc(size, 1, gfp);
 }

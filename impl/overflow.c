@@ -37,5 +37,8 @@ size_t ref_array3_size(size_t a, size_t b, size_t c)
 
 size_t ref_struct_size(size_t header, size_t elem, size_t count)
 {
+#ifdef KAS_MUTANT_STRUCT_SIZE_ADD_WRAPS /* mutant: the header is added with a plain +, so a saturated product wraps */
+	return header + ref_size_mul(count, elem);
+#endif
 	return ref_size_add(header, ref_size_mul(count, elem));
 }

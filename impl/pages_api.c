@@ -21,6 +21,9 @@ void *ref_alloc_pages(ref_gfp_t gfp, unsigned int order)
 
 unsigned long ref_get_free_pages(ref_gfp_t gfp, unsigned int order)
 {
+#ifdef KAS_MUTANT_GFP_PAGES_KEEP_HIGHMEM /* mutant: __get_free_pages does not strip __GFP_HIGHMEM */
+	return (unsigned long)(uintptr_t)ref_alloc_pages(gfp, order);
+#endif
 	return (unsigned long)(uintptr_t)ref_alloc_pages(gfp & ~REF_GFP_HIGHMEM, order);
 }
 
@@ -61,6 +64,10 @@ void ref_free_pages(unsigned long addr, unsigned int order)
 		up->accounted = 0;
 	}
 	ref_pclear(pg);
+#ifdef KAS_MUTANT_FREE_PAGES_SLEEPS /* mutant: the zone lock taken as a sleeping lock (might_sleep) */
+	if (ref_m.world.may_sleep)
+		ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
+#endif
 	ref_pages_free(f, order);
 }
 

@@ -174,6 +174,9 @@ void *ref_kvrealloc(const void *p, size_t old_size, size_t new_size, ref_gfp_t g
 /* RCU-deferred frees (through the world's call_rcu; immediate without one) */
 void ref_kfree_rcu(void *p);
 void ref_kvfree_rcu(void *p);
+/* the two-argument form: the struct rcu_head at p + head_offset is the
+ * record (rcu_head.c); never allocates or sleeps */
+void ref_kvfree_rcu_head(void *p, size_t head_offset);
 /* hardened usercopy (check_heap_object): may n bytes at p be copied? */
 bool ref_usercopy_check(const void *p, size_t n);
 

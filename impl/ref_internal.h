@@ -190,6 +190,9 @@ bool ref_objcg_charge(ref_gfp_t gfp, size_t bytes);
 void ref_objcg_uncharge(size_t bytes);
 /* free c's objects whose kfree_rcu is still pending (kvfree_rcu_barrier) */
 void ref_rcu_barrier_cache(const struct ref_cache *c);
+/* ---- rcu_head.c: the two-argument kfree_rcu's pending heads ---- */
+void ref_rcu_head_reset(void);
+void ref_rcu_head_barrier_cache(const struct ref_cache *c);
 static inline void ref_attempt(enum ref_attempt what, ref_gfp_t gfp, unsigned order)
 {
 	if (ref_m.world.alloc_attempt)

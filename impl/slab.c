@@ -122,6 +122,9 @@ void ref_cache_setup(struct ref_cache *c, const char *name, unsigned size, unsig
 #ifdef KAS_MUTANT_DMA_CACHE_NORMAL_ZONE /* mutant: dma caches take Normal pages */
 	flags &= ~REF_SLAB_CACHE_DMA;
 #endif
+#ifdef KAS_MUTANT_CACHE_DMA32_IGNORED /* mutant: calculate_sizes forgets SLAB_CACHE_DMA32 */
+	flags &= ~REF_SLAB_CACHE_DMA32;
+#endif
 	c->slab_gfp = (flags & REF_SLAB_CACHE_DMA) ? REF_GFP_DMA
 		    : (flags & REF_SLAB_CACHE_DMA32) ? REF_GFP_DMA32 : 0;
 	if (flags & REF_SLAB_RECLAIM_ACCOUNT)
@@ -244,7 +247,11 @@ static void discard_slab(struct ref_cache *c, int32_t f)
 	/* SLAB_TYPESAFE_BY_RCU: readers may still look at freed objects, so the
 	 * pages stay out of the page allocator until a grace period (CACHE-6);
 	 * the object memory itself is reused by this cache at once */
+#ifdef KAS_MUTANT_TYPESAFE_SLAB_FREED_AT_ONCE /* mutant: empty SLAB_TYPESAFE_BY_RCU slabs skip the grace period */
+	if (0) {
+#else
 	if ((c->flags & REF_SLAB_TYPESAFE_BY_RCU) && ref_m.world.call_rcu) {
+#endif
 		ref_m.world.call_rcu(ref_m.world.ctx, free_slab_rcu,
 				     (void *)((uintptr_t)f << 8 | c->order));
 		return;
@@ -318,6 +325,9 @@ void *ref_slab_alloc(struct ref_cache *c, ref_gfp_t gfp, size_t req)
 	void *obj;
 	/* SLAB_ACCOUNT: every object is charged, whatever the gfp */
 	bool acct = (c->flags & REF_SLAB_ACCOUNT) != 0;
+#ifdef KAS_MUTANT_SLAB_ACCOUNT_NEEDS_GFP /* mutant: SLAB_ACCOUNT objects charged only with __GFP_ACCOUNT (&& for ||) */
+	acct = acct && (gfp & REF_GFP_ACCOUNT);
+#endif
 	if (acct && !ref_objcg_charge(gfp, c->size))
 		return NULL;
 	if (c->pcp_index >= 0 && !ref_dbg())

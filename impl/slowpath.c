@@ -189,6 +189,9 @@ int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 			ref_warn(REF_WARN_NOFAIL_MISUSE, "__GFP_NOFAIL without __GFP_DIRECT_RECLAIM");
 	}
 	for (int round = 0; round < MAX_ROUNDS; round++) {
+#ifdef KAS_MUTANT_SLOWPATH_RESCHED_FIRST /* mutant: cond_resched() before the __GFP_DIRECT_RECLAIM test */
+		may_sleep(gfp);
+#endif
 		wake_kswapd(gfp, order, zl, nz);
 		f = attempt(zl, nz, order, kind, gfp);
 		if (f != REF_NO_FRAME)

@@ -29,6 +29,22 @@ void ref_call_enter(ref_gfp_t gfp)
 	ref_gfp_t out = ref_m.world.gfp_context(ref_m.world.ctx, in);
 	scope_clear = in & ~out;
 	scope_set = out & ~in;
+#ifdef KAS_MUTANT_NORECLAIM_SCOPE_IGNORED /* mutant: memalloc_noreclaim_save() has no effect */
+	scope_set &= ~REF_GFP_MEMALLOC;
+#endif
+#ifdef KAS_MUTANT_PIN_SCOPE_IGNORED /* mutant: only the reclaim bits of the answer are applied, not the pin scope's */
+	scope_clear &= ~REF_GFP_MOVABLE;
+#endif
+#ifdef KAS_MUTANT_SCOPE_STICKY /* mutant: FS/IO removal cached per task, never dropped when the scope ends */
+	static __thread ref_gfp_t sticky;
+	static __thread uint32_t sticky_gen;
+	if (sticky_gen != ref_m.gen) {
+		sticky = 0;
+		sticky_gen = ref_m.gen;
+	}
+	sticky |= scope_clear & (REF_GFP_FS | REF_GFP_IO);
+	scope_clear |= sticky & in;
+#endif
 }
 
 ref_gfp_t ref_scoped(ref_gfp_t gfp)
@@ -73,6 +89,7 @@ void ref_rcu_reset(void)
 	ref_cache_setup(&rcu_rec_cache, "kfree_rcu", sizeof(struct rcu_rec), 0, 0, NULL);
 	ref_cache_link(&rcu_rec_cache);
 	pending = NULL;
+	ref_rcu_head_reset();
 }
 
 static void rcu_cb(void *arg)
@@ -146,16 +163,30 @@ static void defer_free(void *p, bool kv)
 
 void ref_kfree_rcu(void *p)
 {
+#ifdef KAS_MUTANT_KFREE_RCU_CACHE_REFUSED /* mutant: kfree_rcu takes kmalloc objects only (the pre-6.4 rule) */
+	int32_t f = p ? ref_slab_of(p) : REF_NO_FRAME;
+	if (f != REF_NO_FRAME && !ref_page(f)->cache->is_kmalloc) {
+		ref_warn(REF_WARN_BAD_FREE, "kfree_rcu: not a kmalloc object");
+		return;
+	}
+#endif
 	defer_free(p, false);
 }
 
 void ref_kvfree_rcu(void *p)
 {
+#ifdef KAS_MUTANT_KVFREE_RCU_SLAB_ONLY /* mutant: kvfree_rcu assumes a slab object: vmalloc and large kmalloc memory refused */
+	if (p && !REF_ZERO_OR_NULL(p) && ref_slab_of(p) == REF_NO_FRAME) {
+		ref_warn(REF_WARN_BAD_FREE, "kvfree_rcu: not a slab object");
+		return;
+	}
+#endif
 	defer_free(p, true);
 }
 
 void ref_rcu_barrier_cache(const struct ref_cache *c)
 {
+	ref_rcu_head_barrier_cache(c);
 	for (;;) {
 		void *p = NULL;
 		pthread_mutex_lock(&rcu_lock);

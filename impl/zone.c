@@ -103,6 +103,10 @@ int ref_gfp_highest_zone(ref_gfp_t gfp)
 		return ZONE_DMA32;
 	/* GFP_ZONE_TABLE: "Movable is valid only if HIGHMEM is set too";
 	 * __GFP_MOVABLE alone (or __GFP_HIGHMEM alone) is Normal on 64-bit */
+#ifdef KAS_MUTANT_MOVABLE_WITHOUT_HIGHMEM /* mutant: __GFP_MOVABLE alone selects ZONE_MOVABLE */
+	if (gfp & REF_GFP_MOVABLE)
+		return ZONE_MOVABLE;
+#endif
 	if ((gfp & (REF_GFP_MOVABLE | REF_GFP_HIGHMEM)) == (REF_GFP_MOVABLE | REF_GFP_HIGHMEM))
 		return ZONE_MOVABLE;
 	return ZONE_NORMAL;

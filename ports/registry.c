@@ -63,6 +63,7 @@ static const struct {
 	{ KAS_CAP_USERCOPY, "usercopy" },
 	{ KAS_CAP_OBS_WARN, "obs_warn" },
 	{ KAS_CAP_OBS_ZONE, "obs_zone" },
+	{ KAS_CAP_RCU_HEAD, "rcu_head" },
 };
 
 const char *kas_cap_name(uint32_t cap)
@@ -140,6 +141,7 @@ uint32_t kas_port_effective_caps(const struct kas_port *p)
 	NEED(KAS_CAP_RCU, KAS_PORT_HAS(p, kfree_rcu) || KAS_PORT_HAS(p, kvfree_rcu));
 	NEED(KAS_CAP_USERCOPY, KAS_PORT_HAS(p, usercopy_check));
 	NEED(KAS_CAP_OBS_ZONE, KAS_PORT_HAS(p, page_zone));
+	NEED(KAS_CAP_RCU_HEAD, KAS_PORT_HAS(p, kvfree_rcu_arg_2));
 #undef NEED
 	return caps;
 }

@@ -193,6 +193,7 @@ void kas_spec_commit(struct kas_spec *s, struct kas_call *c)
 	case KAS_OP_KFREE: case KAS_OP_KVFREE: case KAS_OP_KFREE_SENSITIVE:
 	case KAS_OP_KMEM_CACHE_FREE: case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES:
 	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU: case KAS_OP_FREE_PAGES_EXACT:
+	case KAS_OP_KVFREE_RCU_ARG_2:
 		/* an RCU-deferred free gives the object up at once */
 		kill_in(s, c);
 		break;

@@ -256,6 +256,18 @@ void kas_spec_precheck(struct kas_spec *s, struct kas_call *c)
 		if (has_in(c) && !fits_kvfree(s, c))
 			veto(c);
 		break;
+	case KAS_OP_KVFREE_RCU_ARG_2:
+		/* kfree_rcu(ptr, rhf): ptr->rhf is an embedded struct rcu_head, so
+		 * ptr is a live object kvfree takes and the 16-byte, pointer-aligned
+		 * head lies inside it at an offset below 4096 (BUILD_BUG_ON
+		 * otherwise); NULL is a no-op (the macro tests it) */
+		if (p == 0 && !has_in(c))
+			break;
+		if (!has_in(c) || !fits_kvfree(s, c) || c->arg[1] >= KAS_RCU_HEAD_MAX_OFFSET ||
+		    c->arg[1] % 8 || c->in.size < KAS_RCU_HEAD_SIZE ||
+		    c->arg[1] > c->in.size - KAS_RCU_HEAD_SIZE)
+			veto(c);
+		break;
 	case KAS_OP_VFREE:
 		if (!fits_vfree(c, p) && !vfree_checked(s, c, p))
 			veto(c);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SCOPE-3..7 and CONTEXT-2..7: what the task's scopes and the calling
+ * SCOPE-3..7 and CONTEXT-2..8: what the task's scopes and the calling
  * context demand of the port (kernel-rules.md §8, §12).  The caller's half
  * of each rule (no vfree in NMI, no bulk free with interrupts off, ...) is
  * the precheck's veto; these checkers judge what the port did with the
@@ -260,5 +260,27 @@ enum kas_verdict kas_chk_context_7(struct kas_check *cx, const struct kas_call *
 	if (w->sleeps || (alloc && w->reclaim_rounds))
 		return kas_fail(cx, "%s in atomic context slept %u times and ran %u reclaim rounds",
 				kas_opname(c), w->sleeps, w->reclaim_rounds);
+	return KAS_V_PASS;
+}
+
+/* CONTEXT-8 (6.3+): the two-argument kfree_rcu needs no memory (its
+ * rcu_head is in the object), so in every context, under any pressure, it
+ * neither sleeps nor reclaims, kills or tries a blocking allocation. */
+enum kas_verdict kas_chk_context_8(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	if (!w || c->in_obj == KAS_NO_OBJ)
+		return KAS_V_NA;   /* NULL is a no-op */
+	kas_gfp_t blocking = 0;
+	for (uint32_t i = 0; i < w->attempts && i < KAS_MAX_ATTEMPTS; i++)
+		if (w->attempt[i].gfp & __GFP_DIRECT_RECLAIM)
+			blocking |= w->attempt[i].gfp;
+	if (w->sleeps || w->reclaim_rounds || w->oom_calls || blocking)
+		return kas_fail(cx, "%s in %s context slept %u time%s, ran %u reclaim round%s and %u "
+				"OOM call%s, blocking allocation gfp %#x: the rcu_head form must not "
+				"wait", kas_opname(c), kas_context_name(w->context), w->sleeps,
+				w->sleeps == 1 ? "" : "s", w->reclaim_rounds,
+				w->reclaim_rounds == 1 ? "" : "s", w->oom_calls,
+				w->oom_calls == 1 ? "" : "s", blocking);
 	return KAS_V_PASS;
 }

@@ -102,7 +102,7 @@ static void advance(struct kas_spec *s, const struct kas_call *c)
 				   op == KAS_OP_KVREALLOC))
 		v->kept = kept_take(t, c->in_obj);
 	switch (op) {
-	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU:
+	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU: case KAS_OP_KVFREE_RCU_ARG_2:
 		if (!has_in)
 			break;
 		if (c->in.family == KAS_FAM_CACHE) {
@@ -112,7 +112,7 @@ static void advance(struct kas_spec *s, const struct kas_call *c)
 			if (n)
 				(*n)++;
 		}
-		if (op == KAS_OP_KVFREE_RCU && kv_only(s, c))
+		if (op != KAS_OP_KFREE_RCU && kv_only(s, c))
 			t->kv_rcu++;
 		break;
 	case KAS_OP_SYNCHRONIZE_RCU: case KAS_OP_RCU_BARRIER:
@@ -212,7 +212,7 @@ enum kas_verdict kas_chk_rcu_3(struct kas_check *cx, const struct kas_call *c)
 	const struct kas_rcu_view *v = kas_rcu_track(cx->spec, c);
 	if (is_grace_period(c))
 		return grace_ran(cx, c, v->kv_rcu, "kvfree_rcu'd vmalloc/large objects");
-	if (c->op->code != KAS_OP_KVFREE_RCU || c->in_obj == KAS_NO_OBJ || !kv_only(cx->spec, c))
+	if (c->op->code == KAS_OP_KFREE_RCU || c->in_obj == KAS_NO_OBJ || !kv_only(cx->spec, c))
 		return KAS_V_NA;
 	if (c->obs.warns)
 		return kas_fail(cx, "kvfree_rcu of %zu bytes of %s memory warned (%u warning%s)",

@@ -243,7 +243,7 @@ enum kas_verdict kas_chk_reclaim_11(struct kas_check *cx, const struct kas_call 
 					kas_call_order(cx, c));
 		return KAS_V_PASS;
 	}
-	if (!kas_spec_first_in_trace(cx))
+	if (!kas_spec_first_at_site(cx, KAS_ONCE_PAGE_ORDER))
 		return KAS_V_PASS;   /* WARN_ON_ONCE: later calls may be silent */
 	if (!warned(c, KAS_WARN_TOO_LARGE))
 		return kas_fail(cx, "%s of order %u (> MAX_PAGE_ORDER) did not warn", kas_opname(c),

@@ -64,7 +64,7 @@ enum kas_verdict kas_chk_rcu_1(struct kas_check *cx, const struct kas_call *c)
 		return KAS_V_NA;
 	struct kas_spec *s = cx->spec;
 	unsigned op = c->op->code;
-	if (op == KAS_OP_KFREE_RCU || op == KAS_OP_KVFREE_RCU) {
+	if (op == KAS_OP_KFREE_RCU || op == KAS_OP_KVFREE_RCU || op == KAS_OP_KVFREE_RCU_ARG_2) {
 		if (c->in_obj == KAS_NO_OBJ)
 			return KAS_V_NA;   /* NULL: a no-op */
 		s->rcu_in_flight++;
@@ -240,7 +240,7 @@ enum kas_verdict kas_chk_size_5w(struct kas_check *cx, const struct kas_call *c)
 			return kas_fail(cx, "%s of %zu bytes with __GFP_NOWARN warned", kas_opname(c), n);
 		return KAS_V_PASS;
 	}
-	if (!kas_spec_first_in_trace(cx))
+	if (!kas_spec_first_at_site(cx, KAS_ONCE_PAGE_ORDER))
 		return KAS_V_NA;
 	if (!loud)
 		return kas_fail(cx, "%s of %zu bytes (> KMALLOC_MAX_SIZE) failed without a warning",

@@ -70,6 +70,7 @@ void kas_spec_begin(struct kas_spec *s, const struct kas_trace *t)
 	kas_model_reset(s->model, t ? t->nslots : 0);
 	kas_addrset_clear(&s->cache_seen);
 	memset(s->once, 0, sizeof(s->once));
+	memset(s->site_once, 0, sizeof(s->site_once));
 	s->rcu_in_flight = 0;
 	kas_rcu_track_reset(s);
 }
@@ -77,6 +78,14 @@ void kas_spec_begin(struct kas_spec *s, const struct kas_trace *t)
 bool kas_spec_first_in_trace(struct kas_check *cx)
 {
 	bool *o = &cx->spec->once[cx->rule];
+	bool first = !*o;
+	*o = true;
+	return first;
+}
+
+bool kas_spec_first_at_site(struct kas_check *cx, enum kas_once_site site)
+{
+	bool *o = &cx->spec->site_once[site];
 	bool first = !*o;
 	*o = true;
 	return first;
@@ -107,6 +116,20 @@ static void record_failure(struct kas_spec *s, size_t r, const struct kas_call *
 
 extern const struct kas_rule kas__rule_table[KAS_R__COUNT];   /* catalog.c */
 
+/* A call that warned at a shared WARN_ON_ONCE site spends its "once" even
+ * when the rule judging that call is not checked (a port without the world
+ * capability is not judged by RECLAIM-11, yet its alloc_pages warning still
+ * silences a later large kmalloc).  kvmalloc's size warning has a site of
+ * its own (mm/util.c). */
+static void note_once_sites(struct kas_spec *s, const struct kas_call *c)
+{
+	if (!((c->obs.warn_kinds >> KAS_WARN_TOO_LARGE) & 1u))
+		return;
+	kas_opmask_t m = (kas_opmask_t)1 << c->op->code;
+	if ((kas_rule_opmask[KAS_R_SIZE_5W] | kas_rule_opmask[KAS_R_RECLAIM_11]) & m)
+		s->site_once[KAS_ONCE_PAGE_ORDER] = true;
+}
+
 unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 {
 	if (!s || !c || !c->op || c->status != KAS_CALL_DONE)
@@ -128,6 +151,7 @@ unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 			record_failure(s, r, c);
 		}
 	}
+	note_once_sites(s, c);
 	return fails;
 }
 

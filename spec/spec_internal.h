@@ -14,6 +14,9 @@
 #include "kallocspec/port.h"
 #include "kallocspec/call.h"
 
+/* Kernel WARN_ON_ONCE sites whose "once" several rules share (world_util.h). */
+enum kas_once_site { KAS_ONCE_PAGE_ORDER, KAS_ONCE_SITE__COUNT };
+
 /* Bit of an opcode in a rule's applicability mask (128 opcodes at most;
  * widen kas_opmask_t to an array if ops.def ever grows past that). */
 typedef unsigned __int128 kas_opmask_t;
@@ -40,7 +43,7 @@ _Static_assert(KAS_OP__COUNT <= 128, "opcode masks are 128-bit");
 			      KAS_OPM(VFREE) | KAS_OPM(KMEM_CACHE_FREE) | \
 			      KAS_OPM(KMEM_CACHE_FREE_BULK) | KAS_OPM(KFREE_BULK) | \
 			      KAS_OPM(FREE_PAGES) | KAS_OPM(__FREE_PAGES) | \
-			      KAS_OPM(KFREE_RCU) | KAS_OPM(KVFREE_RCU))
+			      KAS_OPM(KFREE_RCU) | KAS_OPM(KVFREE_RCU) | KAS_OPM(KVFREE_RCU_ARG_2))
 
 /* Declare every checker and number the rules in catalog order. */
 #define RULE(E, ID, CAT, TITLE, DOC, SEC, QUOTE, SINCE, UNTIL, CAPS, OPS, FN, NOTES) \
@@ -112,6 +115,7 @@ struct kas_spec {
 	uint8_t rules_for_op[KAS_OP__COUNT][KAS_R__COUNT];
 	struct kas_addrset cache_seen;      /* CACHE-5 */
 	bool once[KAS_R__COUNT];
+	bool site_once[KAS_ONCE_SITE__COUNT];   /* kernel WARN_ON_ONCE sites shared by rules */
 	uint32_t rcu_in_flight;             /* RCU-1: kfree_rcu'd objects since the last grace period */
 	struct kas_rcu_track rcut;          /* rules_rcu.c */
 	struct kas_check cx;

@@ -163,6 +163,7 @@ uintptr_t kas_call_ptr_arg(const struct kas_call *c)
 	case KAS_OP_KFREE_SENSITIVE: case KAS_OP_KSIZE: case KAS_OP_VREALLOC: case KAS_OP_VFREE:
 	case KAS_OP_KVREALLOC: case KAS_OP_FREE_PAGES: case KAS_OP___FREE_PAGES:
 	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU: case KAS_OP_FREE_PAGES_EXACT:
+	case KAS_OP_KVFREE_RCU_ARG_2:
 		return (uintptr_t)c->arg[0];
 	case KAS_OP_KMEM_CACHE_FREE:
 		return (uintptr_t)c->arg[1];

@@ -91,4 +91,11 @@ static inline bool kas_lowmem_only(kas_gfp_t gfp)
 /* Per-trace "once" state for WARN_ON_ONCE rules: true the first time. */
 bool kas_spec_first_in_trace(struct kas_check *cx);
 
+/* One kernel WARN_ON_ONCE site reached by several rules' calls: its "once"
+ * is spent by whichever call reaches it first, so later calls of any of
+ * those rules may be silent.  The order check in __alloc_pages() is hit by
+ * page-allocator calls (RECLAIM-11) and by kmalloc's large path (SIZE-5W)
+ * alike (mm/page_alloc.c, WARN_ON_ONCE_GFP). */
+bool kas_spec_first_at_site(struct kas_check *cx, enum kas_once_site site);
+
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SCOPE-3..7 and CONTEXT-2..7 can fail.  Each witness runs on the reference
+ * SCOPE-3..7 and CONTEXT-2..8 can fail.  Each witness runs on the reference
  * port, where its rule must PASS with no failure anywhere, and then on a
  * wrapper around ref with one deliberate mistake, where that rule must
  * FAIL:
@@ -38,6 +38,7 @@ enum bug {
 	BUG_KVFREE_SLEEPS,    /* (CONTEXT-5) */
 	BUG_FREE_PAGES_SLEEP, /* (CONTEXT-6) */
 	BUG_BULK_SLEEPS,      /* cond_resched() in the bulk functions (CONTEXT-7) */
+	BUG_RCU_HEAD_SLEEPS,  /* kfree_rcu(ptr, rhf) served like kfree_rcu_mightsleep (CONTEXT-8) */
 };
 
 static const struct kas_port *ref;
@@ -105,6 +106,8 @@ static void w_free_pages(unsigned long a, unsigned o) { nap(); ref->free_pages(a
 static void w_free_pages_page(void *p, unsigned o) { nap(); ref->free_pages_page(p, o); }
 static void w_cache_free_bulk(void *c, size_t n, void **p) { nap(); ref->kmem_cache_free_bulk(c, n, p); }
 static void w_kfree_bulk(size_t n, void **p) { nap(); ref->kfree_bulk(n, p); }
+/* ignores the head: might_sleep() and the head-less path */
+static void w_kvfree_rcu_arg_2(void *p, size_t off) { (void)off; nap(); ref->kvfree_rcu(p); }
 
 static struct kas_port broken(enum bug b)
 {
@@ -120,6 +123,7 @@ static struct kas_port broken(enum bug b)
 	case BUG_KVFREE_SLEEPS: p.kvfree = w_kvfree; break;
 	case BUG_FREE_PAGES_SLEEP: p.free_pages = w_free_pages; p.free_pages_page = w_free_pages_page; break;
 	case BUG_BULK_SLEEPS: p.kmem_cache_free_bulk = w_cache_free_bulk; p.kfree_bulk = w_kfree_bulk; break;
+	case BUG_RCU_HEAD_SLEEPS: p.kvfree_rcu_arg_2 = w_kvfree_rcu_arg_2; break;
 	default: break;
 	}
 	return p;
@@ -178,6 +182,8 @@ static const struct bug_case cases[] = {
 	{ "CONTEXT-5", BUG_KVFREE_SLEEPS, "linux-6.12", 2 },
 	{ "CONTEXT-6", BUG_FREE_PAGES_SLEEP, "linux-5.15", 1 },
 	{ "CONTEXT-7", BUG_BULK_SLEEPS, "linux-6.12", 2 },
+	{ "CONTEXT-8", BUG_RCU_HEAD_SLEEPS, "linux-6.12", 3 },
+	{ "CONTEXT-8", BUG_RCU_HEAD_SLEEPS, "linux-6.6", 3 },
 };
 
 int main(void)
@@ -224,6 +230,31 @@ int main(void)
 				       kas_spec_tally(s, (size_t)ri)->message);
 			kas_spec_free(s);
 		}
+	}
+	/* CONTEXT-8: a port without the two-argument kfree_rcu is UNSUPPORTED,
+	 * and before 6.3 the rule does not apply: the sleeping variant is not
+	 * judged there */
+	int c8 = kas_rule_index("CONTEXT-8");
+	char c8path[1024];
+	snprintf(c8path, sizeof(c8path), "%s/CONTEXT-8.ktrace", KAS_WITNESS_DIR);
+	struct kas_port none = *ref;
+	none.caps &= ~(uint32_t)KAS_CAP_RCU_HEAD;
+	none.kvfree_rcu_arg_2 = NULL;
+	struct kas_spec *s8 = run(&none, "linux-6.12", c8path);
+	if (s8 && c8 >= 0) {
+		CHECK(kas_spec_status(s8, (size_t)c8) == KAS_UNSUPPORTED, "CONTEXT-8 without the "
+		      "entry: %s", kas_status_name(kas_spec_status(s8, (size_t)c8)));
+		kas_spec_free(s8);
+	}
+	bug = BUG_RCU_HEAD_SLEEPS;
+	struct kas_port old = broken(BUG_RCU_HEAD_SLEEPS);
+	s8 = run(&old, "linux-6.1", c8path);
+	bug = BUG_NONE;
+	if (s8 && c8 >= 0) {
+		CHECK(kas_spec_status(s8, (size_t)c8) != KAS_FAIL &&
+		      !kas_rule_in_profile(kas_rule_at((size_t)c8), kas_profile_find("linux-6.1")),
+		      "CONTEXT-8 judged under linux-6.1");
+		kas_spec_free(s8);
 	}
 	if (failures) {
 		fprintf(stderr, "%d check(s) failed\n", failures);

@@ -375,6 +375,65 @@ static void test_warnings_muted(void)
 	}
 }
 
+/* The kernel's order check in __alloc_pages is one WARN_ON_ONCE site that
+ * page-allocator calls and kmalloc's large path share: a port that warns
+ * there only once (as the kernel does) passes RECLAIM-11 on the first call
+ * and is not failed on SIZE-5W by the kmalloc that follows; the muted port
+ * fails RECLAIM-11 on that first call. */
+static void (*real_warn)(void *, enum kas_warn_kind, const char *);
+static bool large_warned;
+
+static void warn_once_per_site(void *ctx, enum kas_warn_kind kind, const char *text)
+{
+	if (kind == KAS_WARN_TOO_LARGE) {
+		if (large_warned)
+			return;
+		large_warned = true;
+	}
+	real_warn(ctx, kind, text);
+}
+
+static int once_init(const struct kas_port_env *env)
+{
+	static struct kas_port_env e;
+	e = *env;
+	large_warned = false;
+	if (env->world) {
+		mute_hooks = *env->world;
+		real_warn = env->world->warn;
+		mute_hooks.warn = warn_once_per_site;
+		e.world = &mute_hooks;
+	}
+	return wrapped->init(&e);
+}
+
+static void test_shared_warn_site(void)
+{
+	char err[256];
+	wrapped = kas_port_open("ref", err, sizeof(err));
+	int r11 = kas_rule_index("RECLAIM-11"), s5w = kas_rule_index("SIZE-5W");
+	if (!wrapped || r11 < 0 || s5w < 0)
+		return;
+	static const char text[] = "h = alloc_pages GFP_KERNEL 20\nb = kmalloc 8388608 GFP_KERNEL\n";
+	struct kas_port once = *wrapped, mute = *wrapped;
+	once.init = once_init;
+	mute.init = mute_init;
+	struct kas_spec *s = run(&once, "linux-6.12", text, 0);
+	if (s) {
+		CHECK(kas_spec_status(s, (size_t)r11) == KAS_PASS, "RECLAIM-11 on warn-once ref: %s",
+		      kas_status_name(kas_spec_status(s, (size_t)r11)));
+		CHECK(kas_spec_status(s, (size_t)s5w) != KAS_FAIL, "SIZE-5W on warn-once ref: %s (%s)",
+		      kas_status_name(kas_spec_status(s, (size_t)s5w)), kas_spec_tally(s, (size_t)s5w)->message);
+		kas_spec_free(s);
+	}
+	s = run(&mute, "linux-6.12", text, 0);
+	if (s) {
+		CHECK(kas_spec_status(s, (size_t)r11) == KAS_FAIL, "RECLAIM-11 on muted ref: %s",
+		      kas_status_name(kas_spec_status(s, (size_t)r11)));
+		kas_spec_free(s);
+	}
+}
+
 int main(void)
 {
 	test_bug_cases();
@@ -383,6 +442,7 @@ int main(void)
 	test_usercopy();
 	test_kvmalloc_flags();
 	test_warnings_muted();
+	test_shared_warn_site();
 	if (failures) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;

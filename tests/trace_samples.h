@@ -157,7 +157,9 @@ static const char *const kas_test_samples[] = {
 	"local_irq_enable\n"
 	"nmi_enter\n"
 	"vfree v\n"
-	"nmi_exit\n",
+	"nmi_exit\n"
+	/* the two-argument kfree_rcu (ops_rcu.def) */
+	"kvfree_rcu_arg_2 b 16\n",
 };
 
 #define KAS_TEST_NSAMPLES (sizeof(kas_test_samples) / sizeof(kas_test_samples[0]))

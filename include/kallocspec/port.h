@@ -66,6 +66,7 @@ enum kas_cap {
 	KAS_CAP_USERCOPY       = 1u << 21, /* usercopy_check: hardened-usercopy verdict */
 	KAS_CAP_OBS_WARN       = 1u << 22, /* reports its WARNs through the warn hook */
 	KAS_CAP_OBS_ZONE       = 1u << 23, /* page_zone observation (zone placement rules) */
+	KAS_CAP_RCU_HEAD       = 1u << 24, /* kvfree_rcu_arg_2 (two-argument kfree_rcu, rcu_head in the object) */
 };
 
 /* Memory zones of x86-64 (mm/mmzone.h), as page_zone() reports them. */
@@ -304,7 +305,31 @@ struct kas_port {
 	 * allocated. */
 	void *(*alloc_pages_exact)(size_t size, kas_gfp_t gfp);
 	void (*free_pages_exact)(void *p, size_t size);
+
+	/* ---- appended (CONTEXT-8); read only when table_size covers them ---- */
+	/* KAS_CAP_RCU_HEAD: the two-argument kfree_rcu(ptr, rhf) /
+	 * kvfree_rcu(ptr, rhf): free p after an RCU grace period, using the
+	 * struct rcu_head (16 bytes) embedded at p + head_offset.
+	 * Pre: p is a live object kvfree takes (kmalloc, vmalloc, kvmalloc;
+	 * 6.4+: kmem_cache); head_offset < 4096, a multiple of 8, and
+	 * head_offset + 16 <= the object's size.  The caller may be in any
+	 * context but NMI: process, atomic (spin_lock, preempt_disable,
+	 * local_irq_disable) or a hard irq.  p NULL: a no-op (the macro tests
+	 * it before touching the head).
+	 * Post: returns without sleeping, without direct reclaim or the OOM
+	 * killer, without a blocking allocation and without waiting for a
+	 * grace period (synchronize_rcu), whatever the memory pressure
+	 * [CONTEXT-8]: the head is all the bookkeeping it needs; p is freed
+	 * only after the grace period [RCU-1].  A port with KAS_CAP_WORLD
+	 * defers through the world's call_rcu hook, like kfree_rcu.  The
+	 * head's 16 bytes are the port's to write. */
+	void (*kvfree_rcu_arg_2)(void *p, size_t head_offset);
 };
+
+/* The struct rcu_head kvfree_rcu_arg_2 finds inside the object: its size
+ * (two pointers) and the bound on its offset (__is_kvfree_rcu_offset). */
+#define KAS_RCU_HEAD_SIZE 16u
+#define KAS_RCU_HEAD_MAX_OFFSET 4096u
 
 /* Is an appended port entry present?  (A port built against an older ABI
  * minor has a smaller table; never read past it.) */

@@ -15,6 +15,10 @@ out=/dev/ttyS1
 	if insmod /kas_oracle.ko; then
 		for f in /traces/*.wire; do
 			[ -e "$f" ] || continue
+			# WARN_ON_ONCE sites warn once per boot; re-arm them so every
+			# trace sees the warnings its own ops provoke (kernel/panic.c)
+			[ -w /sys/kernel/debug/clear_warn_once ] &&
+				echo 1 > /sys/kernel/debug/clear_warn_once
 			# an oops in an op kills only this cat; the next batch still runs
 			cat "$f" > /sys/kernel/debug/kas_oracle
 			cat /sys/kernel/debug/kas_oracle

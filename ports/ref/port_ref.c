@@ -317,6 +317,7 @@ static uint64_t p_virt_to_phys(const void *p) { return ref_virt_to_phys(p); }
 static bool p_is_vmalloc_addr(const void *p) { return ref_is_vmalloc_addr(p); }
 static void p_kfree_rcu(void *p) { ref_kfree_rcu(p); }
 static void p_kvfree_rcu(void *p) { ref_kvfree_rcu(p); }
+static void p_kvfree_rcu_arg_2(void *p, size_t off) { ref_kvfree_rcu_head(p, off); }
 static bool p_usercopy_check(const void *p, size_t n) { return ref_usercopy_check(p, n); }
 static int p_page_zone(const void *p) { return ref_page_zone(p); }
 static void *p_alloc_pages_exact(size_t size, kas_gfp_t gfp)
@@ -336,7 +337,7 @@ const struct kas_port kas_port_ref = {
 		KAS_CAP_CACHE | KAS_CAP_CACHE_USERCOPY | KAS_CAP_BULK | KAS_CAP_PAGES |
 		KAS_CAP_OVERFLOW | KAS_CAP_VREALLOC | KAS_CAP_KVREALLOC | KAS_CAP_OBS_PHYS |
 		KAS_CAP_OBS_VMADDR | KAS_CAP_THREADS | KAS_CAP_WORLD | KAS_CAP_RCU |
-		KAS_CAP_USERCOPY | KAS_CAP_OBS_WARN | KAS_CAP_OBS_ZONE,
+		KAS_CAP_USERCOPY | KAS_CAP_OBS_WARN | KAS_CAP_OBS_ZONE | KAS_CAP_RCU_HEAD,
 	.init = p_init,
 	.fini = p_fini,
 	.kmalloc = p_kmalloc,
@@ -389,4 +390,5 @@ const struct kas_port kas_port_ref = {
 	.page_zone = p_page_zone,
 	.alloc_pages_exact = p_alloc_pages_exact,
 	.free_pages_exact = p_free_pages_exact,
+	.kvfree_rcu_arg_2 = p_kvfree_rcu_arg_2,
 };
