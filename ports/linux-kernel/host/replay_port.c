@@ -452,9 +452,35 @@ void ko_replay_begin(const struct ko_trace_recs *tr, const struct kas_trace *t, 
 	R.cut_why = NULL;
 }
 
+/* The spec vetoes a caller bug (KAS_SKIP_UNDEFINED) and its model goes on
+ * as if the call had not been made, but the module ran it.  When the call
+ * touched something the model still tracks (an object it freed or moved, a
+ * cache that now holds an object the model never saw), the kernel's state
+ * is no longer the model's from there: a kmem_cache_zalloc from a ctor
+ * cache left an object behind and the cache's destroy then "failed"
+ * CACHE-3.  A new object or cache made by a vetoed call is harmless: the
+ * model never binds it, so every later use of it is skipped too. */
+static void cut_at_vetoed(const struct kas_call *c)
+{
+	if (c->status != KAS_CALL_SKIPPED || c->skip != KAS_SKIP_UNDEFINED)
+		return;
+	if (!R.tr || c->index >= R.tr->nrec || R.tr->rec[c->index].status != KO_OK)
+		return;
+	const struct kas_op_info *oi = &kas_op_table[c->op->code];
+	bool touches_tracked = false;
+	for (unsigned i = 0; i < oi->nargs; i++)
+		if (oi->args[i] == AK_PTR || oi->args[i] == AK_LIST || oi->args[i] == AK_CACHE)
+			touches_tracked = true;
+	if (!touches_tracked || oi->result == R_VALUE || oi->result == R_FLAGS)
+		return;
+	R.cur = c->index;
+	mark_cut("the kernel ran a caller bug the spec vetoes");
+}
+
 void ko_replay_on_call(void *arg, const struct kas_call *c)
 {
 	(void)arg;
+	cut_at_vetoed(c);
 	R.cur = c->index + 1;
 }
 
