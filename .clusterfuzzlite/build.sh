@@ -19,7 +19,7 @@ mkdir -p "$OUT" "$build"
 # $CC/$CFLAGS/$LIB_FUZZING_ENGINE reach CMake through the environment.
 cmake -S "$src" -B "$build" -DKAS_FUZZ=libfuzzer -DKAS_BUILD_TESTS=OFF -DKAS_WERROR=OFF \
       -DCMAKE_BUILD_TYPE=
-targets="ops overflow gfp trace_parser"
+targets="ops overflow gfp trace_parser decoder"
 cmake --build "$build" -j"$(nproc)" --target fuzz_seeds \
       $(for t in $targets; do printf 'fuzz_%s ' "$t"; done)
 
@@ -27,8 +27,9 @@ for t in $targets; do
   name=kallocspec_$t
   cp "$build/fuzz/fuzz_$t" "$OUT/$name"
   dict=""
-  if [ -f "$build/fuzz/$t.dict" ]; then dict=$build/fuzz/$t.dict
-  elif [ -f "$src/fuzz/$t.dict" ]; then dict=$src/fuzz/$t.dict; fi
+  d=$t; [ "$t" = decoder ] && d=ops   # same bytes as ops, same dictionary
+  if [ -f "$build/fuzz/$d.dict" ]; then dict=$build/fuzz/$d.dict
+  elif [ -f "$src/fuzz/$d.dict" ]; then dict=$src/fuzz/$d.dict; fi
   if [ -n "$dict" ]; then
     cp "$dict" "$OUT/$name.dict"
     printf '[libfuzzer]\ndict = %s.dict\nmax_len = 1024\n' "$name" > "$OUT/$name.options"

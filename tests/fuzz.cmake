@@ -8,7 +8,7 @@ set(_fz ${CMAKE_BINARY_DIR}/fuzz)
 set(_fz_run ${KAS_SOURCE_DIR}/fuzz/cmake/run_expect.cmake)
 
 # Seeds on the default port (ref): no target may report anything.
-foreach(t ops overflow gfp trace_parser)
+foreach(t ops overflow gfp trace_parser decoder)
   add_test(NAME fuzz_seeds_${t}
            COMMAND ${CMAKE_COMMAND} -DCMD=$<TARGET_FILE:fuzz_${t}_replay>|${_fz}/seeds/${t}
                    -DENV=KAS_FUZZ_PORT=ref -DEXPECT=ok -DNOREGEX=KAS-FUZZ-FAIL -P ${_fz_run})

@@ -3,11 +3,11 @@
 #   TRACES      "|"-separated .ktrace files (witness corpus + fuzz/seeds)
 #   TEXT_SEEDS  fuzz/seeds (holds <target>/*.seed text inputs for gfp/overflow)
 #   OUT         <build>/fuzz/seeds
-# Produces OUT/ops/<name>.bin (encoded traces), OUT/trace_parser/<name>.ktrace,
+# Produces OUT/ops/<name>.bin (encoded traces; also OUT/decoder/), OUT/trace_parser/<name>.ktrace,
 # OUT/gfp/*, OUT/overflow/* and OUT/stamp.  A trace that does not encode (a
 # handle not statically live) is skipped with a message, not an error.
 string(REPLACE "|" ";" traces "${TRACES}")
-foreach(d ops trace_parser gfp overflow)
+foreach(d ops decoder trace_parser gfp overflow)
   file(REMOVE_RECURSE ${OUT}/${d})
   file(MAKE_DIRECTORY ${OUT}/${d})
 endforeach()
@@ -26,6 +26,8 @@ foreach(tr ${traces})
       RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
     if(rc EQUAL 0)
       math(EXPR encoded "${encoded} + 1")
+      # the decoder target reads the same bytes as ops
+      file(COPY_FILE ${OUT}/ops/${name}.bin ${OUT}/decoder/${name}.bin)
     else()
       file(REMOVE ${OUT}/ops/${name}.bin)
       math(EXPR skipped "${skipped} + 1")
