@@ -103,44 +103,49 @@ static void observe_before(struct run *r, struct kas_call *c)
 		check_before_free(r, c, kas_model_obj(r->m, c->list_objs[i]));
 }
 
-static void observe_phys(struct run *r, struct kas_call *c, uintptr_t addr, size_t size)
+/* One walk over the result's pages (at most 64 MiB of them) for both page
+ * observations: is it physically contiguous (PHYS-1), and which zones hold
+ * it (zone placement rules; a page the port cannot place makes the zone
+ * observation unknown). */
+static void observe_pages(struct run *r, struct kas_call *c, uintptr_t addr, size_t size)
 {
 	const size_t page = r->prof->page_size;
-	uint64_t phys = r->port->virt_to_phys((void *)addr);
+	bool want_phys = r->port->virt_to_phys != NULL;
+	bool want_zone = KAS_PORT_HAS(r->port, page_zone);
+	uint64_t phys = UINT64_MAX;
+	uint8_t zones = 0;
+	bool zone_known = want_zone;
 
-	c->obs.phys = phys;
-	c->obs.phys_known = phys != UINT64_MAX;
-	if (!c->obs.phys_known)
-		return;
-	c->obs.phys_contig = 1;
-	if (size > ((size_t)64 << 20))
-		size = (size_t)64 << 20;
-	for (uintptr_t p = (addr / page + 1) * page; p < addr + size; p += page) {
-		if (r->port->virt_to_phys((void *)p) != phys + (p - addr)) {
-			c->obs.phys_contig = 0;
-			break;
-		}
+	if (want_phys) {
+		phys = r->port->virt_to_phys((void *)addr);
+		c->obs.phys = phys;
+		c->obs.phys_known = phys != UINT64_MAX;
+		c->obs.phys_contig = c->obs.phys_known;
+		want_phys = c->obs.phys_known;
 	}
-}
-
-/* Zone of every page of the result (zone placement rules); a page the
- * port cannot place makes the whole observation unknown. */
-static void observe_zone(struct run *r, struct kas_call *c, uintptr_t addr, size_t size)
-{
-	const size_t page = r->prof->page_size;
-	uint8_t mask = 0;
 	if (size == 0)
 		size = 1;
 	if (size > ((size_t)64 << 20))
 		size = (size_t)64 << 20;
-	for (uintptr_t p = addr; p < addr + size; p = (p / page + 1) * page) {
-		int z = r->port->page_zone((const void *)p);
-		if (z < 0 || z >= KAS_ZONE__COUNT)
-			return;
-		mask |= (uint8_t)(1u << z);
+	for (uintptr_t p = addr; (want_phys || want_zone) && p < addr + size;
+	     p = (p / page + 1) * page) {
+		if (want_phys && p != addr &&
+		    r->port->virt_to_phys((void *)p) != phys + (p - addr)) {
+			c->obs.phys_contig = 0;
+			want_phys = false;
+		}
+		if (want_zone) {
+			int z = r->port->page_zone((const void *)p);
+			if (z < 0 || z >= KAS_ZONE__COUNT)
+				zone_known = want_zone = false;
+			else
+				zones |= (uint8_t)(1u << z);
+		}
 	}
-	c->obs.zone_known = 1;
-	c->obs.zone_mask = mask;
+	if (zone_known) {
+		c->obs.zone_known = 1;
+		c->obs.zone_mask = zones;
+	}
 }
 
 static bool wants_zero(const struct kas_call *c)
@@ -183,10 +188,7 @@ static void observe_new(struct run *r, struct kas_call *c)
 		c->obs.vmaddr_known = 1;
 		c->obs.is_vmalloc = r->port->is_vmalloc_addr((void *)p);
 	}
-	if (r->port->virt_to_phys)
-		observe_phys(r, c, p, size);
-	if (KAS_PORT_HAS(r->port, page_zone))
-		observe_zone(r, c, p, size);
+	observe_pages(r, c, p, size);
 }
 
 static void observe_bulk(struct kas_call *c)

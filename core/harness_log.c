@@ -6,7 +6,7 @@
 #include "kallocspec/world.h"
 
 /* A short summary of the world events of a call, for the log. */
-static const char *world_note(const struct kas_call *c, char *buf, size_t len)
+static const char *world_note(const struct kas_call *c, size_t page_size, char *buf, size_t len)
 {
 	const struct kas_world_obs *w = &c->world;
 	size_t n = 0;
@@ -25,7 +25,7 @@ static const char *world_note(const struct kas_call *c, char *buf, size_t len)
 	NOTE(w->rcu_callbacks_run, " rcu-run:%u", w->rcu_callbacks_run);
 	NOTE(w->rcu_early_reuse, " rcu-early-reuse");
 	/* physical layout of a multi-page result: vmalloc scatters, kmalloc must not (PHYS-1) */
-	NOTE(c->obs.phys_known && c->req_size > 4096, " frames:%s",
+	NOTE(c->obs.phys_known && c->req_size > page_size, " frames:%s",
 	     c->obs.phys_contig ? "contiguous" : "scattered");
 #undef NOTE
 	if (n && n + 3 < len) {
@@ -60,6 +60,6 @@ void kas__log_call(struct run *r, const struct kas_call *c, unsigned fails)
 		fprintf(f, "%4zu  %-48s UNSUPPORTED by the port\n", c->index, text);
 	else
 		fprintf(f, "%4zu  %-48s -> %#lx%s%s%s\n", c->index, text, (unsigned long)c->ret,
-			c->obs.warns ? "  [warned]" : "", world_note(c, note, sizeof(note)),
+			c->obs.warns ? "  [warned]" : "", world_note(c, r->prof->page_size, note, sizeof(note)),
 			fails ? "  FAIL" : "");
 }
