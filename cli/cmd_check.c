@@ -353,6 +353,12 @@ int kas_cmd_check(int argc, char **argv)
 		return KAS_EXIT_USAGE;
 	if (!(cr.port = cli_port(port_name)))
 		return KAS_EXIT_USAGE;
+	/* before the run, not after it: a long check must not end in "No such
+	 * file or directory" for every counterexample */
+	if (cr.save_dir && mkdir(cr.save_dir, 0755) != 0 && errno != EEXIST) {
+		cli_error("check: --save-counterexamples %s: %s", cr.save_dir, strerror(errno));
+		return KAS_EXIT_USAGE;
+	}
 	if (!corpus) {
 		corpus = getenv("KALLOCSPEC_CORPUS");
 		if (!corpus || !*corpus) {

@@ -230,6 +230,10 @@ bool ref_usercopy_check(const void *p, size_t n)
 		/* kmalloc caches whitelist the whole object, others their region */
 		size_t uoff = c->is_kmalloc ? 0 : c->useroffset;
 		size_t usize = c->is_kmalloc ? c->object_size : c->usersize;
+#ifdef KAS_MUTANT_USERCOPY_FALLBACK /* mutant: caches without a window allow the whole object */
+		if (!c->is_kmalloc && c->usersize == 0)
+			usize = c->object_size;
+#endif
 #ifdef KAS_MUTANT_USERCOPY_WHOLE_OBJECT /* mutant: the usercopy window is ignored */
 		uoff = 0;
 		usize = c->object_size;

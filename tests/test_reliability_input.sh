@@ -79,15 +79,24 @@ cases=$((cases + 1))
 "$ks" check --port libc-naive --profile linux-0.1 --ops 0 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 2 ] && grep -qF "unknown profile 'linux-0.1'" "$tmp/err" || { fail "unknown profile: exit $rc"; cat "$tmp/err"; }
-# --save-counterexamples into a folder that cannot exist: exit 2, not 1
+# --save-counterexamples into a folder that cannot be made: exit 2 before anything runs;
+# a folder that does not exist yet is made
 cases=$((cases + 1))
 printf 'profile linux-6.12\nz = kmalloc 0 GFP_KERNEL\nkfree z\n' >"$tmp/zero.ktrace"
 mkdir -p "$tmp/c" && cp "$tmp/zero.ktrace" "$tmp/c/"
 "$ks" check --port libc-naive --profile linux-6.12 --corpus "$tmp/c" --ops 0 \
 	--save-counterexamples /proc/kallocspec-no-such >"$tmp/out" 2>"$tmp/err"
 rc=$?
-[ "$rc" -eq 2 ] && grep -qF "kallocspec: /proc/kallocspec-no-such/ZERO-1.ktrace: No such file or directory" "$tmp/err" ||
+[ "$rc" -eq 2 ] && grep -qF "kallocspec: check: --save-counterexamples /proc/kallocspec-no-such: No such file or directory" "$tmp/err" &&
+	! grep -q "^FAIL" "$tmp/out" ||
 	{ fail "--save-counterexamples /proc/...: exit $rc"; cat "$tmp/err"; }
+
+cases=$((cases + 1))
+"$ks" check --port libc-naive --profile linux-6.12 --corpus "$tmp/c" --ops 0 \
+	--save-counterexamples "$tmp/new-cex" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] && [ -s "$tmp/new-cex/ZERO-1.ktrace" ] ||
+	{ fail "--save-counterexamples into a new folder: exit $rc"; cat "$tmp/err"; }
 
 echo "$cases cases, $fails failure(s)"
 [ "$fails" -eq 0 ]
