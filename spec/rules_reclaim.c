@@ -103,7 +103,10 @@ enum kas_verdict kas_chk_reclaim_5(struct kas_check *cx, const struct kas_call *
 		return KAS_V_NA;
 	if (w->oom_calls)
 		return kas_fail(cx, "%s with __GFP_RETRY_MAYFAIL invoked the OOM killer", kas_opname(c));
-	if (c->ret || !kas_servable(cx, c) || (w->scopes & KAS_SCOPE_NORECLAIM))
+	/* With __GFP_NORETRY too, the slow path's "Do not loop if specifically
+	 * requested" test comes first: one round, then failure (RECLAIM-3). */
+	if (c->ret || !kas_servable(cx, c) || (w->scopes & KAS_SCOPE_NORECLAIM) ||
+	    (g & __GFP_NORETRY))
 		return KAS_V_PASS;
 	bool costly = kas_call_order(cx, c) > kas_cx_profile(cx)->page_alloc_costly_order;
 	bool gave_up_ok = w->reclaim_noprogress_run >= 16 || (costly && w->reclaim_rounds >= 16) ||
