@@ -127,7 +127,7 @@ enum kas_verdict kas_chk_reclaim_6(struct kas_check *cx, const struct kas_call *
 	kas_gfp_t g = kas_eff_gfp(c);
 	const kas_gfp_t need = __GFP_DIRECT_RECLAIM | __GFP_FS | __GFP_IO;
 	if (!w || (g & need) != need || (g & (__GFP_NORETRY | __GFP_RETRY_MAYFAIL | __GFP_THISNODE)) ||
-	    kas_lowmem_only(g) || (w->scopes & KAS_SCOPE_NORECLAIM) || w->context != KAS_CTX_PROCESS ||
+	    kas_call_lowmem_only(cx, c, g) || (w->scopes & KAS_SCOPE_NORECLAIM) || w->context != KAS_CTX_PROCESS ||
 	    kas_call_order(cx, c) > kas_cx_profile(cx)->page_alloc_costly_order ||
 	    !kas_servable(cx, c) || !kas_slowpath_seen(c))
 		return KAS_V_NA;
@@ -164,7 +164,7 @@ enum kas_verdict kas_chk_reclaim_7(struct kas_check *cx, const struct kas_call *
 		why = "__GFP_NORETRY";
 	else if (!(g & __GFP_DIRECT_RECLAIM))
 		why = "no __GFP_DIRECT_RECLAIM";
-	else if (kas_lowmem_only(g))
+	else if (kas_call_lowmem_only(cx, c, g))
 		why = "a lowmem-only (DMA/DMA32) request";
 	else if (!(g & __GFP_FS))
 		why = "no __GFP_FS (GFP_NOFS/GFP_NOIO or a scope)";
@@ -189,7 +189,7 @@ enum kas_verdict kas_chk_reclaim_8(struct kas_check *cx, const struct kas_call *
 	 * not form such a block or lie in ZONE_DMA, and the kernel would then
 	 * loop forever. */
 	if (kas_call_order(cx, c) > kas_cx_profile(cx)->page_alloc_costly_order ||
-	    kas_lowmem_only(g) || kas_call_overflows(c) || c->req_size == 0)
+	    kas_call_lowmem_only(cx, c, g) || kas_call_overflows(c) || c->req_size == 0)
 		return KAS_V_NA;
 	if (c->ret == 0)
 		return kas_fail(cx, "%s with __GFP_NOFAIL (gfp " GFPF ") returned NULL after %u reclaim "

@@ -32,9 +32,21 @@ static inline bool kas_is_page_op(const struct kas_call *c)
 	return op == KAS_OP_ALLOC_PAGES || op == KAS_OP_GET_FREE_PAGES || op == KAS_OP_GET_ZEROED_PAGE;
 }
 
-/* Page order the call asks the page allocator for (0 for slab-sized
- * objects: their slabs are at most order 3 and SLUB falls back to the
- * minimum order). */
+/* The kmem_cache a cache allocation draws from, or NULL. */
+static inline const struct kas_cache *kas_call_alloc_cache(const struct kas_check *cx,
+							   const struct kas_call *c)
+{
+	unsigned op = c->op->code;
+	if (op != KAS_OP_KMEM_CACHE_ALLOC && op != KAS_OP_KMEM_CACHE_ZALLOC &&
+	    op != KAS_OP_KMEM_CACHE_ALLOC_BULK)
+		return NULL;
+	return kas_call_cache(cx->spec, c);
+}
+
+/* Page order the call asks the page allocator for.  kmalloc-sized objects:
+ * 0 (their slabs are at most order 3 and SLUB falls back to the minimum
+ * order).  A kmem_cache's minimum slab order is that of one object at its
+ * alignment: a 48-byte object aligned to 512 KiB needs order-7 slabs. */
 static inline unsigned kas_call_order(const struct kas_check *cx, const struct kas_call *c)
 {
 	unsigned op = c->op->code;
@@ -42,6 +54,13 @@ static inline unsigned kas_call_order(const struct kas_check *cx, const struct k
 		return (unsigned)c->arg[1];
 	if (op == KAS_OP_GET_ZEROED_PAGE)
 		return 0;
+	const struct kas_cache *k = kas_call_alloc_cache(cx, c);
+	if (k) {
+		uint64_t a = k->align > 8 ? k->align : 8;
+		uint64_t obj = ((uint64_t)k->size + a - 1) / a * a;
+		size_t page = kas_cx_profile(cx)->page_size;
+		return obj > page ? kas_get_order(obj) : 0;
+	}
 	if (c->req_size > kas_cx_profile(cx)->kmalloc_max_cache_size)
 		return kas_get_order(c->req_size);
 	return 0;
@@ -86,6 +105,16 @@ static inline size_t kas_reclaimable_left(const struct kas_world_obs *w, kas_gfp
 static inline bool kas_lowmem_only(kas_gfp_t gfp)
 {
 	return (gfp & (__GFP_DMA | __GFP_DMA32)) != 0;
+}
+
+/* The pages come from ZONE_DMA / ZONE_DMA32 only: the gfp asks for it, or
+ * the cache was created with SLAB_CACHE_DMA / SLAB_CACHE_DMA32. */
+static inline bool kas_call_lowmem_only(const struct kas_check *cx, const struct kas_call *c,
+					kas_gfp_t g)
+{
+	const struct kas_cache *k = kas_call_alloc_cache(cx, c);
+	return kas_lowmem_only(g) ||
+	       (k && (k->flags & (KAS_SLAB_CACHE_DMA | KAS_SLAB_CACHE_DMA32)));
 }
 
 /* Per-trace "once" state for WARN_ON_ONCE rules: true the first time. */
