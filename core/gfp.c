@@ -55,10 +55,14 @@ const struct kas_flag_name kas_slab_flags[] = {
 };
 
 /* Composite names in formatting preference order (earlier wins ties). */
-static const char *const composite_names[] = {
+enum composite {
+	C_TRANSHUGE, C_TRANSHUGE_LIGHT, C_HIGHUSER_MOVABLE, C_HIGHUSER, C_KERNEL_ACCOUNT, C_USER,
+	C_KERNEL, C_ATOMIC, C_NOFS, C_NOIO, C_NOWAIT, C_DMA, C_DMA32, C_RECLAIM, C__COUNT
+};
+static const char *const composite_names[C__COUNT] = {
 	"GFP_TRANSHUGE", "GFP_TRANSHUGE_LIGHT", "GFP_HIGHUSER_MOVABLE", "GFP_HIGHUSER",
 	"GFP_KERNEL_ACCOUNT", "GFP_USER", "GFP_KERNEL", "GFP_ATOMIC", "GFP_NOFS",
-	"GFP_NOIO", "GFP_NOWAIT", "GFP_DMA", "GFP_DMA32", "__GFP_RECLAIM", NULL,
+	"GFP_NOIO", "GFP_NOWAIT", "GFP_DMA", "GFP_DMA32", "__GFP_RECLAIM",
 };
 
 static bool in_range(const struct kas_flag_name *f, uint32_t kver)
@@ -66,46 +70,43 @@ static bool in_range(const struct kas_flag_name *f, uint32_t kver)
 	return (!f->since || kver >= f->since) && (!f->until || kver < f->until);
 }
 
-bool kas_gfp_composite(const char *name, uint32_t kver, kas_gfp_t *out)
+/* By index, so formatting (which tries every composite for every value it
+ * prints) compares no strings. */
+static kas_gfp_t composite_value(enum composite c, uint32_t kver)
 {
 	const kas_gfp_t user = __GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HARDWALL;
 	const kas_gfp_t hmovable = user | __GFP_HIGHMEM | __GFP_MOVABLE;
 	const kas_gfp_t thp_light = (hmovable | __GFP_COMP | __GFP_NOMEMALLOC | __GFP_NOWARN) &
 				    ~__GFP_RECLAIM;
-	kas_gfp_t v;
 
-	if (!strcmp(name, "GFP_KERNEL"))
-		v = KAS_GFP_KERNEL;
-	else if (!strcmp(name, "GFP_KERNEL_ACCOUNT"))
-		v = KAS_GFP_KERNEL | __GFP_ACCOUNT;
-	else if (!strcmp(name, "GFP_ATOMIC"))
-		v = __GFP_HIGH | __GFP_KSWAPD_RECLAIM | (kver < KAS_KVER(6, 4) ? __GFP_ATOMIC : 0);
-	else if (!strcmp(name, "GFP_NOWAIT"))
-		v = __GFP_KSWAPD_RECLAIM | (kver >= KAS_KVER(6, 8) ? __GFP_NOWARN : 0);
-	else if (!strcmp(name, "GFP_NOIO"))
-		v = __GFP_RECLAIM;
-	else if (!strcmp(name, "GFP_NOFS"))
-		v = __GFP_RECLAIM | __GFP_IO;
-	else if (!strcmp(name, "GFP_USER"))
-		v = user;
-	else if (!strcmp(name, "GFP_DMA"))
-		v = __GFP_DMA;
-	else if (!strcmp(name, "GFP_DMA32"))
-		v = __GFP_DMA32;
-	else if (!strcmp(name, "GFP_HIGHUSER"))
-		v = user | __GFP_HIGHMEM;
-	else if (!strcmp(name, "GFP_HIGHUSER_MOVABLE"))
-		v = hmovable;
-	else if (!strcmp(name, "GFP_TRANSHUGE_LIGHT"))
-		v = thp_light;
-	else if (!strcmp(name, "GFP_TRANSHUGE"))
-		v = thp_light | __GFP_DIRECT_RECLAIM;
-	else if (!strcmp(name, "__GFP_RECLAIM"))
-		v = __GFP_RECLAIM;
-	else
-		return false;
-	*out = v;
-	return true;
+	switch (c) {
+	case C_KERNEL: return KAS_GFP_KERNEL;
+	case C_KERNEL_ACCOUNT: return KAS_GFP_KERNEL | __GFP_ACCOUNT;
+	case C_ATOMIC:
+		return __GFP_HIGH | __GFP_KSWAPD_RECLAIM | (kver < KAS_KVER(6, 4) ? __GFP_ATOMIC : 0);
+	case C_NOWAIT: return __GFP_KSWAPD_RECLAIM | (kver >= KAS_KVER(6, 8) ? __GFP_NOWARN : 0);
+	case C_NOIO: return __GFP_RECLAIM;
+	case C_NOFS: return __GFP_RECLAIM | __GFP_IO;
+	case C_USER: return user;
+	case C_DMA: return __GFP_DMA;
+	case C_DMA32: return __GFP_DMA32;
+	case C_HIGHUSER: return user | __GFP_HIGHMEM;
+	case C_HIGHUSER_MOVABLE: return hmovable;
+	case C_TRANSHUGE_LIGHT: return thp_light;
+	case C_TRANSHUGE: return thp_light | __GFP_DIRECT_RECLAIM;
+	case C_RECLAIM: return __GFP_RECLAIM;
+	default: return 0;
+	}
+}
+
+bool kas_gfp_composite(const char *name, uint32_t kver, kas_gfp_t *out)
+{
+	for (unsigned c = 0; c < C__COUNT; c++)
+		if (!strcmp(name, composite_names[c])) {
+			*out = composite_value((enum composite)c, kver);
+			return true;
+		}
+	return false;
 }
 
 static bool lookup_table(const struct kas_flag_name *t, const char *name, size_t len,
@@ -196,12 +197,12 @@ size_t kas_gfp_format(kas_gfp_t gfp, uint32_t kver, char *buf, size_t len)
 	const char *best = NULL;
 	kas_gfp_t best_v = 0;
 
-	for (const char *const *c = composite_names; *c; c++) {
-		kas_gfp_t v;
-		if (!kas_gfp_composite(*c, kver, &v) || (gfp & v) != v)
+	for (unsigned c = 0; c < C__COUNT; c++) {
+		kas_gfp_t v = composite_value((enum composite)c, kver);
+		if ((gfp & v) != v)
 			continue;
 		if (!best || popcount32(v) > popcount32(best_v)) {
-			best = *c;
+			best = composite_names[c];
 			best_v = v;
 		}
 	}
