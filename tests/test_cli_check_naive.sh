@@ -4,6 +4,7 @@
 # counterexample fails again under `replay`.
 #   test_cli_check_naive.sh KALLOCSPEC PORT-OR-PATH TMPDIR
 set -u
+. "$(dirname "$0")/replay_cex.sh"
 ks=$1 port=$2 tmp=$3
 rm -rf "$tmp"
 mkdir -p "$tmp/cex"
@@ -48,8 +49,7 @@ for id in ALIGN-2 ZERO-1 ALIGN-7; do
 		continue
 	fi
 	grep -q "^# fails: $id\$" "$f" || fail "$f lacks '# fails: $id'"
-	"$ks" replay "$f" --port "$port" >"$tmp/replay.out" 2>"$tmp/replay.err"
-	rc=$?
+	replay_cex "$ks" "$f" "$port" $id "$tmp"
 	[ "$rc" -eq 1 ] || { fail "replay $id exited $rc"; cat "$tmp/replay.err"; }
 	grep -q "FAIL $id  " "$tmp/replay.out" || { fail "replay does not reproduce $id"; cat "$f"; }
 	# minimal: a failure this simple needs a handful of ops at most

@@ -5,6 +5,7 @@
 # crash the port is known for must be reported as CRASH with its trace.
 #   test_ports_check.sh KALLOCSPEC PORT-NAME-OR-SO TMPDIR "RULE..." [CRASH-OP-TEXT]
 set -u
+. "$(dirname "$0")/replay_cex.sh"
 ks=$1 port=$2 tmp=$3 rules=$4 crash=${5:-}
 rm -rf "$tmp"
 mkdir -p "$tmp/cex"
@@ -33,8 +34,7 @@ grep -q "^UNSUPPORTED REALLOC-1  " "$tmp/out" || fail "REALLOC-1 not UNSUPPORTED
 first=${rules%% *}
 f="$tmp/cex/$first.ktrace"
 if [ -s "$f" ]; then
-	"$ks" replay "$f" --port "$port" >"$tmp/replay.out" 2>"$tmp/replay.err"
-	rc=$?
+	replay_cex "$ks" "$f" "$port" $first "$tmp"
 	[ "$rc" -eq 1 ] || { fail "replay $first exited $rc"; cat "$tmp/replay.err"; }
 	grep -q "FAIL $first  " "$tmp/replay.out" || { fail "replay does not reproduce $first"; cat "$f"; }
 fi
