@@ -65,6 +65,21 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* mkdir -p: the folder's parent is shared with the shell tests, which a
+ * lane running only the C tests (ci/test --memcheck) never starts. */
+static void make_dirs(const char *dir)
+{
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (char *q = buf + 1; *q; q++)
+		if (*q == '/') {
+			*q = '\0';
+			mkdir(buf, 0755);
+			*q = '/';
+		}
+	mkdir(buf, 0755);
+}
+
 static void test_save(const char *dir)
 {
 	const struct kas_profile *p = kas_profile_find("linux-6.12");
@@ -81,7 +96,7 @@ static void test_save(const char *dir)
 	CHECK(s != NULL);
 	if (!s)
 		return;
-	mkdir(dir, 0755);
+	make_dirs(dir);
 	snprintf(path, sizeof(path), "%s/report.json", dir);
 	remove(path);
 	CHECK(kas_report_json_save(path, &m, s, NULL, err, sizeof(err)) == 0);
