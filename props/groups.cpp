@@ -107,6 +107,13 @@ const std::vector<Group> &statefulGroups()
 		    O{ KAS_OP_KMEM_CACHE_FREE, 5 }, O{ KAS_OP_KMEM_CACHE_DESTROY, 1 },
 		    O{ KAS_OP_KFREE, 1 }, O{ KAS_OP_KSIZE, 1 } },
 		  "kmem_cache_create(_usercopy), alloc, zalloc, free, destroy, kfree of objects" },
+		{ "usercopy", KAS_CAP_USERCOPY | KAS_CAP_CACHE | KAS_CAP_KMALLOC,
+		  { O{ KAS_OP_KMEM_CACHE_CREATE_USERCOPY, 3 }, O{ KAS_OP_KMEM_CACHE_CREATE, 1 },
+		    O{ KAS_OP_KMEM_CACHE_ALLOC, 4 }, O{ KAS_OP_KMALLOC, 2 },
+		    O{ KAS_OP_COPY_TO_USER, 6 }, O{ KAS_OP_KMEM_CACHE_FREE, 2 },
+		    O{ KAS_OP_KFREE, 2 }, O{ KAS_OP_KMEM_CACHE_DESTROY, 1 } },
+		  "copy_to_user (hardened usercopy) over kmalloc objects and caches with and "
+		  "without a usercopy window" },
 		{ "vmalloc", KAS_CAP_VMALLOC,
 		  { O{ KAS_OP_VMALLOC, 3 }, O{ KAS_OP_VZALLOC, 2 }, O{ KAS_OP_VMALLOC_GFP, 2 },
 		    O{ KAS_OP_VMALLOC_NODE, 2 }, O{ KAS_OP_VREALLOC, 3 }, O{ KAS_OP_VFREE, 5 },

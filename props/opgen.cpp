@@ -211,6 +211,8 @@ bool possible(kas_opcode op, const GenState &s)
 		return !cachesWhere(s, plainCache).empty();
 	case KAS_OP_KMEM_CACHE_FREE:
 		return !liveOf(s, famBit(Fam::CacheObj)).empty();
+	case KAS_OP_COPY_TO_USER:
+		return !liveOf(s, famBit(Fam::Kmalloc) | famBit(Fam::CacheObj)).empty();
 	case KAS_OP_KMEM_CACHE_FREE_BULK:
 		return !cachesWhere(s, busyCache).empty();
 	case KAS_OP_FREE_PAGES:
@@ -353,16 +355,46 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 		break;
 	}
 	case KAS_OP_KMEM_CACHE_DESTROY: {
-		auto ids = cachesWhere(s, idleCache);
-		bool null = ids.empty() || *weighted<bool>({ { 6, false }, { 1, true } });
-		if (null) {
+		// Mostly an idle cache; sometimes one with live objects, the
+		// misuse the kernel answers with a warning and a leaked cache
+		// (CACHE-3); sometimes NULL, a documented no-op.
+		auto idle = cachesWhere(s, idleCache), busy = cachesWhere(s, busyCache);
+		const unsigned pick = *weighted<unsigned>({ { idle.empty() ? 0u : 6u, 0 },
+							    { busy.empty() ? 0u : 2u, 1 },
+							    { 1, 2 } });
+		if (pick == 2) {
 			c.args = { special(KAS_REF_NULL) };
 			break;
 		}
-		int k = *gen::elementOf(ids);
+		int k = *gen::elementOf(pick == 0 ? idle : busy);
 		c.args = { handle(k) };
 		c.needs.push_back(Need{ k, 0 });
 		c.killsCache = k;
+		c.destroysLive = pick == 1;
+		break;
+	}
+	case KAS_OP_COPY_TO_USER: {
+		// Hardened usercopy over a kmalloc or cache object: mostly a
+		// window inside the object (inside or outside a cache's usercopy
+		// region), sometimes one that runs past its end (USERCOPY-1,
+		// CACHE-7).
+		const unsigned fams = famBit(Fam::Kmalloc) | famBit(Fam::CacheObj);
+		int id = *gen::elementOf(liveOf(s, fams));
+		const GObj &o = s.objs.at(id);
+		// kmalloc request sizes are not tracked here; 64 reaches past the
+		// smallest objects and stays inside most.
+		const unsigned size = o.fam == Fam::CacheObj ? s.caches.at(o.cache).size : 64;
+		const bool inside = *weighted<bool>({ { 4, true }, { 1, false } });
+		unsigned off, len;
+		if (inside) {
+			off = *gen::inRange<unsigned>(0, size + 1);
+			len = *gen::inRange<unsigned>(0, size - off + 1);
+		} else {
+			off = *gen::inRange<unsigned>(0, size + 64);
+			len = *gen::inRange<unsigned>(1, 2 * size + 1);
+		}
+		c.args = { handle(id), val(off), val(len) };
+		c.needs.push_back(Need{ id, fams });
 		break;
 	}
 	case KAS_OP_KMEM_CACHE_ALLOC_BULK: {

@@ -111,6 +111,9 @@ struct OpCmd : rc::state::Command<GenState, TraceBuilder> {
 	std::vector<Need> needs;
 	std::vector<int> kills;        // object ids dead afterwards
 	int killsCache = -1;           // cache id destroyed
+	// kmem_cache_destroy of a cache with live objects (CACHE-3: the kernel
+	// warns and leaks the cache); its objects are never named again.
+	bool destroysLive = false;
 	int bind = -1;                 // id bound by the op (-1: none)
 	bool bindsCache = false;
 	bool bindsFlags = false;       // memalloc_*_save: opens a scope

@@ -214,7 +214,8 @@ uint32_t genSlabFlags()
 	static const F flags[] = { { KAS_SLAB_HWCACHE_ALIGN, 3 }, { KAS_SLAB_ACCOUNT, 6 },
 				   { KAS_SLAB_RECLAIM_ACCOUNT, 8 }, { KAS_SLAB_NO_MERGE, 8 },
 				   { KAS_SLAB_POISON, 10 }, { KAS_SLAB_RED_ZONE, 10 },
-				   { KAS_SLAB_STORE_USER, 10 }, { KAS_SLAB_CACHE_DMA, 12 } };
+				   { KAS_SLAB_STORE_USER, 10 }, { KAS_SLAB_CACHE_DMA, 12 },
+				   { KAS_SLAB_CACHE_DMA32, 12 } };
 	uint32_t v = 0;
 	for (const F &f : flags) {
 		uint32_t known = 0;

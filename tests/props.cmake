@@ -27,7 +27,7 @@ set(KAS_PROPS_DIR ${KAS_SOURCE_DIR}/props)
 # RC_PARAMS from the environment would override --seed/--cases.
 set(KAS_PROPS_ENV "RC_PARAMS=")
 
-set(KAS_PROPS_ALL kmalloc krealloc cache vmalloc kvmalloc pages bulk overflow-ops mixed
+set(KAS_PROPS_ALL kmalloc krealloc cache usercopy vmalloc kvmalloc pages bulk overflow-ops mixed
     scopes pressure rcu overflow-helpers gfp-roundtrip gfp-composites roundup-classes
     ksize-roundup)
 if(TARGET kas_port_ref)
@@ -38,6 +38,14 @@ if(TARGET kas_port_ref)
     set_tests_properties(props_ref_${p} PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}"
                          TIMEOUT 120)
   endforeach()
+
+  # A property added to kas-props but not to the list above would never
+  # run in CTest: the list must name exactly what --list prints.
+  string(REPLACE ";" " " _props_expected "${KAS_PROPS_ALL}")
+  add_test(NAME props_list_complete
+    COMMAND sh -c "got=$(\"$0\" --list | awk '{print $1}' | sort | tr '\\n' ' '); want=$(printf '%s\\n' $1 | sort | tr '\\n' ' '); [ \"$got\" = \"$want\" ] || { echo \"kas-props --list: $got\"; echo \"tests/props.cmake: $want\"; exit 1; }"
+            ${KAS_PROPS_BIN} "${_props_expected}")
+  set_tests_properties(props_list_complete PROPERTIES LABELS props)
 
   # The other kernel profiles (behaviour splits by version): every property,
   # fewer cases each, one process per profile.
