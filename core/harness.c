@@ -290,8 +290,7 @@ static void after_commit(struct run *r, struct kas_call *c)
 			b->bound = 1;
 		}
 	}
-	if ((op->code == KAS_OP_KFREE_RCU || op->code == KAS_OP_KVFREE_RCU ||
-	     op->code == KAS_OP_KVFREE_RCU_ARG_2) && c->in_obj != KAS_NO_OBJ) {
+	if (kas_op_is_rcu_free(op->code) && c->in_obj != KAS_NO_OBJ) {
 		kas__world_note_rcu_free(r->w, c->in.addr, c->in.size);
 		if (kas_model_obj(r->m, c->in_obj)->live)
 			kas_model_kill_obj(r->m, c->in_obj);
@@ -401,9 +400,7 @@ static unsigned run_op(struct run *r, struct kas_call *c, size_t i)
 		kas_spec_precheck(r->spec, c);
 		if (c->status == KAS_CALL_DONE && !kas_port_has_op(r->port, op->code))
 			c->status = KAS_CALL_UNSUPPORTED;
-		if (c->status == KAS_CALL_DONE && (op->code == KAS_OP_KFREE_RCU ||
-						   op->code == KAS_OP_KVFREE_RCU ||
-						   op->code == KAS_OP_KVFREE_RCU_ARG_2) &&
+		if (c->status == KAS_CALL_DONE && kas_op_is_rcu_free(op->code) &&
 		    rcu_free_undefined(r, c)) {
 			c->status = KAS_CALL_SKIPPED;
 			c->skip = KAS_SKIP_UNDEFINED;

@@ -58,6 +58,13 @@ static inline bool kas_op_is_realloc(enum kas_opcode op)
 	       op == KAS_OP_VREALLOC;
 }
 
+/* kfree_rcu, kvfree_rcu and the two-argument kvfree_rcu(ptr, rhf): the
+ * object dies after a grace period, not at the call. */
+static inline bool kas_op_is_rcu_free(enum kas_opcode op)
+{
+	return op == KAS_OP_KFREE_RCU || op == KAS_OP_KVFREE_RCU || op == KAS_OP_KVFREE_RCU_ARG_2;
+}
+
 /* Ops whose call frees (or may free) their object argument(s). */
 static inline bool kas_op_frees(enum kas_opcode op)
 {
