@@ -107,14 +107,19 @@ static inline bool kas_lowmem_only(kas_gfp_t gfp)
 	return (gfp & (__GFP_DMA | __GFP_DMA32)) != 0;
 }
 
-/* The pages come from ZONE_DMA / ZONE_DMA32 only: the gfp asks for it, or
- * the cache was created with SLAB_CACHE_DMA / SLAB_CACHE_DMA32. */
+/* The pages come from ZONE_DMA / ZONE_DMA32 only.  A kmem_cache allocation
+ * takes its slab pages from the cache's zone alone: SLUB's new_slab() passes
+ * only `flags & (GFP_RECLAIM_MASK | GFP_CONSTRAINT_MASK)` on and adds
+ * s->allocflags, so a caller's __GFP_DMA / __GFP_DMA32 is dropped and only
+ * SLAB_CACHE_DMA / SLAB_CACHE_DMA32 make it lowmem (mm/slub.c).  Any other
+ * request is lowmem when its gfp asks for it. */
 static inline bool kas_call_lowmem_only(const struct kas_check *cx, const struct kas_call *c,
 					kas_gfp_t g)
 {
 	const struct kas_cache *k = kas_call_alloc_cache(cx, c);
-	return kas_lowmem_only(g) ||
-	       (k && (k->flags & (KAS_SLAB_CACHE_DMA | KAS_SLAB_CACHE_DMA32)));
+	if (k)
+		return (k->flags & (KAS_SLAB_CACHE_DMA | KAS_SLAB_CACHE_DMA32)) != 0;
+	return kas_lowmem_only(g);
 }
 
 /* Per-trace "once" state for WARN_ON_ONCE rules: true the first time. */
