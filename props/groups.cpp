@@ -18,8 +18,9 @@ static unsigned consumes(kas_opcode op)
 	switch (op) {
 	case KAS_OP_KFREE: return kfreeFams();
 	case KAS_OP_KVFREE: case KAS_OP_KVFREE_RCU: case KAS_OP_KVREALLOC: return kKvfreeable;
+	case KAS_OP_KFREE_BULK: return kfreeFams();
 	case KAS_OP_KFREE_RCU: case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY:
-	case KAS_OP_KFREE_BULK: return kKmallocLike;
+		return kKmallocLike;
 	case KAS_OP_VFREE: case KAS_OP_VREALLOC: return famBit(Fam::Vmalloc);
 	default: return 0;
 	}
@@ -177,6 +178,8 @@ const std::vector<Group> &statefulGroups()
 		{ "pressure", KAS_CAP_WORLD | KAS_CAP_KMALLOC,
 		  { O{ KAS_OP_BALLAST, 3 }, O{ KAS_OP_EXHAUST, 2 }, O{ KAS_OP_OOM_VICTIMS, 1 },
 		    O{ KAS_OP_MEMCG_LIMIT, 1 }, O{ KAS_OP_ALLOC_PAGES, 6 }, O{ KAS_OP___FREE_PAGES, 1 },
+		    O{ KAS_OP_KMEM_CACHE_CREATE, 1 }, O{ KAS_OP_KMEM_CACHE_ALLOC_BULK, 2 },
+		    O{ KAS_OP_KMEM_CACHE_FREE_BULK, 1 },
 		    O{ KAS_OP_KMALLOC, 3 }, O{ KAS_OP_KFREE, 1 }, O{ KAS_OP_KVMALLOC, 2 },
 		    O{ KAS_OP_KVFREE, 1 }, O{ KAS_OP_MEMALLOC_NOFS_SAVE, 1 },
 		    O{ KAS_OP_MEMALLOC_NOFS_RESTORE, 1 }, O{ KAS_OP_MEMALLOC_NOIO_SAVE, 1 },
@@ -185,7 +188,8 @@ const std::vector<Group> &statefulGroups()
 		    O{ KAS_OP_IRQ_EXIT, 1 }, O{ KAS_OP_PREEMPT_DISABLE, 1 },
 		    O{ KAS_OP_PREEMPT_ENABLE, 1 } },
 		  "exhaust, ballast, OOM victims, memcg limits, then allocations at the watermarks: "
-		  "reclaim rounds, OOM killer and reserves per mask, scope and context",
+		  "reclaim rounds, OOM killer and reserves per mask, scope and context; bulk "
+		  "allocations that run out part-way (all or nothing)",
 		  kPressurePool },
 		{ "rcu", KAS_CAP_RCU | KAS_CAP_KMALLOC,
 		  { O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KVMALLOC, 2 }, O{ KAS_OP_KFREE_RCU, 4 },

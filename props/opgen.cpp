@@ -420,9 +420,12 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 		break;
 	}
 	case KAS_OP_KFREE_BULK:
-		c.list = genSubset(liveOf(s, kKmallocLike));
+		// kmalloc objects, and kmem_cache objects from 6.4 on (FREE-6):
+		// a cache whose objects all went through kfree_bulk must then
+		// be destroyed without a warning (CACHE-3)
+		c.list = genSubset(liveOf(s, kfreeFams()));
 		for (int id : c.list) {
-			c.needs.push_back(Need{ id, kKmallocLike });
+			c.needs.push_back(Need{ id, kfreeFams() });
 			c.kills.push_back(id);
 		}
 		c.args = { val(c.list.size()) };
