@@ -127,7 +127,7 @@ static int32_t may_oom(ref_gfp_t gfp, unsigned order, const int *zl, int nz, boo
 	int32_t f = attempt(zl, nz, order, REF_MARK_HIGH, gfp);
 	if (f != REF_NO_FRAME)
 		return f;
-#ifndef KAS_MUTANT_OOM_COSTLY     /* mutant: costly orders OOM-kill too */
+#ifndef KAS_MUTANT_OOM_COSTLY     /* mutant: costly orders retry and OOM-kill like small ones */
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
 		return REF_NO_FRAME;          /* the OOM killer will not help higher orders */
 #endif
@@ -215,8 +215,10 @@ int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 		if (gfp & REF_GFP_NORETRY)
 			goto nopage;
 #endif
+#ifndef KAS_MUTANT_OOM_COSTLY     /* mutant: costly orders retry and OOM-kill like small ones */
 		if (costly && !(gfp & REF_GFP_RETRY_MAYFAIL))
 			goto nopage;
+#endif
 #ifdef KAS_MUTANT_KERNEL_GIVES_UP /* mutant: one reclaim round for everyone, no retry loop */
 		if (!(gfp & REF_GFP_NOFAIL))
 			goto nopage;
