@@ -147,9 +147,11 @@ enum kas_verdict kas_chk_kvmalloc_5(struct kas_check *cx, const struct kas_call 
 	if (!va)
 		return kas_fail(cx, "%s(%zu > KMALLOC_MAX_SIZE, %#x) never tried the vmalloc fallback",
 				kas_opname(c), n, (unsigned)g);
-	kas_gfp_t forbid = (g & __GFP_IO) ? 0 : (kas_gfp_t)(__GFP_IO | __GFP_FS);
-	if (!(g & __GFP_FS))
-		forbid |= __GFP_FS;
+	/* What the caller's mask lacks: NOFS ((FS|IO) == IO) and NOIO (neither)
+	 * get a memalloc scope in __vmalloc_area_node; any other mask (e.g. FS
+	 * without IO) gets none and its pages are allocated with the mask as
+	 * given, so reclaim may use exactly the bits the caller allowed. */
+	kas_gfp_t forbid = (kas_gfp_t)(__GFP_IO | __GFP_FS) & ~g;
 	if ((va->gfp & forbid) || (w->reclaim_gfp_or & forbid))
 		return kas_fail(cx, "%s(%zu, %#x) let vmalloc or its reclaim use %#x (vmalloc gfp %#x, "
 				"reclaim gfp %#x)", kas_opname(c), n, (unsigned)g, (unsigned)forbid,
