@@ -134,6 +134,21 @@ static kas_gfp_t cacheGfp(const GenState &s, int cache)
 	return g;
 }
 
+// A byte window [off, off + len) over an object of `size` bytes: inside it
+// `inside` times in inside + 1, else one that may run past the end (length
+// at least minOutsideLen).  Usercopy regions and copy_to_user share it.
+static void genWindow(unsigned size, unsigned inside, unsigned minOutsideLen, unsigned &off,
+		      unsigned &len)
+{
+	if (*weighted<bool>({ { inside, true }, { 1, false } })) {
+		off = *gen::inRange<unsigned>(0, size + 1);
+		len = *gen::inRange<unsigned>(0, size - off + 1);
+	} else {
+		off = *gen::inRange<unsigned>(0, size + 64);
+		len = *gen::inRange<unsigned>(minOutsideLen, 2 * size + 1);
+	}
+}
+
 static void genCacheCreate(OpCmd &c, const GenState &s, bool usercopy)
 {
 	const unsigned size = *weightedGen<unsigned>({
@@ -148,15 +163,8 @@ static void genCacheCreate(OpCmd &c, const GenState &s, bool usercopy)
 	c.args.push_back(val(align));
 	c.args.push_back(val(genSlabFlags()));
 	if (usercopy) {
-		const bool inside = *weighted<bool>({ { 6, true }, { 1, false } });
 		unsigned off, len;
-		if (inside) {
-			off = *gen::inRange<unsigned>(0, size + 1);
-			len = *gen::inRange<unsigned>(0, size - off + 1);
-		} else {
-			off = *gen::inRange<unsigned>(0, size + 64);
-			len = *gen::inRange<unsigned>(0, 2 * size + 1);
-		}
+		genWindow(size, 6, 0, off, len);
 		c.args.push_back(val(off));
 		c.args.push_back(val(len));
 	}
@@ -384,15 +392,8 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 		// kmalloc request sizes are not tracked here; 64 reaches past the
 		// smallest objects and stays inside most.
 		const unsigned size = o.fam == Fam::CacheObj ? s.caches.at(o.cache).size : 64;
-		const bool inside = *weighted<bool>({ { 4, true }, { 1, false } });
 		unsigned off, len;
-		if (inside) {
-			off = *gen::inRange<unsigned>(0, size + 1);
-			len = *gen::inRange<unsigned>(0, size - off + 1);
-		} else {
-			off = *gen::inRange<unsigned>(0, size + 64);
-			len = *gen::inRange<unsigned>(1, 2 * size + 1);
-		}
+		genWindow(size, 4, 1, off, len);
 		c.args = { handle(id), val(off), val(len) };
 		c.needs.push_back(Need{ id, fams });
 		break;
