@@ -23,6 +23,17 @@ int GenState::liveInCache(int cache) const
 	return n;
 }
 
+bool GenState::cacheIdle(int cache) const
+{
+	if (liveInCache(cache))
+		return false;
+	// 6.12+: kmem_cache_destroy waits for the cache's objects in
+	// kfree_rcu (kvfree_rcu_barrier); before, they count as left
+	auto it = rcuPending.find(cache);
+	return it == rcuPending.end() || it->second == 0 ||
+	       g_cfg.profile->kver >= KAS_KVER(6, 12);
+}
+
 void OpCmd::checkPreconditions(const GenState &s) const
 {
 	RC_PRE(opAvailable(code));
@@ -59,7 +70,7 @@ void OpCmd::checkPreconditions(const GenState &s) const
 	// live objects needs them still live (shrinking may have dropped the
 	// allocations), or it would no longer test what it was drawn for.
 	if (killsCache >= 0) {
-		const bool idle = s.liveInCache(killsCache) == 0;
+		const bool idle = s.cacheIdle(killsCache);
 		RC_PRE(idle != destroysLive);
 	}
 	if (bind >= 0)
@@ -67,8 +78,10 @@ void OpCmd::checkPreconditions(const GenState &s) const
 	// A mask that may sleep is a caller bug in atomic or irq context
 	// (might_alloc's "sleeping function called from invalid context"):
 	// never generated there, and not let in by shrinking either (dropping
-	// a preempt_enable moves the later calls into atomic context).
-	if (s.atomic() && code != KAS_OP_CURRENT_GFP_CONTEXT) {   // that one only computes
+	// a preempt_enable moves the later calls into atomic context).  This
+	// holds for current_gfp_context too, which only computes: the spec's
+	// veto skips every op with a sleeping mask there.
+	if (s.atomic()) {
 		const kas_op_info &oi = kas_op_table[code];
 		for (unsigned i = 0; i < oi.nargs && i < args.size(); i++)
 			if (oi.args[i] == AK_GFP) {
@@ -88,9 +101,14 @@ void OpCmd::apply(GenState &s) const
 		s.objs.erase(id);
 	if (killsCache >= 0) {
 		s.caches.erase(killsCache);
+		s.rcuPending.erase(killsCache);
 		for (auto it = s.objs.begin(); it != s.objs.end();)
 			it = it->second.cache == killsCache ? s.objs.erase(it) : std::next(it);
 	}
+	if (rcuCache >= 0)
+		s.rcuPending[rcuCache]++;
+	if (code == KAS_OP_SYNCHRONIZE_RCU || code == KAS_OP_RCU_BARRIER)
+		s.rcuPending.clear();   // the grace period ended: the deferred frees ran
 	if (code == KAS_OP_EXHAUST)
 		s.exhausted = true;
 	s.preempt += depthDelta[0];

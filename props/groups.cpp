@@ -16,10 +16,10 @@ namespace gen = rc::gen;
 static unsigned consumes(kas_opcode op)
 {
 	switch (op) {
-	case KAS_OP_KFREE: return kfreeFams();
-	case KAS_OP_KVFREE: case KAS_OP_KVFREE_RCU: case KAS_OP_KVREALLOC: return kKvfreeable;
-	case KAS_OP_KFREE_BULK: return kfreeFams();
-	case KAS_OP_KFREE_RCU: case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY:
+	case KAS_OP_KFREE: case KAS_OP_KFREE_RCU: case KAS_OP_KFREE_BULK: return kfreeFams();
+	case KAS_OP_KVFREE: case KAS_OP_KVFREE_RCU: return kvfreeFams();
+	case KAS_OP_KVREALLOC: return kKvfreeable;
+	case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY:
 		return kKmallocLike;
 	case KAS_OP_VFREE: case KAS_OP_VREALLOC: return famBit(Fam::Vmalloc);
 	default: return 0;
@@ -42,11 +42,14 @@ static unsigned stateWeight(kas_opcode op, unsigned base, const GenState &s)
 	case KAS_OP_VREALLOC: case KAS_OP_KVREALLOC:
 		return base * (1 + live) / 2;
 	case KAS_OP_MEMALLOC_NOFS_RESTORE: case KAS_OP_MEMALLOC_NOIO_RESTORE:
-	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE: case KAS_OP_PREEMPT_ENABLE:
+	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE: case KAS_OP_MEMALLOC_PIN_RESTORE:
+	case KAS_OP_PREEMPT_ENABLE:
 	case KAS_OP_SPIN_UNLOCK: case KAS_OP_IRQ_EXIT:
 		return base * 2;   // scopes and contexts stay short
 	case KAS_OP_KMEM_CACHE_CREATE: case KAS_OP_KMEM_CACHE_CREATE_USERCOPY:
 		return s.caches.size() >= 3 ? 1 : base * (s.caches.empty() ? 4 : 1);
+	case KAS_OP_KMEM_CACHE_DESTROY:
+		return s.caches.empty() ? 1 : base;   // no cache: only the NULL no-op
 	case KAS_OP_EXHAUST:
 		// Pressure first: most sequences reach the watermarks early, so
 		// the calls after it meet the slow path.
@@ -56,13 +59,27 @@ static unsigned stateWeight(kas_opcode op, unsigned base, const GenState &s)
 	}
 }
 
+GenState initialState(const Group &g)
+{
+	GenState s;
+	s.pressure = g.poolBytes != 0;
+	for (const OpWeight &w : g.ops)
+		s.grace |= w.op == KAS_OP_SYNCHRONIZE_RCU;
+	return s;
+}
+
 rc::Gen<CmdSP> genCommand(const GenState &s, const Group &g)
 {
-	return gen::exec([s, &g]() -> CmdSP {
+	// Contexts and scopes mean something only to a port that calls the
+	// world hooks: a group that does not need the world leaves them out
+	// for other ports (a world group on such a port is UNSUPPORTED, or
+	// runs them as given under --any-caps).
+	const bool world = (g_cfg.caps & KAS_CAP_WORLD) || (g.needCaps & KAS_CAP_WORLD);
+	return gen::exec([s, &g, world]() -> CmdSP {
 		std::vector<std::pair<unsigned, kas_opcode>> choices;
 		unsigned total = 0;
 		for (const OpWeight &w : g.ops) {
-			if (!opAvailable(w.op) || !possible(w.op, s))
+			if (!opAvailable(w.op) || !possible(w.op, s) || (!world && contextOp(w.op)))
 				continue;
 			unsigned wt = stateWeight(w.op, w.weight, s);
 			choices.emplace_back(wt, w.op);
@@ -130,12 +147,19 @@ const std::vector<Group> &statefulGroups()
 		    O{ KAS_OP_GET_ZEROED_PAGE, 1 }, O{ KAS_OP_FREE_PAGES, 4 },
 		    O{ KAS_OP___FREE_PAGES, 4 } },
 		  "alloc_pages, __get_free_pages, get_zeroed_page, free_pages, __free_pages" },
+		// The bulk functions may be called under a spinlock or with
+		// preemption off (interrupts on) and must not sleep there
+		// (CONTEXT-7): balanced spin and preempt sections, with a port
+		// that calls the world hooks.
 		{ "bulk", KAS_CAP_BULK | KAS_CAP_CACHE | KAS_CAP_KMALLOC,
 		  { O{ KAS_OP_KMEM_CACHE_CREATE, 2 }, O{ KAS_OP_KMEM_CACHE_ALLOC_BULK, 5 },
 		    O{ KAS_OP_KMEM_CACHE_FREE_BULK, 5 }, O{ KAS_OP_KMEM_CACHE_ALLOC, 2 },
 		    O{ KAS_OP_KMEM_CACHE_FREE, 1 }, O{ KAS_OP_KMEM_CACHE_DESTROY, 1 },
-		    O{ KAS_OP_KMALLOC, 3 }, O{ KAS_OP_KFREE_BULK, 4 } },
-		  "kmem_cache_alloc_bulk, kmem_cache_free_bulk, kfree_bulk" },
+		    O{ KAS_OP_KMALLOC, 3 }, O{ KAS_OP_KFREE_BULK, 4 },
+		    O{ KAS_OP_SPIN_LOCK, 1 }, O{ KAS_OP_SPIN_UNLOCK, 1 },
+		    O{ KAS_OP_PREEMPT_DISABLE, 1 }, O{ KAS_OP_PREEMPT_ENABLE, 1 } },
+		  "kmem_cache_alloc_bulk, kmem_cache_free_bulk, kfree_bulk, also under spin_lock "
+		  "and preempt_disable" },
 		{ "overflow-ops", KAS_CAP_OVERFLOW,
 		  { O{ KAS_OP_SIZE_MUL, 1 }, O{ KAS_OP_SIZE_ADD, 1 }, O{ KAS_OP_SIZE_SUB, 1 },
 		    O{ KAS_OP_ARRAY_SIZE, 1 }, O{ KAS_OP_ARRAY3_SIZE, 1 },
@@ -161,13 +185,14 @@ const std::vector<Group> &statefulGroups()
 		    O{ KAS_OP_MEMALLOC_NOFS_SAVE, 2 }, O{ KAS_OP_MEMALLOC_NOFS_RESTORE, 2 },
 		    O{ KAS_OP_MEMALLOC_NOIO_SAVE, 2 }, O{ KAS_OP_MEMALLOC_NOIO_RESTORE, 2 },
 		    O{ KAS_OP_MEMALLOC_NORECLAIM_SAVE, 1 }, O{ KAS_OP_MEMALLOC_NORECLAIM_RESTORE, 1 },
+		    O{ KAS_OP_MEMALLOC_PIN_SAVE, 2 }, O{ KAS_OP_MEMALLOC_PIN_RESTORE, 2 },
 		    O{ KAS_OP_PREEMPT_DISABLE, 1 }, O{ KAS_OP_PREEMPT_ENABLE, 1 },
 		    O{ KAS_OP_SPIN_LOCK, 1 }, O{ KAS_OP_SPIN_UNLOCK, 1 }, O{ KAS_OP_IRQ_ENTER, 1 },
 		    O{ KAS_OP_IRQ_EXIT, 1 }, O{ KAS_OP_CURRENT_GFP_CONTEXT, 2 },
 		    O{ KAS_OP_BALLAST, 2 }, O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KFREE, 3 },
-		    O{ KAS_OP_KVMALLOC, 2 }, O{ KAS_OP_KVFREE, 2 }, O{ KAS_OP_ALLOC_PAGES, 1 },
+		    O{ KAS_OP_KVMALLOC, 2 }, O{ KAS_OP_KVFREE, 2 }, O{ KAS_OP_ALLOC_PAGES, 3 },
 		    O{ KAS_OP___FREE_PAGES, 1 } },
-		  "memalloc_{nofs,noio,noreclaim}_save/restore, preempt/spin/irq contexts, "
+		  "memalloc_{nofs,noio,noreclaim,pin}_save/restore, preempt/spin/irq contexts, "
 		  "allocations inside them",
 		  kPressurePool },
 		// Pressure: a small machine filled to the watermarks (exhaust and
@@ -184,18 +209,30 @@ const std::vector<Group> &statefulGroups()
 		    O{ KAS_OP_KVFREE, 1 }, O{ KAS_OP_MEMALLOC_NOFS_SAVE, 1 },
 		    O{ KAS_OP_MEMALLOC_NOFS_RESTORE, 1 }, O{ KAS_OP_MEMALLOC_NOIO_SAVE, 1 },
 		    O{ KAS_OP_MEMALLOC_NOIO_RESTORE, 1 }, O{ KAS_OP_MEMALLOC_NORECLAIM_SAVE, 1 },
-		    O{ KAS_OP_MEMALLOC_NORECLAIM_RESTORE, 1 }, O{ KAS_OP_IRQ_ENTER, 1 },
+		    O{ KAS_OP_MEMALLOC_NORECLAIM_RESTORE, 1 }, O{ KAS_OP_MEMALLOC_PIN_SAVE, 1 },
+		    O{ KAS_OP_MEMALLOC_PIN_RESTORE, 1 }, O{ KAS_OP_IRQ_ENTER, 1 },
 		    O{ KAS_OP_IRQ_EXIT, 1 }, O{ KAS_OP_PREEMPT_DISABLE, 1 },
 		    O{ KAS_OP_PREEMPT_ENABLE, 1 } },
 		  "exhaust, ballast, OOM victims, memcg limits, then allocations at the watermarks: "
 		  "reclaim rounds, OOM killer and reserves per mask, scope and context; bulk "
 		  "allocations that run out part-way (all or nothing)",
 		  kPressurePool },
+		// kfree_rcu / kvfree_rcu of kmalloc, kvmalloc and (6.4+) cache
+		// objects; caches destroyed while their objects wait in kfree_rcu
+		// (CACHE-4), SLAB_TYPESAFE_BY_RCU caches whose freed memory must
+		// not reach the page allocator (alloc_pages, large kmalloc)
+		// before a grace period (CACHE-6).  The cache and page ops need
+		// their own capabilities; without them the group is as before.
 		{ "rcu", KAS_CAP_RCU | KAS_CAP_KMALLOC,
 		  { O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KVMALLOC, 2 }, O{ KAS_OP_KFREE_RCU, 4 },
 		    O{ KAS_OP_KVFREE_RCU, 2 }, O{ KAS_OP_SYNCHRONIZE_RCU, 2 },
-		    O{ KAS_OP_RCU_BARRIER, 1 }, O{ KAS_OP_KFREE, 2 }, O{ KAS_OP_KVFREE, 1 } },
-		  "kfree_rcu, kvfree_rcu, synchronize_rcu, rcu_barrier" },
+		    O{ KAS_OP_RCU_BARRIER, 1 }, O{ KAS_OP_KFREE, 2 }, O{ KAS_OP_KVFREE, 1 },
+		    O{ KAS_OP_KMEM_CACHE_CREATE, 1 }, O{ KAS_OP_KMEM_CACHE_ALLOC, 3 },
+		    O{ KAS_OP_KMEM_CACHE_FREE, 2 }, O{ KAS_OP_KMEM_CACHE_DESTROY, 2 },
+		    O{ KAS_OP_ALLOC_PAGES, 2 }, O{ KAS_OP___FREE_PAGES, 1 } },
+		  "kfree_rcu, kvfree_rcu (kmalloc, kvmalloc, kmem_cache objects from 6.4), "
+		  "synchronize_rcu, rcu_barrier, caches (SLAB_TYPESAFE_BY_RCU too) destroyed "
+		  "with objects in flight, page allocations before a grace period" },
 	};
 	return groups;
 }

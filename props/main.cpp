@@ -297,8 +297,7 @@ Outcome runGroup(const Group &g)
 		return Outcome::Unsupported;
 	const std::string name = g.name;
 	const bool ok = rc::check(name, [&g, name] {
-		GenState s0;
-		s0.pressure = g.poolBytes != 0;
+		const GenState s0 = initialState(g);
 		const auto cmds = *rc::state::gen::commands(
 			s0, [&g](const GenState &s) { return genCommand(s, g); });
 		TraceBuilder tb;
@@ -318,8 +317,7 @@ Outcome runGroup(const Group &g)
 // --sample: what the generators produce, without running anything.
 void printSamples(const Group &g, long n, uint64_t seed)
 {
-	GenState s0;
-	s0.pressure = g.poolBytes != 0;
+	const GenState s0 = initialState(g);
 	const auto gen = rc::state::gen::commands(
 		s0, [&g](const GenState &s) { return genCommand(s, g); });
 	for (long i = 0; i < n; i++) {

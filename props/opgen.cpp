@@ -19,6 +19,21 @@ bool opAvailable(kas_opcode op)
 	       kas_op_in_kver(op, g_cfg.profile->kver);
 }
 
+bool contextOp(kas_opcode op)
+{
+	switch (op) {
+	case KAS_OP_PREEMPT_DISABLE: case KAS_OP_PREEMPT_ENABLE: case KAS_OP_SPIN_LOCK:
+	case KAS_OP_SPIN_UNLOCK: case KAS_OP_IRQ_ENTER: case KAS_OP_IRQ_EXIT:
+	case KAS_OP_MEMALLOC_NOFS_SAVE: case KAS_OP_MEMALLOC_NOFS_RESTORE:
+	case KAS_OP_MEMALLOC_NOIO_SAVE: case KAS_OP_MEMALLOC_NOIO_RESTORE:
+	case KAS_OP_MEMALLOC_NORECLAIM_SAVE: case KAS_OP_MEMALLOC_NORECLAIM_RESTORE:
+	case KAS_OP_MEMALLOC_PIN_SAVE: case KAS_OP_MEMALLOC_PIN_RESTORE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 std::vector<int> liveOf(const GenState &s, unsigned fams, int cache)
 {
 	std::vector<int> ids;
@@ -39,7 +54,8 @@ static std::vector<int> cachesWhere(const GenState &s, bool (*ok)(const GenState
 
 static bool anyCache(const GenState &, int, const GCache &) { return true; }
 static bool plainCache(const GenState &, int, const GCache &c) { return !c.ctor; }
-static bool idleCache(const GenState &s, int id, const GCache &) { return s.liveInCache(id) == 0; }
+static bool idleCache(const GenState &s, int id, const GCache &) { return s.cacheIdle(id); }
+static bool notIdleCache(const GenState &s, int id, const GCache &) { return !s.cacheIdle(id); }
 static bool busyCache(const GenState &s, int id, const GCache &) { return s.liveInCache(id) > 0; }
 
 // The mask of an allocation: under pressure the policy classes, else the
@@ -47,6 +63,14 @@ static bool busyCache(const GenState &s, int id, const GCache &) { return s.live
 static rc::Gen<kas_gfp_t> gfpFor(const GenState &s)
 {
 	return s.pressure ? genPressureGfp(s.atomic()) : genGfpIn(s.atomic());
+}
+
+// A page allocation's mask: the same, plus user-page masks in process
+// context (GFP_HIGHUSER_MOVABLE and, outside pressure, GFP_USER and
+// GFP_HIGHUSER).
+static rc::Gen<kas_gfp_t> pageGfpFor(const GenState &s)
+{
+	return s.pressure ? genPressureGfp(s.atomic(), true) : genGfpIn(s.atomic(), true);
 }
 
 // Under pressure the zone modifier is for the page allocator's lowmem
@@ -87,6 +111,13 @@ unsigned kfreeFams()
 {
 	// kfree of kmem_cache objects is documented from 6.4 (FREE-1).
 	return kKmallocLike |
+	       (g_cfg.profile->kver >= KAS_KVER(6, 4) ? famBit(Fam::CacheObj) : 0u);
+}
+
+unsigned kvfreeFams()
+{
+	// kvfree ends in kfree for slab memory: cache objects from 6.4 too.
+	return kKvfreeable |
 	       (g_cfg.profile->kver >= KAS_KVER(6, 4) ? famBit(Fam::CacheObj) : 0u);
 }
 
@@ -161,7 +192,10 @@ static void genCacheCreate(OpCmd &c, const GenState &s, bool usercopy)
 	c.args.push_back(val(0));   // AK_NAME: the text comes from cacheName
 	c.args.push_back(val(size));
 	c.args.push_back(val(align));
-	c.args.push_back(val(genSlabFlags()));
+	// SLAB_TYPESAFE_BY_RCU: often where grace periods end, else now and
+	// then; not under pressure, where its empty slabs (waiting for a
+	// grace period) would be memory the reclaim rules do not expect
+	c.args.push_back(val(genSlabFlags(s.pressure ? 0 : s.grace ? 2 : 5)));
 	if (usercopy) {
 		unsigned off, len;
 		genWindow(size, 6, 0, off, len);
@@ -191,6 +225,7 @@ static int saveOf(kas_opcode restore)
 	switch (restore) {
 	case KAS_OP_MEMALLOC_NOFS_RESTORE: return KAS_OP_MEMALLOC_NOFS_SAVE;
 	case KAS_OP_MEMALLOC_NOIO_RESTORE: return KAS_OP_MEMALLOC_NOIO_SAVE;
+	case KAS_OP_MEMALLOC_PIN_RESTORE: return KAS_OP_MEMALLOC_PIN_SAVE;
 	default: return KAS_OP_MEMALLOC_NORECLAIM_SAVE;
 	}
 }
@@ -212,9 +247,20 @@ bool possible(kas_opcode op, const GenState &s)
 		// vmalloc maps with GFP_KERNEL page tables; kfree_rcu may sleep
 		// for its headless form: process context only.
 		return !s.atomic();
+	case KAS_OP_KMEM_CACHE_CREATE:
+	case KAS_OP_KMEM_CACHE_CREATE_USERCOPY:
+	case KAS_OP_KMEM_CACHE_DESTROY:
+		// they take slab_mutex (destroy also waits for RCU): they
+		// sleep, so process context only
+		return !s.atomic();
 	case KAS_OP_KMEM_CACHE_ALLOC:
-	case KAS_OP_KMEM_CACHE_ALLOC_BULK:
 		return !s.caches.empty();
+	case KAS_OP_KMEM_CACHE_ALLOC_BULK:
+		// the bulk functions need interrupts on: not in an interrupt
+		// (under a spinlock or preempt_disable they are fine, CONTEXT-7)
+		return !s.caches.empty() && !s.irq;
+	case KAS_OP_KFREE_BULK:
+		return !s.irq;
 	case KAS_OP_KMEM_CACHE_ZALLOC:
 		return !cachesWhere(s, plainCache).empty();
 	case KAS_OP_KMEM_CACHE_FREE:
@@ -222,7 +268,7 @@ bool possible(kas_opcode op, const GenState &s)
 	case KAS_OP_COPY_TO_USER:
 		return !liveOf(s, famBit(Fam::Kmalloc) | famBit(Fam::CacheObj)).empty();
 	case KAS_OP_KMEM_CACHE_FREE_BULK:
-		return !cachesWhere(s, busyCache).empty();
+		return !cachesWhere(s, busyCache).empty() && !s.irq;
 	case KAS_OP_FREE_PAGES:
 		return !liveOf(s, famBit(Fam::PagesAddr)).empty();
 	case KAS_OP___FREE_PAGES:
@@ -230,6 +276,7 @@ bool possible(kas_opcode op, const GenState &s)
 	case KAS_OP_MEMALLOC_NOFS_RESTORE:
 	case KAS_OP_MEMALLOC_NOIO_RESTORE:
 	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE:
+	case KAS_OP_MEMALLOC_PIN_RESTORE:
 		return !s.scopes.empty() && s.scopeSave.at(s.scopes.back()) == saveOf(op);
 	case KAS_OP_BALLAST:
 	case KAS_OP_EXHAUST: {
@@ -237,10 +284,13 @@ bool possible(kas_opcode op, const GenState &s)
 		// through the port's gfp_context hook, which applies THIS task's
 		// scopes: inside memalloc_noreclaim_save it would take the
 		// reserves unseen (no call records it) and SCOPE-5's "reserves
-		// still intact" premise breaks.  Not generated there until the
-		// world stops applying scopes to its own allocations.
+		// still intact" premise breaks; inside memalloc_pin_save the
+		// movable ballast would lose __GFP_MOVABLE and leave
+		// ZONE_MOVABLE empty.  Not generated there until the world stops
+		// applying scopes to its own allocations.
 		for (int id : s.scopes)
-			if (s.scopeSave.at(id) == KAS_OP_MEMALLOC_NORECLAIM_SAVE)
+			if (s.scopeSave.at(id) == KAS_OP_MEMALLOC_NORECLAIM_SAVE ||
+			    s.scopeSave.at(id) == KAS_OP_MEMALLOC_PIN_SAVE)
 				return false;
 		return true;
 	}
@@ -297,7 +347,7 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 		objectArg(c, s, kfreeFams(), true, true, true);
 		break;
 	case KAS_OP_KVFREE:
-		objectArg(c, s, kKvfreeable, true, true, true);
+		objectArg(c, s, kvfreeFams(), true, true, true);
 		break;
 	case KAS_OP_KFREE_SENSITIVE:
 		objectArg(c, s, kKmallocLike, false, false, true);
@@ -363,10 +413,12 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 		break;
 	}
 	case KAS_OP_KMEM_CACHE_DESTROY: {
-		// Mostly an idle cache; sometimes one with live objects, the
-		// misuse the kernel answers with a warning and a leaked cache
-		// (CACHE-3); sometimes NULL, a documented no-op.
-		auto idle = cachesWhere(s, idleCache), busy = cachesWhere(s, busyCache);
+		// Mostly an idle cache (6.12+: also one whose last objects wait
+		// in kfree_rcu, CACHE-4); sometimes one with live objects (before
+		// 6.12 also objects in kfree_rcu), the misuse the kernel answers
+		// with a warning and a leaked cache (CACHE-3); sometimes NULL, a
+		// documented no-op.
+		auto idle = cachesWhere(s, idleCache), busy = cachesWhere(s, notIdleCache);
 		const unsigned pick = *weighted<unsigned>({ { idle.empty() ? 0u : 6u, 0 },
 							    { busy.empty() ? 0u : 2u, 1 },
 							    { 1, 2 } });
@@ -434,7 +486,7 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_ALLOC_PAGES:
 	case KAS_OP_GET_FREE_PAGES: {
 		const unsigned order = s.pressure ? *genPressureOrder() : *genOrder();
-		c.args = { val(*gfpFor(s)), val(order) };
+		c.args = { val(*pageGfpFor(s)), val(order) };
 		bindObj(c, s, op == KAS_OP_ALLOC_PAGES ? Fam::PagesPage : Fam::PagesAddr, -1, order);
 		break;
 	}
@@ -466,12 +518,14 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_MEMALLOC_NOFS_SAVE:
 	case KAS_OP_MEMALLOC_NOIO_SAVE:
 	case KAS_OP_MEMALLOC_NORECLAIM_SAVE:
+	case KAS_OP_MEMALLOC_PIN_SAVE:
 		c.bind = s.next_id;
 		c.bindsFlags = true;
 		break;
 	case KAS_OP_MEMALLOC_NOFS_RESTORE:
 	case KAS_OP_MEMALLOC_NOIO_RESTORE:
-	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE: {
+	case KAS_OP_MEMALLOC_NORECLAIM_RESTORE:
+	case KAS_OP_MEMALLOC_PIN_RESTORE: {
 		const int id = s.scopes.back();
 		c.args = { handle(id) };
 		c.needs.push_back(Need{ id, 0, -1, -1, saveOf(op) });
@@ -485,7 +539,9 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_IRQ_ENTER: c.depthDelta[2] = 1; break;
 	case KAS_OP_IRQ_EXIT: c.depthDelta[2] = -1; break;
 	case KAS_OP_CURRENT_GFP_CONTEXT:
-		c.args = { val(*genGfp()) };
+		// only computes, but the spec's atomic-context veto (CONTEXT-1)
+		// skips any op with a sleeping mask there: draw the context's
+		c.args = { val(*genGfpIn(s.atomic())) };
 		break;
 	case KAS_OP_BALLAST: {
 		const unsigned kind = *weighted<unsigned>({ { 3, KAS_BALLAST_CLEAN },
@@ -515,10 +571,13 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_RCU_BARRIER:
 		break;
 	case KAS_OP_KFREE_RCU:
-		objectArg(c, s, kKmallocLike, true, false, true);
-		break;
 	case KAS_OP_KVFREE_RCU:
-		objectArg(c, s, kKvfreeable, true, false, true);
+		// what kfree / kvfree take: kmem_cache objects too from 6.4
+		// (RCU-2), which their cache then waits for (CACHE-4)
+		objectArg(c, s, op == KAS_OP_KFREE_RCU ? kfreeFams() : kvfreeFams(), true, false,
+			  true);
+		if (!c.kills.empty() && s.objs.at(c.kills[0]).fam == Fam::CacheObj)
+			c.rcuCache = s.objs.at(c.kills[0]).cache;
 		break;
 	default:
 		RC_DISCARD("op not generated");

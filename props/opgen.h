@@ -12,8 +12,13 @@ namespace kasprops {
 // Families whose objects kfree / kvfree may take.
 const unsigned kKmallocLike = famBit(Fam::Kmalloc);
 const unsigned kKvfreeable = famBit(Fam::Kmalloc) | famBit(Fam::Vmalloc) | famBit(Fam::Kvmalloc);
-// kfree also takes kmem_cache objects from 6.4 on (FREE-1).
+// kfree also takes kmem_cache objects from 6.4 on (FREE-1), and so do
+// kvfree, kfree_rcu and kvfree_rcu (RCU-2).
 unsigned kfreeFams();
+unsigned kvfreeFams();
+// The calling-context and scope ops: the world observes them only for a
+// port with KAS_CAP_WORLD.
+bool contextOp(kas_opcode op);
 
 // Live objects of the families in fams (and of cache, if >= 0), by id.
 std::vector<int> liveOf(const GenState &s, unsigned fams, int cache = -1);

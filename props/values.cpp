@@ -119,17 +119,24 @@ static kas_gfp_t composite(const char *name)
 }
 
 // A base context mask, an optional zone, and modifiers each set rarely.
-rc::Gen<kas_gfp_t> genGfpIn(bool atomic)
+// A page allocation in process context may also take a user-page base
+// (GFP_USER, GFP_HIGHUSER, GFP_HIGHUSER_MOVABLE: ZONE_HIGHMEM and
+// ZONE_MOVABLE placement, the memalloc_pin scope's ~__GFP_MOVABLE); it
+// gets no GFP_DMA / GFP_DMA32 on top (two zone modifiers are a caller bug).
+rc::Gen<kas_gfp_t> genGfpIn(bool atomic, bool pages)
 {
-	return gen::exec([atomic] {
+	return gen::exec([atomic, pages] {
 		static const char *const bases[] = { "GFP_KERNEL", "GFP_NOWAIT", "GFP_ATOMIC",
-						     "GFP_NOFS", "GFP_NOIO" };
+						     "GFP_NOFS", "GFP_NOIO", "GFP_USER",
+						     "GFP_HIGHUSER", "GFP_HIGHUSER_MOVABLE" };
+		const unsigned user = pages && !atomic ? 1 : 0;
 		const unsigned b =
 			atomic ? *weighted<unsigned>({ { 4, 2 }, { 3, 1 } })
-			       : *weighted<unsigned>({ { 8, 0 }, { 2, 1 }, { 2, 2 }, { 1, 3 }, { 1, 4 } });
+			       : *weighted<unsigned>({ { 8, 0 }, { 2, 1 }, { 2, 2 }, { 1, 3 }, { 1, 4 },
+						       { user, 5 }, { user, 6 }, { 2 * user, 7 } });
 		kas_gfp_t g = composite(bases[b]);
 		const unsigned zone =
-			*weighted<unsigned>({ { 12, 0 }, { 1, 1 }, { 1, 2 } });
+			b >= 5 ? 0 : *weighted<unsigned>({ { 12, 0 }, { 1, 1 }, { 1, 2 } });
 		if (zone == 1)
 			g |= composite("GFP_DMA");
 		else if (zone == 2)
@@ -153,18 +160,22 @@ rc::Gen<kas_gfp_t> genGfp() { return genGfpIn(false); }
 // Under pressure the slow path decides by mask: each policy class is a
 // base of its own so a handful of cases meets every one of them at the
 // watermarks.  Modifiers stay rare apart from the retry policy.
-rc::Gen<kas_gfp_t> genPressureGfp(bool atomic)
+rc::Gen<kas_gfp_t> genPressureGfp(bool atomic, bool pages)
 {
-	return gen::exec([atomic] {
+	return gen::exec([atomic, pages] {
 		static const char *const bases[] = { "GFP_KERNEL", "GFP_NOWAIT", "GFP_ATOMIC",
 						     "GFP_NOFS", "GFP_NOIO" };
-		// 5: GFP_KERNEL & ~__GFP_RECLAIM (neither reclaim nor reserves)
+		// 5: GFP_KERNEL & ~__GFP_RECLAIM (neither reclaim nor reserves);
+		// 6: GFP_HIGHUSER_MOVABLE, page allocations in process context
+		// only (ZONE_MOVABLE, and what a memalloc_pin scope removes)
+		const unsigned movable = pages && !atomic ? 3 : 0;
 		const unsigned b =
 			atomic ? *weighted<unsigned>({ { 4, 2 }, { 3, 1 }, { 1, 5 } })
 			       : *weighted<unsigned>({ { 6, 0 }, { 3, 1 }, { 3, 2 }, { 3, 3 },
-						       { 1, 4 }, { 2, 5 } });
-		kas_gfp_t g = b == 5 ? composite("GFP_KERNEL") & ~(kas_gfp_t)__GFP_RECLAIM
-				     : composite(bases[b]);
+						       { 1, 4 }, { 2, 5 }, { movable, 6 } });
+		kas_gfp_t g = b == 5   ? composite("GFP_KERNEL") & ~(kas_gfp_t)__GFP_RECLAIM
+			      : b == 6 ? composite("GFP_HIGHUSER_MOVABLE")
+				       : composite(bases[b]);
 		// the retry policy: default, NORETRY, RETRY_MAYFAIL, NOFAIL, and
 		// NOFAIL with NORETRY (gives up reclaiming at once, then NOFAIL's
 		// fallback must still deliver)
@@ -173,7 +184,7 @@ rc::Gen<kas_gfp_t> genPressureGfp(bool atomic)
 		static const kas_gfp_t retryBit[] = { 0, __GFP_NORETRY, __GFP_RETRY_MAYFAIL,
 						      __GFP_NOFAIL, __GFP_NOFAIL | __GFP_NORETRY };
 		g |= retryBit[retry];
-		if (*oneIn(12))
+		if (*oneIn(12) && b != 6)
 			g |= composite("GFP_DMA32");
 		if (*oneIn(3))
 			g |= __GFP_NOWARN;
@@ -205,7 +216,9 @@ rc::Gen<unsigned> genOrder()
 }
 
 // SLAB_* flags of a new cache, each rarely, only the names the profile knows.
-uint32_t genSlabFlags()
+// SLAB_TYPESAFE_BY_RCU one time in typesafeOneIn, never for 0: its empty
+// slabs stay out of the page allocator until a grace period (CACHE-6).
+uint32_t genSlabFlags(unsigned typesafeOneIn)
 {
 	struct F {
 		uint32_t bit;
@@ -215,15 +228,18 @@ uint32_t genSlabFlags()
 				   { KAS_SLAB_RECLAIM_ACCOUNT, 8 }, { KAS_SLAB_NO_MERGE, 8 },
 				   { KAS_SLAB_POISON, 10 }, { KAS_SLAB_RED_ZONE, 10 },
 				   { KAS_SLAB_STORE_USER, 10 }, { KAS_SLAB_CACHE_DMA, 12 },
-				   { KAS_SLAB_CACHE_DMA32, 12 } };
+				   { KAS_SLAB_CACHE_DMA32, 12 }, { KAS_SLAB_TYPESAFE_BY_RCU, 0 } };
 	uint32_t v = 0;
 	for (const F &f : flags) {
+		const unsigned every = f.bit == KAS_SLAB_TYPESAFE_BY_RCU ? typesafeOneIn : f.oneIn;
+		if (!every)
+			continue;
 		uint32_t known = 0;
 		char name[64];
 		kas_slab_flags_format(f.bit, g_cfg.profile->kver, name, sizeof(name));
 		if (!kas_slab_flag_lookup(name, strlen(name), g_cfg.profile->kver, &known))
 			continue;   // not a name in this kernel version
-		if (*weighted<bool>({ { f.oneIn - 1, false }, { 1, true } }))
+		if (*weighted<bool>({ { every - 1, false }, { 1, true } }))
 			v |= f.bit;
 	}
 	return v;

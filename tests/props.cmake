@@ -77,6 +77,41 @@ if(TARGET kas_port_ref)
   set_tests_properties(props_pressure_reaches_reclaim PROPERTIES LABELS props
                        ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
 
+  # The context, scope and RCU generators reach their rules on ref: the
+  # pin scope over movable page allocations under pressure (SCOPE-4), bulk
+  # calls under a spinlock or preempt_disable (CONTEXT-7), kfree_rcu of
+  # cache objects (RCU-2), destroys while objects wait in kfree_rcu
+  # (CACHE-4, 6.12+) and SLAB_TYPESAFE_BY_RCU caches (CACHE-6) each judged
+  # generated calls and passed.
+  add_test(NAME props_reaches_context_rcu
+    COMMAND sh -c "out=$(\"$0\" --port ref --profile linux-6.12 --only scopes,bulk,rcu --seed $1 --cases 200 --coverage --out \"$2\") || exit 1; for r in SCOPE-4 CONTEXT-7 RCU-2 CACHE-4 CACHE-6; do echo \"$out\" | grep -q \"^rule $r  *PASS\" || { echo \"$r not exercised\"; exit 1; }; done"
+            ${KAS_PROPS_BIN} ${KAS_PROPS_CI_SEED} ${KAS_PROPS_TMP}/reach-context-rcu)
+  set_tests_properties(props_reaches_context_rcu PROPERTIES LABELS props
+                       ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
+
+  # With the mutant ports: one group kills each of the scope, context,
+  # RCU and typesafe-cache mutants on the rule it breaks (mutant, group,
+  # rule).
+  foreach(entry "pin-scope-ignored:scopes:SCOPE-4" "bulk-free-resched:bulk:CONTEXT-7"
+                "kfree-rcu-cache-refused:rcu:RCU-2" "destroy-no-rcu-barrier:rcu:CACHE-4"
+                "typesafe-slab-freed-at-once:rcu:CACHE-6")
+    string(REPLACE ":" ";" entry "${entry}")
+    list(GET entry 0 m)
+    list(GET entry 1 g)
+    list(GET entry 2 r)
+    string(REPLACE "-" "_" cm "${m}")
+    if(TARGET kas_port_mut_${cm})
+      add_test(NAME props_${g}_kills_mut_${cm}
+        COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
+                "-DARGS=--port;mut-${m};--profile;linux-6.12;--only;${g};--rule;${r};--seed;${KAS_PROPS_CI_SEED};--cases;200"
+                -DOUT=${KAS_PROPS_TMP}/mut-${m} -DMAX_OPS=8
+                "-DPATTERN=props-failure-${g}-${r}.ktrace"
+                -P ${KAS_PROPS_DIR}/expect_failure.cmake)
+      set_tests_properties(props_${g}_kills_mut_${cm} PROPERTIES LABELS "props;mutants"
+                           ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
+    endif()
+  endforeach()
+
   # With the mutant ports (KAS_MUTANTS=ON): the pressure group alone kills
   # the slow-path mutants (ports/mutants/mutants.def).  The counterexample
   # may keep the exhaust's 16 drain lines.
