@@ -346,6 +346,8 @@ unsigned kas__execute(struct run *r, struct kas_call *c)
 		kas__watchdog_arm(r->timeout_ms, c->index);
 	if (kas__world_op(op->code))
 		kas__world_exec(r->w, c);
+	else if (op->code == KAS_OP_CONCURRENT_KMALLOC)
+		kas__run_concurrent(r->port, r->w, r->m, c);
 	else
 		kas_port_invoke(r->port, c, name, r->ptrs, c->nlist,
 				(op->flags & KAS_OPF_CTOR) ? kas_harness_ctor : NULL);

@@ -28,6 +28,12 @@ struct run {
 	unsigned timeout_ms;        /* in-process watchdog, 0 = off */
 };
 
+/* concurrent.c: concurrent_kmalloc, run by the harness from threads of its
+ * own (ops_threads.def); fills c->obs.conc and c->ret. */
+struct kas_world;
+void kas__run_concurrent(const struct kas_port *port, struct kas_world *w,
+			 const struct kas_model *m, struct kas_call *c);
+
 /* harness.c */
 bool kas__grow_buf(void **buf, size_t *cap, size_t need, size_t elem);
 static inline bool kas__is_real_ptr(uintptr_t p) { return p > KAS_ZERO_SIZE_PTR; }

@@ -64,6 +64,9 @@ bool kas_port_has_op(const struct kas_port *port, enum kas_opcode op)
 	case KAS_OP_ALLOC_PAGES_EXACT: return KAS_PORT_HAS(port, alloc_pages_exact);
 	case KAS_OP_FREE_PAGES_EXACT: return KAS_PORT_HAS(port, free_pages_exact);
 	case KAS_OP_KVFREE_RCU_ARG_2: return KAS_PORT_HAS(port, kvfree_rcu_arg_2);
+	case KAS_OP_CONCURRENT_KMALLOC:
+		/* concurrent.c calls these from threads of its own */
+		return port->kmalloc && port->kfree && (port->caps & KAS_CAP_THREADS);
 	default:
 		/* the world's ops run in the harness; nothing needed from the port */
 		return kas__world_op(op);

@@ -15,7 +15,8 @@
  *           order) with its arguments as below; code 62 is the world
  *           escape: one more byte w selects the world op 42 + w % N, N
  *           the number of ops after the first 42 (ballast .. copy_to_user,
- *           then ops_context.def, ops_zone.def; ops.def order); any other code
+ *           then ops_context.def, ops_zone.def, ops_rcu.def, ops_threads.def;
+ *           ops.def order); any other code
  *           (42..61, 63) is FREE_AUTO (see the end).
  *
  *   Arguments, in ops.def order, by kind:

@@ -113,8 +113,9 @@ const std::vector<Group> &statefulGroups()
 		  { O{ KAS_OP_KMALLOC, 6 }, O{ KAS_OP_KZALLOC, 3 }, O{ KAS_OP_KMALLOC_ARRAY, 2 },
 		    O{ KAS_OP_KCALLOC, 2 }, O{ KAS_OP_KFREE, 6 }, O{ KAS_OP_KVFREE, 1 },
 		    O{ KAS_OP_KFREE_SENSITIVE, 1 }, O{ KAS_OP_KSIZE, 2 },
-		    O{ KAS_OP_KMALLOC_SIZE_ROUNDUP, 1 } },
-		  "kmalloc, kzalloc, kmalloc_array, kcalloc, kfree, kvfree, kfree_sensitive, ksize" },
+		    O{ KAS_OP_KMALLOC_SIZE_ROUNDUP, 1 }, O{ KAS_OP_CONCURRENT_KMALLOC, 1 } },
+		  "kmalloc, kzalloc, kmalloc_array, kcalloc, kfree, kvfree, kfree_sensitive, ksize; "
+		  "concurrent_kmalloc (other tasks at the same time) on ports with KAS_CAP_THREADS" },
 		{ "krealloc", KAS_CAP_KMALLOC | KAS_CAP_KREALLOC,
 		  { O{ KAS_OP_KMALLOC, 4 }, O{ KAS_OP_KZALLOC, 1 }, O{ KAS_OP_KREALLOC, 6 },
 		    O{ KAS_OP_KREALLOC_ARRAY, 2 }, O{ KAS_OP_KFREE, 3 }, O{ KAS_OP_KSIZE, 1 } },
@@ -175,7 +176,7 @@ const std::vector<Group> &statefulGroups()
 		    O{ KAS_OP_KMEM_CACHE_ALLOC_BULK, 1 }, O{ KAS_OP_KMEM_CACHE_FREE_BULK, 1 },
 		    O{ KAS_OP_KFREE_BULK, 1 }, O{ KAS_OP_ALLOC_PAGES, 1 },
 		    O{ KAS_OP_GET_FREE_PAGES, 1 }, O{ KAS_OP_FREE_PAGES, 1 },
-		    O{ KAS_OP___FREE_PAGES, 1 } },
+		    O{ KAS_OP___FREE_PAGES, 1 }, O{ KAS_OP_CONCURRENT_KMALLOC, 1 } },
 		  "every group interleaved (cross-family frees, shared address space)" },
 		// The world (world.h): the harness runs these ops itself; their
 		// rules need a port that calls the world hooks (KAS_CAP_WORLD), so

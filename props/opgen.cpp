@@ -570,6 +570,17 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_SYNCHRONIZE_RCU:
 	case KAS_OP_RCU_BARRIER:
 		break;
+	case KAS_OP_CONCURRENT_KMALLOC:
+		// Other tasks at the same time (ports with KAS_CAP_THREADS):
+		// mostly two threads long enough to overlap in time, sometimes
+		// many threads or a few rounds; sizes of the small classes,
+		// where per-cpu caches and lock-free fast paths are.
+		c.args = { val(*weighted<uint64_t>({ { 4, 2 }, { 1, 3 }, { 2, 4 }, { 1, 8 }, { 1, 1 } })),
+			   val(*weightedGen<uint64_t>({ { 2, gen::inRange<uint64_t>(1, 65) },
+							{ 3, pick<uint64_t>({ 500, 2000, 10000 }) } })),
+			   val(*weightedGen<uint64_t>({ { 3, pick<uint64_t>({ 8, 16, 32, 64, 96, 192, 256 }) },
+							{ 1, gen::inRange<uint64_t>(1, 8193) } })) };
+		break;
 	case KAS_OP_KFREE_RCU:
 	case KAS_OP_KVFREE_RCU:
 		// what kfree / kvfree take: kmem_cache objects too from 6.4

@@ -209,7 +209,8 @@ static bool forbidden_here(const struct kas_spec *s, const struct kas_call *c)
 		return false;
 	unsigned ctx = c->world.context, op = c->op->code;
 	uint32_t cap = kas_op_table[op].cap;
-	if (ctx == KAS_CTX_NMI && cap && cap != KAS_CAP_OVERFLOW)
+	/* concurrent_kmalloc's calls come from other tasks, whatever this one's context */
+	if (ctx == KAS_CTX_NMI && cap && cap != KAS_CAP_OVERFLOW && op != KAS_OP_CONCURRENT_KMALLOC)
 		return true;
 	bool vmalloc_op = op == KAS_OP_VMALLOC || op == KAS_OP_VZALLOC || op == KAS_OP_VMALLOC_GFP ||
 			  op == KAS_OP_VMALLOC_NODE || op == KAS_OP_VREALLOC;

@@ -60,9 +60,28 @@ static enum kas_verdict overlap_bulk(struct kas_check *cx, const struct kas_call
 	return v;
 }
 
+/* concurrent_kmalloc: judged on what its threads saw (core/concurrent.c);
+ * NA when its threads did not all run or the port handed out nothing. */
+static const struct kas_conc_obs *conc_seen(const struct kas_call *c)
+{
+	const struct kas_conc_obs *o = &c->obs.conc;
+	return kas_done(c) && o->ran && o->handed ? o : NULL;
+}
+
 /* NO-OVERLAP: every new object is disjoint from the live ones. */
 enum kas_verdict kas_chk_no_overlap(struct kas_check *cx, const struct kas_call *c)
 {
+	if (c->op->code == KAS_OP_CONCURRENT_KMALLOC) {
+		const struct kas_conc_obs *o = conc_seen(c);
+		if (!o)
+			return KAS_V_NA;
+		if (o->overlaps)
+			return kas_fail(cx, "%s: %" PRIu64 " of %" PRIu64 " objects handed to %u threads "
+					"overlapped memory still held (first " PTRF ", held at " PTRF ")",
+					kas_opname(c), o->overlaps, o->handed, o->threads,
+					o->overlap_addr, o->overlap_with);
+		return KAS_V_PASS;
+	}
 	size_t len;
 	if (!kas_done(c) || !kas_call_request(cx, c, &len) || len > KAS_OVERLAP_MAX)
 		return KAS_V_NA;
@@ -84,6 +103,17 @@ enum kas_verdict kas_chk_no_overlap(struct kas_check *cx, const struct kas_call 
  * reallocated, and after a failed reallocation. */
 enum kas_verdict kas_chk_integrity_1(struct kas_check *cx, const struct kas_call *c)
 {
+	if (c->op->code == KAS_OP_CONCURRENT_KMALLOC) {
+		const struct kas_conc_obs *o = conc_seen(c);
+		if (!o)
+			return KAS_V_NA;
+		if (o->corrupt)
+			return kas_fail(cx, "%s: %" PRIu64 " of %" PRIu64 " objects held by %u threads "
+					"changed before their kfree (first " PTRF ", byte %zu)",
+					kas_opname(c), o->corrupt, o->handed, o->threads,
+					o->corrupt_addr, o->corrupt_off);
+		return KAS_V_PASS;
+	}
 	if (!kas_done(c))
 		return KAS_V_NA;
 	enum kas_verdict a = kas_judge_range(cx, c, &c->obs.pattern,

@@ -159,7 +159,9 @@ static const char *const kas_test_samples[] = {
 	"vfree v\n"
 	"nmi_exit\n"
 	/* the two-argument kfree_rcu (ops_rcu.def) */
-	"kvfree_rcu_arg_2 b 16\n",
+	"kvfree_rcu_arg_2 b 16\n"
+	/* other tasks at the same time (ops_threads.def) */
+	"concurrent_kmalloc 2 100 64\n",
 };
 
 #define KAS_TEST_NSAMPLES (sizeof(kas_test_samples) / sizeof(kas_test_samples[0]))

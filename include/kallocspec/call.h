@@ -43,6 +43,20 @@ struct kas_range_obs {
 	size_t first_bad;
 };
 
+/* concurrent_kmalloc (ops_threads.def): what its threads saw.  Filled by
+ * the harness; the spec judges it (NO-OVERLAP, INTEGRITY-1). */
+struct kas_conc_obs {
+	uint8_t ran;                   /* every thread started and was joined */
+	uint32_t threads;
+	uint64_t handed;               /* non-NULL kmalloc results */
+	uint64_t nulls;                /* NULL results (GFP_KERNEL may fail) */
+	uint64_t overlaps;             /* results overlapping an object another thread held */
+	uintptr_t overlap_addr, overlap_with;
+	uint64_t corrupt;              /* held objects whose pattern changed */
+	uintptr_t corrupt_addr;
+	size_t corrupt_off;
+};
+
 struct kas_obs {
 	struct kas_range_obs zero;     /* new object: zero bytes where __GFP_ZERO applies */
 	struct kas_range_obs prefix;   /* realloc result: old object's pattern preserved */
@@ -59,6 +73,7 @@ struct kas_obs {
 	/* port's page_zone() of every page of the result (the first 64 MiB):
 	 * bit per enum kas_zone seen; zone_known 0 when not observable */
 	uint8_t zone_known, zone_mask;
+	struct kas_conc_obs conc;      /* concurrent_kmalloc only */
 };
 
 /*

@@ -23,6 +23,10 @@
  *     freed, and never performs a free the spec classifies as undefined
  *     behaviour (e.g. kfree of vmalloc memory).
  *   - Calls come from one thread unless a port declares KAS_CAP_THREADS.
+ *     With it, the trace op concurrent_kmalloc calls kmalloc and kfree from
+ *     up to 8 threads at once, while the trace's own thread waits; world
+ *     hooks called from those threads act but are not recorded, apply no
+ *     scope and never reclaim (other tasks, core/concurrent.c).
  */
 #ifndef KALLOCSPEC_PORT_H
 #define KALLOCSPEC_PORT_H
