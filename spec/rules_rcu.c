@@ -20,7 +20,8 @@ void kas_rcu_track_reset(struct kas_spec *s)
 {
 	struct kas_rcu_track *t = &s->rcut;
 	t->seen = false;
-	t->last_index = 0;
+	t->trace_ended = false;
+	t->last_seq = 0;
 	t->pend_lost = t->ts_lost = false;
 	t->npend = t->nts = t->nkept = 0;
 	t->cache_rcu = t->kv_rcu = 0;
@@ -87,10 +88,26 @@ static bool kv_only(const struct kas_spec *s, const struct kas_call *c)
 	}
 }
 
+/* A grace period ended: every deferred free in flight ran. */
+static void grace_period_ended(struct kas_rcu_track *t)
+{
+	t->cache_rcu = t->kv_rcu = 0;
+	t->npend = t->nts = 0;
+	t->pend_lost = t->ts_lost = false;
+}
+
 static void advance(struct kas_spec *s, const struct kas_call *c)
 {
 	struct kas_rcu_track *t = &s->rcut;
 	struct kas_rcu_view *v = &t->cur;
+	/* The harness ends the grace periods in flight when the trace's ops
+	 * are done (kas__world_end_trace), before its teardown frees and
+	 * destroys what is left: those calls come after a grace period. */
+	const struct kas_trace *tr = c->trace ? c->trace : s->trace;
+	if (!t->trace_ended && tr && c->index >= tr->nops) {
+		t->trace_ended = true;
+		grace_period_ended(t);
+	}
 	memset(v, 0, sizeof(*v));
 	v->pend_lost = t->pend_lost;
 	if (!kas_done(c))
@@ -118,9 +135,7 @@ static void advance(struct kas_spec *s, const struct kas_call *c)
 	case KAS_OP_SYNCHRONIZE_RCU: case KAS_OP_RCU_BARRIER:
 		v->cache_rcu = t->cache_rcu;
 		v->kv_rcu = t->kv_rcu;
-		t->cache_rcu = t->kv_rcu = 0;
-		t->npend = t->nts = 0;
-		t->pend_lost = t->ts_lost = false;
+		grace_period_ended(t);
 		break;
 	case KAS_OP_KMEM_CACHE_DESTROY: {
 		if (c->in_cache == KAS_NO_OBJ)
@@ -160,9 +175,9 @@ static void advance(struct kas_spec *s, const struct kas_call *c)
 const struct kas_rcu_view *kas_rcu_track(struct kas_spec *s, const struct kas_call *c)
 {
 	struct kas_rcu_track *t = &s->rcut;
-	if (!t->seen || c->index != t->last_index) {
+	if (!t->seen || s->call_seq != t->last_seq) {
 		t->seen = true;
-		t->last_index = c->index;
+		t->last_seq = s->call_seq;
 		advance(s, c);
 	}
 	return &t->cur;

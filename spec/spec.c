@@ -138,6 +138,7 @@ unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 	if (code >= KAS_OP__COUNT)
 		return 0;
 	unsigned fails = 0;
+	s->call_seq++;
 	for (unsigned i = 0; i < s->nrules_for_op[code]; i++) {
 		size_t r = s->rules_for_op[code][i];
 		s->cx.rule = r;

@@ -93,8 +93,9 @@ struct kas_rcu_view {               /* state just before the current call */
 	bool pend_lost;
 };
 struct kas_rcu_track {
-	size_t last_index;
+	uint64_t last_seq;           /* kas_spec.call_seq of the call last tracked */
 	bool seen;
+	bool trace_ended;            /* the harness's end-of-trace grace period is behind */
 	bool pend_lost, ts_lost;
 	uint32_t npend, nts, nkept;
 	uint32_t cache_rcu, kv_rcu;
@@ -117,6 +118,7 @@ struct kas_spec {
 	bool once[KAS_R__COUNT];
 	bool site_once[KAS_ONCE_SITE__COUNT];   /* kernel WARN_ON_ONCE sites shared by rules */
 	uint32_t rcu_in_flight;             /* RCU-1: kfree_rcu'd objects since the last grace period */
+	uint64_t call_seq;                  /* calls checked so far (teardown calls share one index) */
 	struct kas_rcu_track rcut;          /* rules_rcu.c */
 	struct kas_check cx;
 };
