@@ -15,6 +15,7 @@
 #include "kallocspec/harness.h"
 #include "kallocspec/spec.h"
 #include "kallocspec/trace.h"
+#include "run_text.h"
 
 static int failures;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
@@ -87,31 +88,7 @@ static const struct kas_port st = {
 static struct kas_spec *run(const struct kas_port *port, const char *text,
 			    struct kas_trace_result *res)
 {
-	struct kas_trace t;
-	struct kas_parse_error err;
-	const struct kas_profile *p = kas_profile_find("linux-6.12");
-
-	kas_trace_init(&t);
-	if (kas_trace_parse(&t, text, strlen(text), "test", p, NULL, &err) != 0) {
-		char buf[512];
-		kas_parse_error_format(&err, buf, sizeof(buf));
-		fprintf(stderr, "parse error: %s\n", buf);
-		exit(2);
-	}
-	struct kas_spec *s = kas_spec_new(p, kas_port_effective_caps(port));
-	kas_run_trace(port, s, &t, NULL, res);
-	kas_trace_free(&t);
-	return s;
-}
-
-static enum kas_status status_of(struct kas_spec *s, const char *id)
-{
-	int i = kas_rule_index(id);
-	if (i < 0) {
-		fprintf(stderr, "no rule %s\n", id);
-		exit(2);
-	}
-	return kas_spec_status(s, (size_t)i);
+	return kas_test_run_text(port, kas_port_effective_caps(port), text, res);
 }
 
 int main(void)
@@ -124,8 +101,8 @@ int main(void)
 	s = run(&mt, race, &res);
 	/* (malloc does not align kmalloc 64 naturally: ALIGN rules may fail) */
 	CHECK(res.ops_run == 3, "clean port: %zu ops run", res.ops_run);
-	CHECK(status_of(s, "NO-OVERLAP") == KAS_PASS, "NO-OVERLAP should pass");
-	CHECK(status_of(s, "INTEGRITY-1") == KAS_PASS, "INTEGRITY-1 should pass");
+	CHECK(kas_test_status(s, "NO-OVERLAP") == KAS_PASS, "NO-OVERLAP should pass");
+	CHECK(kas_test_status(s, "INTEGRITY-1") == KAS_PASS, "INTEGRITY-1 should pass");
 	CHECK(atomic_load(&allocs) == 4 * 3000 + 1 && atomic_load(&frees) == atomic_load(&allocs),
 	      "every object freed: %zu allocs, %zu frees", atomic_load(&allocs),
 	      atomic_load(&frees));
@@ -133,20 +110,20 @@ int main(void)
 
 	/* the op alone decides the verdict: NO-OVERLAP must not pass vacuously */
 	s = run(&mt, "concurrent_kmalloc 2 100 8\n", &res);
-	CHECK(status_of(s, "NO-OVERLAP") == KAS_PASS && status_of(s, "INTEGRITY-1") == KAS_PASS,
+	CHECK(kas_test_status(s, "NO-OVERLAP") == KAS_PASS && kas_test_status(s, "INTEGRITY-1") == KAS_PASS,
 	      "concurrent_kmalloc alone exercises both rules");
 	kas_spec_free(s);
 
 	bug = BUG_ONE_BUFFER;
 	s = run(&mt, "concurrent_kmalloc 2 100 64\n", &res);
-	CHECK(status_of(s, "NO-OVERLAP") == KAS_FAIL, "one shared buffer must fail NO-OVERLAP");
+	CHECK(kas_test_status(s, "NO-OVERLAP") == KAS_FAIL, "one shared buffer must fail NO-OVERLAP");
 	kas_spec_free(s);
 
 	bug = BUG_SCRIBBLE_LAST;
 	s = run(&mt, "concurrent_kmalloc 2 500 32\n", &res);
-	CHECK(status_of(s, "INTEGRITY-1") == KAS_FAIL, "a write into a held object must fail "
+	CHECK(kas_test_status(s, "INTEGRITY-1") == KAS_FAIL, "a write into a held object must fail "
 	      "INTEGRITY-1");
-	CHECK(status_of(s, "NO-OVERLAP") == KAS_PASS, "distinct objects do not overlap");
+	CHECK(kas_test_status(s, "NO-OVERLAP") == KAS_PASS, "distinct objects do not overlap");
 	kas_spec_free(s);
 
 	bug = BUG_ONE_BUFFER;
@@ -169,7 +146,7 @@ int main(void)
 				"concurrent_kmalloc 2 2000 192\nkfree a\n", &res);
 	CHECK(res.fails == 0 && res.ops_run == 4, "ref: %u fails, %zu ops run", res.fails,
 	      res.ops_run);
-	CHECK(status_of(s, "NO-OVERLAP") == KAS_PASS && status_of(s, "INTEGRITY-1") == KAS_PASS,
+	CHECK(kas_test_status(s, "NO-OVERLAP") == KAS_PASS && kas_test_status(s, "INTEGRITY-1") == KAS_PASS,
 	      "ref passes both rules");
 	kas_spec_free(s);
 

@@ -11,6 +11,7 @@
 #include "kallocspec/harness.h"
 #include "kallocspec/spec.h"
 #include "kallocspec/trace.h"
+#include "run_text.h"
 
 static int failures;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
@@ -92,31 +93,7 @@ static const struct kas_port toy = {
 /* Run text on the toy port; returns the spec (caller frees). */
 static struct kas_spec *run(const char *text, struct kas_trace_result *res)
 {
-	struct kas_trace t;
-	struct kas_parse_error err;
-	const struct kas_profile *p = kas_profile_find("linux-6.12");
-
-	kas_trace_init(&t);
-	if (kas_trace_parse(&t, text, strlen(text), "test", p, NULL, &err) != 0) {
-		char buf[512];
-		kas_parse_error_format(&err, buf, sizeof(buf));
-		fprintf(stderr, "parse error: %s\n", buf);
-		exit(2);
-	}
-	struct kas_spec *s = kas_spec_new(p, toy.caps);
-	kas_run_trace(&toy, s, &t, NULL, res);
-	kas_trace_free(&t);
-	return s;
-}
-
-static enum kas_status status_of(struct kas_spec *s, const char *id)
-{
-	int i = kas_rule_index(id);
-	if (i < 0) {
-		fprintf(stderr, "no rule %s\n", id);
-		exit(2);
-	}
-	return kas_spec_status(s, (size_t)i);
+	return kas_test_run_text(&toy, toy.caps, text, res);
 }
 
 int main(void)
@@ -130,8 +107,8 @@ int main(void)
 	CHECK(res.fails == 0, "clean run failed %u times", res.fails);
 	CHECK(res.ops_run >= 4, "ops_run %zu", res.ops_run);
 	CHECK(live_allocs == 0 && total_frees == 2, "teardown left %zu live, %zu frees", live_allocs, total_frees);
-	CHECK(status_of(s, "ZERO-4") == KAS_PASS, "ZERO-4 should pass");
-	CHECK(status_of(s, "ZERO-1") == KAS_PASS, "ZERO-1 should pass");
+	CHECK(kas_test_status(s, "ZERO-4") == KAS_PASS, "ZERO-4 should pass");
+	CHECK(kas_test_status(s, "ZERO-1") == KAS_PASS, "ZERO-1 should pass");
 	kas_spec_free(s);
 
 	/* a freed handle is never passed to the port again */
@@ -143,20 +120,20 @@ int main(void)
 	/* kzalloc that does not zero -> ZERO-4 */
 	bug = BUG_NO_ZERO;
 	s = run("a = kzalloc 64 GFP_KERNEL\n", &res);
-	CHECK(status_of(s, "ZERO-4") == KAS_FAIL, "missing zeroing not caught");
+	CHECK(kas_test_status(s, "ZERO-4") == KAS_FAIL, "missing zeroing not caught");
 	CHECK(res.first_fail_op == 0, "first fail op %zu", res.first_fail_op);
 	kas_spec_free(s);
 
 	/* writing into a live neighbour -> INTEGRITY-1 when it is freed */
 	bug = BUG_SCRIBBLE_NEIGHBOUR;
 	s = run("a = kmalloc 64 GFP_KERNEL\nb = kmalloc 64 GFP_KERNEL\nkfree a\nkfree b\n", &res);
-	CHECK(status_of(s, "INTEGRITY-1") == KAS_FAIL, "scribble not caught");
+	CHECK(kas_test_status(s, "INTEGRITY-1") == KAS_FAIL, "scribble not caught");
 	kas_spec_free(s);
 
 	/* the same pointer twice -> NO-OVERLAP */
 	bug = BUG_SAME_POINTER;
 	s = run("a = kmalloc 64 GFP_KERNEL\nb = kmalloc 64 GFP_KERNEL\n", &res);
-	CHECK(status_of(s, "NO-OVERLAP") == KAS_FAIL, "overlap not caught");
+	CHECK(kas_test_status(s, "NO-OVERLAP") == KAS_FAIL, "overlap not caught");
 	kas_spec_free(s);
 	bug = BUG_NONE;
 
