@@ -17,6 +17,7 @@ static const char *world_note(const struct kas_call *c, size_t page_size, char *
 	NOTE(w->kswapd_wakes, " kswapd:%u(+%zu)", w->kswapd_wakes, w->kswapd_reclaimed);
 	NOTE(w->reclaim_rounds, " reclaim:%u/%zupages", w->reclaim_rounds, w->reclaimed_total);
 	NOTE(w->starvation_releases, " starvation-release:%zupages", w->starvation_pages);
+	NOTE(w->starvation_exhausted, " starvation-exhausted:%u", w->starvation_exhausted);
 	NOTE(w->oom_calls, " oom:%u/%u", w->oom_kills, w->oom_calls);
 	NOTE(w->reserve_uses, " reserves:%u", w->reserve_uses);
 	NOTE(w->sleeps, " sleep:%u", w->sleeps);

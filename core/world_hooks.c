@@ -108,6 +108,8 @@ static size_t hook_direct_reclaim(void *ctx, kas_gfp_t gfp, unsigned order, size
 			o->starvation_releases++;
 			o->starvation_pages += released;
 			o->reclaim_noprogress_run = KAS_WORLD_NOPROGRESS_LIMIT;
+		} else if (w->noprogress_run >= KAS_WORLD_NOPROGRESS_LIMIT) {
+			o->starvation_exhausted++;
 		}
 	}
 	return freed;

@@ -174,6 +174,8 @@ enum kas_verdict kas_chk_kvmalloc_7(struct kas_check *cx, const struct kas_call 
 	const char *pool = cx->spec->trace ? kas_trace_meta(cx->spec->trace, "pool-bytes") : NULL;
 	if (pool && (uint64_t)n * 8 > strtoull(pool, NULL, 0))
 		return KAS_V_NA;
+	if (!c->ret && kas_nofail_loop_endless(w))
+		return KAS_V_NA;
 	if (!c->ret)
 		return kas_fail(cx, "%s(%zu) with __GFP_NOFAIL returned NULL (%u reclaim rounds, "
 				"%u alloc attempts)", kas_opname(c), n, w->reclaim_rounds, w->attempts);

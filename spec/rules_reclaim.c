@@ -191,6 +191,8 @@ enum kas_verdict kas_chk_reclaim_8(struct kas_check *cx, const struct kas_call *
 	if (kas_call_order(cx, c) > kas_cx_profile(cx)->page_alloc_costly_order ||
 	    kas_call_lowmem_only(cx, c, g) || kas_call_overflows(c) || c->req_size == 0)
 		return KAS_V_NA;
+	if (c->ret == 0 && kas_nofail_loop_endless(w))
+		return KAS_V_NA;
 	if (c->ret == 0)
 		return kas_fail(cx, "%s with __GFP_NOFAIL (gfp " GFPF ") returned NULL after %u reclaim "
 				"rounds", kas_opname(c), c->gfp, w->reclaim_rounds);

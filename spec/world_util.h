@@ -100,6 +100,17 @@ static inline size_t kas_reclaimable_left(const struct kas_world_obs *w, kas_gfp
 	return n;
 }
 
+/* A failed __GFP_NOFAIL call the spec cannot judge: the world's starvation
+ * release fell due and found nothing any other task held, so the memory is
+ * the trace's own.  The kernel would loop (and OOM-kill the caller) without
+ * end; a port that returns NULL there and one that hangs are both outside
+ * what a finite trace can tell apart from the documented "block
+ * indefinitely" (kernel-rules.md §1.3). */
+static inline bool kas_nofail_loop_endless(const struct kas_world_obs *w)
+{
+	return w->starvation_exhausted != 0;
+}
+
 /* The request is limited to a zone below ZONE_NORMAL (the OOM killer
  * does not run for it). */
 static inline bool kas_lowmem_only(kas_gfp_t gfp)

@@ -323,6 +323,51 @@ static void test_kvmalloc_flags(void)
 	}
 }
 
+/* RECLAIM-8 on memory the trace holds itself (a movable kvzalloc of the whole
+ * pool; ref fails a GFP_KERNEL one): with no ballast and no OOM
+ * victim the world's starvation release has nothing to free, the kernel
+ * would loop without end, and a NULL there is not judged.  A port that
+ * gives up before the world ran dry still fails. */
+static void test_nofail_own_memory(void)
+{
+	char err[256];
+	const struct kas_port *ref = kas_port_open("ref", err, sizeof(err));
+	int ri = kas_rule_index("RECLAIM-8");
+	CHECK(ri >= 0, "no RECLAIM-8");
+	if (!ref || ri < 0)
+		return;
+	static const char text[] =
+		"h0 = kvzalloc 8388608 GFP_HIGHUSER_MOVABLE|__GFP_NOFAIL\n"
+		"h1 = alloc_pages GFP_KERNEL|__GFP_NOFAIL 0\n";
+	struct kas_spec *s = run(ref, "linux-latest", text, (size_t)8 << 20);
+	if (!s)
+		return;
+	const struct kas_world_obs *w = &calls[1].world;
+	CHECK(calls[1].ret == 0, "ref's NOFAIL alloc_pages found memory in a pool the trace holds");
+	CHECK(w->starvation_exhausted > 0 && w->starvation_releases == 0,
+	      "world: %u exhausted rounds, %u releases", w->starvation_exhausted,
+	      w->starvation_releases);
+	CHECK(kas_spec_status(s, (size_t)ri) != KAS_FAIL, "RECLAIM-8 judged an endless loop: %s",
+	      kas_spec_tally(s, (size_t)ri)->message);
+	kas_spec_free(s);
+
+	/* the toy has no kvmalloc: 60 of its 64 pages leave it at the min watermark */
+	static const char toy_text[] =
+		"h0 = alloc_pages GFP_KERNEL 5\nh1 = alloc_pages GFP_KERNEL 4\n"
+		"h2 = alloc_pages GFP_KERNEL 3\nh3 = alloc_pages GFP_KERNEL 2\n"
+		"h4 = alloc_pages GFP_KERNEL|__GFP_NOFAIL 0\n";
+	wt.bug = WT_NOFAIL_GIVES_UP;
+	s = run(&wt_port, "linux-latest", toy_text, (size_t)8 << 20);
+	wt.bug = WT_OK;
+	if (!s)
+		return;
+	CHECK(calls[3].ret && !calls[4].ret, "toy: the pool did not fill up");
+	CHECK(calls[4].world.starvation_exhausted == 0, "the toy gave up before the world ran dry");
+	CHECK(kas_spec_status(s, (size_t)ri) == KAS_FAIL, "toy that gives up at once: %s",
+	      kas_status_name(kas_spec_status(s, (size_t)ri)));
+	kas_spec_free(s);
+}
+
 /* The warning rules: a wrapper around ref whose warnings never reach the
  * world (a port without WARNs) fails SIZE-5W, ZERO-6W and KVMALLOC-4W. */
 static const struct kas_port *wrapped;
@@ -441,6 +486,7 @@ int main(void)
 	test_modes_on_ref();
 	test_usercopy();
 	test_kvmalloc_flags();
+	test_nofail_own_memory();
 	test_warnings_muted();
 	test_shared_warn_site();
 	if (failures) {

@@ -122,6 +122,10 @@ struct kas_world_obs {
 	 * no-progress rounds in this call made "another task" free pinned ballast) */
 	uint32_t starvation_releases;
 	size_t starvation_pages;
+	/* rounds where the release was due but no other task held anything
+	 * (no ballast of any kind, no OOM victim): the memory is the trace's
+	 * own, and the kernel's __GFP_NOFAIL loop would never end */
+	uint32_t starvation_exhausted;
 	/* oom_kill hook */
 	uint32_t oom_calls;
 	uint32_t oom_kills;            /* calls that killed a victim (returned true) */

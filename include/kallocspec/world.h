@@ -44,7 +44,8 @@
  *                      without progress in one call, "another task" frees
  *                      up to max(pages, 32) pinned pages (starvation
  *                      release, so __GFP_NOFAIL can terminate); that round
- *                      still returns 0.
+ *                      still returns 0.  With nothing left to release
+ *                      the round is counted as starvation_exhausted.
  *   oom_kill(gfp, order)  kills one victim (frees its share of anon
  *                      ballast) and returns true; false when no victim is
  *                      left.  The world does not second-guess the port's
