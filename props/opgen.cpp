@@ -314,7 +314,8 @@ void genOp(kas_opcode op, OpCmd &c, const GenState &s)
 	case KAS_OP_KVMALLOC:
 	case KAS_OP_KVZALLOC:
 		c.args = { val(op == KAS_OP_KMALLOC || op == KAS_OP_KZALLOC ? *genKmallocSize()
-									    : *genKvmallocSize()),
+			       : s.pressure ? *genPressureKvmallocSize()
+					    : *genKvmallocSize()),
 			   val(slabGfp(s)) };
 		bindObj(c, s, op == KAS_OP_KMALLOC || op == KAS_OP_KZALLOC ? Fam::Kmalloc : Fam::Kvmalloc);
 		break;

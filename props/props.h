@@ -231,6 +231,7 @@ inline rc::Gen<bool> oneIn(unsigned n) { return weighted<bool>({ { n - 1, false 
 // ---- value generators (interesting classes, profile-aware) ----
 rc::Gen<uint64_t> genKmallocSize();
 rc::Gen<uint64_t> genKvmallocSize();
+rc::Gen<uint64_t> genPressureKvmallocSize();
 rc::Gen<uint64_t> genVmallocSize();
 rc::Gen<std::pair<uint64_t, uint64_t>> genArrayDims();
 rc::Gen<kas_gfp_t> genGfp();

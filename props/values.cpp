@@ -65,6 +65,18 @@ rc::Gen<uint64_t> genKvmallocSize()
 	});
 }
 
+// Under pressure a kvmalloc outcome is decided where the kmalloc attempt
+// may fail and the vmalloc fallback takes over (KVMALLOC-3, KVMALLOC-7):
+// above a page and up to the 64 KiB the NOFAIL rule judges.
+rc::Gen<uint64_t> genPressureKvmallocSize()
+{
+	const uint64_t page = g_cfg.profile->page_size;
+	return weightedGen<uint64_t>({
+		{ 1, genKvmallocSize() },
+		{ 3, gen::inRange<uint64_t>(page + 1, 16 * page + 1) },
+	});
+}
+
 rc::Gen<uint64_t> genVmallocSize()
 {
 	const uint64_t page = g_cfg.profile->page_size;
