@@ -251,6 +251,17 @@ static void test_modes_on_ref(void)
 	}
 }
 
+/* The ref port and the index of rule id, for the tests that judge one rule
+ * on ref; NULL (the test is skipped) without either. */
+static const struct kas_port *ref_for_rule(const char *id, int *ri)
+{
+	char err[256];
+	*ri = kas_rule_index(id);
+	CHECK(*ri >= 0, "no %s", id);
+	const struct kas_port *ref = kas_port_open("ref", err, sizeof(err));
+	return *ri >= 0 ? ref : NULL;
+}
+
 static bool usercopy_allow_all(const void *p, size_t n)
 {
 	(void)p;
@@ -262,8 +273,8 @@ static bool usercopy_allow_all(const void *p, size_t n)
  * copy fails. */
 static void test_usercopy(void)
 {
-	char err[256];
-	const struct kas_port *ref = kas_port_open("ref", err, sizeof(err));
+	int ri;
+	const struct kas_port *ref = ref_for_rule("CACHE-7", &ri);
 	if (!ref)
 		return;
 	static const char text[] =
@@ -271,10 +282,6 @@ static void test_usercopy(void)
 		"a = kmem_cache_alloc k GFP_KERNEL\n"
 		"copy_to_user a 64 32\n"
 		"copy_to_user a 60 8\n";
-	int ri = kas_rule_index("CACHE-7");
-	CHECK(ri >= 0, "no CACHE-7");
-	if (ri < 0)
-		return;
 	struct kas_spec *s = run(ref, "linux-6.12", text, 0);
 	if (s) {
 		CHECK(kas_spec_status(s, (size_t)ri) == KAS_PASS, "CACHE-7 on ref: %s",
@@ -297,11 +304,9 @@ static void test_usercopy(void)
  * kmalloc attempt NOWARN|NORETRY (also at or below PAGE_SIZE), fails. */
 static void test_kvmalloc_flags(void)
 {
-	char err[256];
-	const struct kas_port *ref = kas_port_open("ref", err, sizeof(err));
-	int ri = kas_rule_index("KVMALLOC-2");
-	CHECK(ri >= 0, "no KVMALLOC-2");
-	if (!ref || ri < 0)
+	int ri;
+	const struct kas_port *ref = ref_for_rule("KVMALLOC-2", &ri);
+	if (!ref)
 		return;
 	static const char text[] = "a = kvmalloc 100 GFP_KERNEL\nb = kvmalloc 20000 GFP_KERNEL\n";
 	for (size_t pi = 0; pi < kas_profile_count(); pi++) {
@@ -330,11 +335,9 @@ static void test_kvmalloc_flags(void)
  * gives up before the world ran dry still fails. */
 static void test_nofail_own_memory(void)
 {
-	char err[256];
-	const struct kas_port *ref = kas_port_open("ref", err, sizeof(err));
-	int ri = kas_rule_index("RECLAIM-8");
-	CHECK(ri >= 0, "no RECLAIM-8");
-	if (!ref || ri < 0)
+	int ri;
+	const struct kas_port *ref = ref_for_rule("RECLAIM-8", &ri);
+	if (!ref)
 		return;
 	static const char text[] =
 		"h0 = kvzalloc 8388608 GFP_HIGHUSER_MOVABLE|__GFP_NOFAIL\n"
