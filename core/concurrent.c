@@ -33,6 +33,7 @@
 struct conc_shared {
 	const struct kas_port *port;
 	const struct kas_model *model;   /* read only while the threads run */
+	const struct kas_content_plan *content;
 	size_t size;
 	uint64_t rounds;
 	unsigned threads;
@@ -89,7 +90,7 @@ static void drop(struct conc_thread *me, unsigned k)
 	uintptr_t p = atomic_load(&sh->held[me->t][k]);
 	if (!p)
 		return;
-	size_t bad = kas_content_verify((void *)p, me->ids[k], 0, sh->size);
+	size_t bad = kas_content_verify(sh->content, (void *)p, me->ids[k], sh->size, 0, sh->size);
 	if (bad != KAS_NOT_FOUND && me->seen.corrupt++ == 0) {
 		me->seen.corrupt_addr = p;
 		me->seen.corrupt_off = bad;
@@ -119,7 +120,7 @@ static void *conc_thread_main(void *arg)
 		me->seen.handed++;
 		check_new(me, (uintptr_t)p);
 		me->ids[k] = conc_id(me->t, i);
-		kas_content_fill(p, me->ids[k], 0, sh->size);
+		kas_content_fill(sh->content, p, me->ids[k], sh->size);
 		atomic_store(&sh->held[me->t][k], (uintptr_t)p);
 	}
 	for (unsigned k = 0; k < KAS_CONC_HOLD; k++)
@@ -144,7 +145,8 @@ static void merge(struct kas_conc_obs *o, const struct kas_conc_obs *s)
 }
 
 void kas__run_concurrent(const struct kas_port *port, struct kas_world *w,
-			 const struct kas_model *m, struct kas_call *c)
+			 const struct kas_model *m, const struct kas_content_plan *content,
+			 struct kas_call *c)
 {
 	const uint64_t threads = c->arg[0], rounds = c->arg[1], size = c->arg[2];
 	if (threads < 1 || threads > KAS_CONC_MAX_THREADS || rounds < 1 ||
@@ -157,6 +159,7 @@ void kas__run_concurrent(const struct kas_port *port, struct kas_world *w,
 	memset(&sh, 0, sizeof(sh));
 	sh.port = port;
 	sh.model = m;
+	sh.content = content;
 	sh.size = (size_t)size;
 	sh.rounds = rounds;
 	sh.threads = (unsigned)threads;

@@ -6,12 +6,9 @@
  * The pattern is a sequence of 64-bit words derived from the object id, so
  * two objects never share a pattern and a byte written by a neighbour (an
  * overlap, a free-list pointer, a red zone) is caught at a known offset.
- *
- * Large objects are examined in windows (everything below
- * KAS_EXAMINE_WHOLE, then the head of every page) so that a multi-megabyte
- * allocation costs tens of kilobytes of writes, not megabytes: the fuzzer's
- * exec/s depends on it.
+ * Which bytes are examined: content.h.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "content.h"
 
@@ -132,69 +129,124 @@ static size_t zero_scan_range(const unsigned char *p, size_t from, size_t to)
 	return KAS_NOT_FOUND;
 }
 
-/* The examined bytes of any object: every offset below KAS_EXAMINE_WHOLE,
- * then the first KAS_EXAMINE_SAMPLE bytes of each 4 KiB page.  The set
- * depends on the offset only, so a range checked later (a realloc's
- * preserved prefix) meets exactly the bytes that were filled, and every
- * page of a large object is still looked at (a page mapped twice, a page
- * handed to two objects, a page left dirty by a missing __GFP_ZERO).
- * Calls fn on each examined window of [from, to) and stops at the first
- * window for which fn finds something. */
-typedef size_t (*window_fn)(unsigned char *p, uint64_t seed, size_t from, size_t to);
+/* ---- which bytes are examined ---- */
 
-static size_t for_windows(unsigned char *p, uint64_t seed, size_t from, size_t to, window_fn fn)
+struct win {
+	size_t lo, hi;
+};
+#define MAX_WINDOWS (2 + 2 * KAS_EXAMINE_MAX_PAGES)
+
+static inline uint64_t pick(const struct kas_content_plan *cp, uint64_t id, uint64_t i)
 {
-	const size_t page = 4096;
-	size_t r;
+	return mix64(cp->seed ^ mix64(id ^ (i << 48)));
+}
+
+size_t kas_content_pages(const struct kas_content_plan *cp, uint64_t id, size_t size,
+			 size_t out[KAS_EXAMINE_MAX_PAGES])
+{
+	size_t npages = size / KAS_EXAMINE_PAGE + (size % KAS_EXAMINE_PAGE != 0);
+	size_t n = 0;
+
+	if (npages <= KAS_EXAMINE_MAX_PAGES) {
+		for (size_t p = 0; p < npages; p++)
+			out[n++] = p * KAS_EXAMINE_PAGE;
+		return n;
+	}
+	/* the first and last page, and one page of each stratum between */
+	const size_t inner = npages - 2;
+	out[n++] = 0;
+	for (unsigned i = 0; i < KAS_EXAMINE_PAGES; i++) {
+		size_t lo = 1 + (size_t)((unsigned __int128)inner * i / KAS_EXAMINE_PAGES);
+		size_t hi = 1 + (size_t)((unsigned __int128)inner * (i + 1) / KAS_EXAMINE_PAGES);
+		out[n++] = (lo + (size_t)(pick(cp, id, i) % (hi - lo))) * KAS_EXAMINE_PAGE;
+	}
+	out[n++] = (npages - 1) * KAS_EXAMINE_PAGE;
+	return n;
+}
+
+static void add_win(struct win *w, size_t *n, size_t lo, size_t hi, size_t from, size_t to)
+{
+	if (lo < from)
+		lo = from;
+	if (hi > to)
+		hi = to;
+	if (lo < hi)
+		w[(*n)++] = (struct win){ lo, hi };
+}
+
+static int win_cmp(const void *a, const void *b)
+{
+	const struct win *x = a, *y = b;
+	return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+/*
+ * The windows of a span of `len` bytes at offset `base` (an object: base
+ * 0; a zero-scanned range: its own bounds) that lie in [from, to),
+ * ascending by start.  Windows may overlap; every byte of one is examined.
+ */
+static size_t windows(const struct kas_content_plan *cp, uint64_t id, size_t base, size_t len,
+		      size_t from, size_t to, struct win w[MAX_WINDOWS])
+{
+	size_t n = 0, pages[KAS_EXAMINE_MAX_PAGES];
+
+	if (cp->full || len <= KAS_EXAMINE_WHOLE) {
+		add_win(w, &n, base, base + len, from, to);
+		return n;
+	}
+	/* the same in-page offset on every page of the object: past the
+	 * page-start sample, word aligned, inside the page */
+	const size_t span = (KAS_EXAMINE_PAGE - 2 * KAS_EXAMINE_SAMPLE) / 8;
+	const size_t off = KAS_EXAMINE_SAMPLE + (size_t)(pick(cp, id, 63) % span) * 8;
+	size_t np = kas_content_pages(cp, id, len, pages);
+	add_win(w, &n, base, base + KAS_EXAMINE_EDGE, from, to);
+	for (size_t i = 0; i < np; i++) {
+		size_t pg = base + pages[i];
+		add_win(w, &n, pg, pg + KAS_EXAMINE_SAMPLE, from, to);
+		add_win(w, &n, pg + off, pg + off + KAS_EXAMINE_SAMPLE, from, to);
+	}
+	add_win(w, &n, base + len - KAS_EXAMINE_EDGE, base + len, from, to);
+	qsort(w, n, sizeof(w[0]), win_cmp);
+	return n;
+}
+
+void kas_content_fill(const struct kas_content_plan *cp, void *obj, uint64_t id, size_t size)
+{
+	struct win w[MAX_WINDOWS];
+	size_t n = windows(cp, id, 0, size, 0, size, w);
+	uint64_t seed = mix64(id);
+
+	for (size_t i = 0; i < n; i++)
+		fill_range(obj, seed, w[i].lo, w[i].hi);
+}
+
+size_t kas_content_verify(const struct kas_content_plan *cp, const void *obj, uint64_t id,
+			  size_t size, size_t from, size_t to)
+{
+	struct win w[MAX_WINDOWS];
+	size_t n = windows(cp, id, 0, size, from, to < size ? to : size, w);
+	uint64_t seed = mix64(id);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t r = verify_range(obj, seed, w[i].lo, w[i].hi);
+		if (r != KAS_NOT_FOUND)
+			return r;
+	}
+	return KAS_NOT_FOUND;
+}
+
+size_t kas_content_zero_scan(const struct kas_content_plan *cp, const void *obj, uint64_t id,
+			     size_t from, size_t to)
+{
+	struct win w[MAX_WINDOWS];
 
 	if (to <= from)
 		return KAS_NOT_FOUND;
-	if (from < KAS_EXAMINE_WHOLE) {
-		size_t end = to < KAS_EXAMINE_WHOLE ? to : KAS_EXAMINE_WHOLE;
-		r = fn(p, seed, from, end);
-		if (r != KAS_NOT_FOUND || end == to)
+	size_t n = windows(cp, id, from, to - from, from, to, w);
+	for (size_t i = 0; i < n; i++) {
+		size_t r = zero_scan_range(obj, w[i].lo, w[i].hi);
+		if (r != KAS_NOT_FOUND)
 			return r;
-		from = end;
-	}
-	for (size_t b = from / page * page; b < to; b += page) {
-		size_t lo = b > from ? b : from;
-		size_t hi = b + KAS_EXAMINE_SAMPLE < to ? b + KAS_EXAMINE_SAMPLE : to;
-		if (lo < hi && (r = fn(p, seed, lo, hi)) != KAS_NOT_FOUND)
-			return r;
-		if (b > SIZE_MAX - page)
-			break;
 	}
 	return KAS_NOT_FOUND;
-}
-
-static size_t fill_window(unsigned char *p, uint64_t seed, size_t from, size_t to)
-{
-	fill_range(p, seed, from, to);
-	return KAS_NOT_FOUND;
-}
-
-static size_t verify_window(unsigned char *p, uint64_t seed, size_t from, size_t to)
-{
-	return verify_range(p, seed, from, to);
-}
-
-static size_t zero_window(unsigned char *p, uint64_t seed, size_t from, size_t to)
-{
-	(void)seed;
-	return zero_scan_range(p, from, to);
-}
-
-void kas_content_fill(void *obj, uint64_t id, size_t from, size_t to)
-{
-	for_windows(obj, mix64(id), from, to, fill_window);
-}
-
-size_t kas_content_verify(const void *obj, uint64_t id, size_t from, size_t to)
-{
-	return for_windows((unsigned char *)obj, mix64(id), from, to, verify_window);
-}
-
-size_t kas_content_zero_scan(const void *obj, size_t from, size_t to)
-{
-	return for_windows((unsigned char *)obj, 0, from, to, zero_window);
 }

@@ -77,7 +77,7 @@ struct kas_cache *kas__cache_of(struct run *r, const struct kas_obj *o)
  * constructed state of ctor-cache objects as a kernel user must. */
 static void check_before_free(struct run *r, struct kas_call *c, const struct kas_obj *o)
 {
-	size_t bad = kas_content_verify((void *)o->addr, o->id, 0, o->size);
+	size_t bad = kas_content_verify(&r->content, (void *)o->addr, o->id, o->size, 0, o->size);
 	if (!c->obs.pattern.checked || (c->obs.pattern.first_bad == KAS_NOT_FOUND &&
 					bad != KAS_NOT_FOUND)) {
 		c->obs.pattern.checked = 1;
@@ -103,11 +103,14 @@ static void observe_before(struct run *r, struct kas_call *c)
 		check_before_free(r, c, kas_model_obj(r->m, c->list_objs[i]));
 }
 
-/* One walk over the result's pages (at most 64 MiB of them) for both page
- * observations: is it physically contiguous (PHYS-1), and which zones hold
- * it (zone placement rules; a page the port cannot place makes the zone
- * observation unknown). */
-static void observe_pages(struct run *r, struct kas_call *c, uintptr_t addr, size_t size)
+/* One pass over the result's sampled pages (the first, the last and a
+ * fixed number between: kas_content_pages) for both page observations:
+ * is it physically contiguous (PHYS-1), and which zones hold it (zone
+ * placement rules; a page the port cannot place makes the zone
+ * observation unknown).  A fixed number of port queries per object, so a
+ * 16 GiB result costs what a 64 KiB one does. */
+static void observe_pages(struct run *r, struct kas_call *c, uintptr_t addr, size_t size,
+			  uint64_t id)
 {
 	const size_t page = r->prof->page_size;
 	bool want_phys = r->port->virt_to_phys != NULL;
@@ -115,6 +118,7 @@ static void observe_pages(struct run *r, struct kas_call *c, uintptr_t addr, siz
 	uint64_t phys = UINT64_MAX;
 	uint8_t zones = 0;
 	bool zone_known = want_zone;
+	size_t offs[KAS_EXAMINE_MAX_PAGES], n;
 
 	if (want_phys) {
 		phys = r->port->virt_to_phys((void *)addr);
@@ -123,12 +127,15 @@ static void observe_pages(struct run *r, struct kas_call *c, uintptr_t addr, siz
 		c->obs.phys_contig = c->obs.phys_known;
 		want_phys = c->obs.phys_known;
 	}
-	if (size == 0)
-		size = 1;
-	if (size > ((size_t)64 << 20))
-		size = (size_t)64 << 20;
-	for (uintptr_t p = addr; (want_phys || want_zone) && p < addr + size;
-	     p = (p / page + 1) * page) {
+	if (!want_phys && !want_zone)
+		return;
+	/* pages of the object as the port's page size lays them out: the
+	 * sampled offsets rounded down to page boundaries past addr */
+	n = kas_content_pages(&r->content, id, size ? size : 1, offs);
+	for (size_t i = 0; i < n && (want_phys || want_zone); i++) {
+		uintptr_t p = i == 0 ? addr : (addr + offs[i]) / page * page;
+		if (p < addr)
+			p = addr;
 		if (want_phys && p != addr &&
 		    r->port->virt_to_phys((void *)p) != phys + (p - addr)) {
 			c->obs.phys_contig = 0;
@@ -148,6 +155,14 @@ static void observe_pages(struct run *r, struct kas_call *c, uintptr_t addr, siz
 	}
 }
 
+/* The bytes of a result the harness may look at: none when the port
+ * claims an object no machine we model could hold (the model records it
+ * with size 0 too, spec/commit.c). */
+static size_t examinable(size_t size)
+{
+	return size > KAS_SANE_OBJECT_SIZE ? 0 : size;
+}
+
 static bool wants_zero(const struct kas_call *c)
 {
 	return kas_op_always_zeroes(c->op->code) || (c->gfp & __GFP_ZERO);
@@ -157,19 +172,24 @@ static void observe_new(struct run *r, struct kas_call *c)
 {
 	enum kas_opcode code = c->op->code;
 	uintptr_t p = c->ret;
-	size_t size = c->req_size;
+	size_t size = examinable(c->req_size);
+	/* the id the model will give the new object (spec/commit.c) */
+	uint64_t id = kas_model_nobjs(r->m) + 1;
 
 	if (wants_zero(c)) {
 		size_t from = 0;
 		if (kas_op_is_realloc(code) && c->in_obj != KAS_NO_OBJ)
 			from = c->in.size < size ? c->in.size : size;
-		c->obs.zero = (struct kas_range_obs){ 1, from, size,
-						      kas_content_zero_scan((void *)p, from, size) };
+		c->obs.zero = (struct kas_range_obs){
+			1, from, size, kas_content_zero_scan(&r->content, (void *)p, id, from, size)
+		};
 	}
 	if (kas_op_is_realloc(code) && c->in_obj != KAS_NO_OBJ) {
 		size_t keep = c->in.size < size ? c->in.size : size;
-		c->obs.prefix = (struct kas_range_obs){ 1, 0, keep,
-							kas_content_verify((void *)p, c->in.id, 0, keep) };
+		c->obs.prefix = (struct kas_range_obs){
+			1, 0, keep,
+			kas_content_verify(&r->content, (void *)p, c->in.id, c->in.size, 0, keep)
+		};
 	}
 	if (c->in_cache != KAS_NO_OBJ && kas_model_cache(r->m, c->in_cache)->ctor &&
 	    size >= KAS_CTOR_BYTES) {
@@ -188,18 +208,19 @@ static void observe_new(struct run *r, struct kas_call *c)
 		c->obs.vmaddr_known = 1;
 		c->obs.is_vmalloc = r->port->is_vmalloc_addr((void *)p);
 	}
-	observe_pages(r, c, p, size);
+	observe_pages(r, c, p, size, id);
 }
 
-static void observe_bulk(struct kas_call *c)
+static void observe_bulk(struct run *r, struct kas_call *c)
 {
 	if (!(c->gfp & __GFP_ZERO) || c->ret == 0)
 		return;
-	c->obs.zero = (struct kas_range_obs){ 1, 0, c->req_size, KAS_NOT_FOUND };
+	size_t size = examinable(c->req_size);
+	c->obs.zero = (struct kas_range_obs){ 1, 0, size, KAS_NOT_FOUND };
 	for (size_t i = 0; i < c->ret && i < c->bulk_cap; i++) {
 		if (!kas__is_real_ptr((uintptr_t)c->bulk[i]))
 			continue;
-		size_t bad = kas_content_zero_scan(c->bulk[i], 0, c->req_size);
+		size_t bad = kas_content_zero_scan(&r->content, c->bulk[i], i, 0, size);
 		if (bad != KAS_NOT_FOUND) {
 			c->obs.zero.first_bad = bad;
 			break;
@@ -214,13 +235,15 @@ static void observe_after(struct run *r, struct kas_call *c)
 	if (oi->result == R_PTR && kas__is_real_ptr(c->ret))
 		observe_new(r, c);
 	else if (oi->result == R_BULK)
-		observe_bulk(c);
+		observe_bulk(r, c);
 	if (kas_op_is_realloc(c->op->code) && c->ret == 0 && c->in_obj != KAS_NO_OBJ &&
 	    c->req_size != 0) {
 		/* failed realloc: the old object must be untouched */
-		c->obs.kept = (struct kas_range_obs){ 1, 0, c->in.size,
-						      kas_content_verify((void *)c->in.addr, c->in.id,
-									 0, c->in.size) };
+		c->obs.kept = (struct kas_range_obs){
+			1, 0, c->in.size,
+			kas_content_verify(&r->content, (void *)c->in.addr, c->in.id, c->in.size, 0,
+					   c->in.size)
+		};
 	}
 }
 
@@ -246,7 +269,7 @@ static void fill_obj(struct run *r, uint32_t index, bool judged_failing)
 	 * second overlap query worth its cost on the hot path. */
 	if (judged_failing)
 		drop_overlapped(r, index);
-	kas_content_fill((void *)o->addr, o->id, 0, o->size);
+	kas_content_fill(&r->content, (void *)o->addr, o->id, o->size);
 }
 
 /* After the model knows the new objects, give each its pattern. */
@@ -347,7 +370,7 @@ unsigned kas__execute(struct run *r, struct kas_call *c)
 	if (kas__world_op(op->code))
 		kas__world_exec(r->w, c);
 	else if (op->code == KAS_OP_CONCURRENT_KMALLOC)
-		kas__run_concurrent(r->port, r->w, r->m, c);
+		kas__run_concurrent(r->port, r->w, r->m, &r->content, c);
 	else
 		kas_port_invoke(r->port, c, name, r->ptrs, c->nlist,
 				(op->flags & KAS_OPF_CTOR) ? kas_harness_ctor : NULL);
@@ -422,7 +445,7 @@ int kas_run_trace(const struct kas_port *port, struct kas_spec *spec, const stru
 	struct kas_trace_result dummy;
 	struct kas_world_hooks world = { .size = sizeof(world), .warn = world_warn };
 	const struct kas_profile *prof = kas_spec_profile(spec);
-	struct kas_port_env env = { sizeof(env), prof->kver, prof->name, 0, &world };
+	struct kas_port_env env = { sizeof(env), prof->kver, prof->name, 0, &world, 0 };
 	struct run r = { 0 };
 	struct kas_call c;
 
@@ -439,6 +462,8 @@ int kas_run_trace(const struct kas_port *port, struct kas_spec *spec, const stru
 	if (!pool && pool_meta)
 		pool = (size_t)strtoull(pool_meta, NULL, 0);
 	env.pool_bytes = pool;
+	env.mem_bytes = kas__trace_mem_bytes(opts, t);
+	r.content = kas__trace_content_plan(opts, t);
 	res->fault_op = KAS_NOT_FOUND;
 	size_t max_pages = opts->world_max_pages;
 	if (!max_pages && pool && prof->page_size)

@@ -7,6 +7,7 @@
 #include "kallocspec/call.h"
 #include "kallocspec/port.h"
 #include "kallocspec/profile.h"
+#include "content.h"
 
 /* One trace run in progress (harness.c and its helpers). */
 struct run {
@@ -26,13 +27,21 @@ struct run {
 	size_t bulk_cap;
 	struct kas_world *w;        /* the simulated rest of the kernel */
 	unsigned timeout_ms;        /* in-process watchdog, 0 = off */
+	struct kas_content_plan content;   /* which bytes of objects are examined */
 };
 
 /* concurrent.c: concurrent_kmalloc, run by the harness from threads of its
  * own (ops_threads.def); fills c->obs.conc and c->ret. */
 struct kas_world;
 void kas__run_concurrent(const struct kas_port *port, struct kas_world *w,
-			 const struct kas_model *m, struct kas_call *c);
+			 const struct kas_model *m, const struct kas_content_plan *content,
+			 struct kas_call *c);
+
+/* harness_opts.c: what a run's options and a trace's `# key:` lines
+ * decide together (the option wins; the trace's line is the default). */
+size_t kas__trace_mem_bytes(const struct kas_harness_opts *opts, const struct kas_trace *t);
+struct kas_content_plan kas__trace_content_plan(const struct kas_harness_opts *opts,
+						const struct kas_trace *t);
 
 /* harness.c */
 bool kas__grow_buf(void **buf, size_t *cap, size_t need, size_t elem);

@@ -123,6 +123,11 @@ static void run_child(int fd, const struct kas_port *port, struct kas_spec *spec
 		ch.ex[i] = ty ? ty->exercised : 0;
 		ch.fa[i] = ty ? ty->failed : 0;
 	}
+	/* the machine size: the port's allocations beyond it fail here, in
+	 * the child, as on a machine that small */
+	size_t mem = kas__trace_mem_bytes(opts, t);
+	if (mem)
+		kas_mem_limit(mem);
 	struct kas_harness_opts o = *opts;
 	o.on_call = child_on_call;
 	o.on_call_arg = &ch;

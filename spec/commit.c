@@ -7,11 +7,9 @@
 #include <stdlib.h>
 #include "spec_internal.h"
 
-/* An object larger than this cannot be real on the profiles we model; a
- * port that claims one gets it recorded with size 0 so the harness never
- * touches memory the port did not really provide. */
-#define KAS_SANE_OBJECT_SIZE ((size_t)1 << 40)
-
+/* A port that claims an object larger than KAS_SANE_OBJECT_SIZE (model.h)
+ * gets it recorded with size 0 so the harness never touches memory the
+ * port did not really provide. */
 static size_t sane_size(const struct kas_spec *s, enum kas_family fam, size_t size)
 {
 	if (size > KAS_SANE_OBJECT_SIZE)

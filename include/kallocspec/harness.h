@@ -49,7 +49,42 @@ struct kas_harness_opts {
 	 * is set (so `exhaust` can reach the watermark), else
 	 * KAS_WORLD_DEFAULT_MAX_PAGES (8192). */
 	size_t world_max_pages;
+	/* ---- appended (bounded cost) ---- */
+	/* Which bytes of objects are examined: every byte of objects up to
+	 * 4 KiB, a fixed sample of larger ones (core/content.h), or every
+	 * byte with content_full (also a trace's `# content: full` line).
+	 * The sample follows content_seed, else the trace's
+	 * `# content-seed: N` line, else 0. */
+	bool content_full;
+	uint64_t content_seed;
+	/* The machine size handed to the port (kas_port_env.mem_bytes): 0 =
+	 * the trace's `# mem: SIZE` line, else none.  kas_run_trace_isolated
+	 * applies it in the child with kas_mem_limit; kas_run_trace only
+	 * passes it on (the process owner applies the limit once). */
+	size_t mem_bytes;
 };
+
+/* The machine size of `kallocspec check`, `replay` and `fuzz` unless
+ * --mem says otherwise. */
+#define KAS_DEFAULT_MEM_BYTES ((size_t)1 << 30)
+
+/*
+ * Limit the private memory this process may still map to `bytes` more
+ * than it maps now (the RLIMIT_DATA soft limit: private writable mappings,
+ * brk and malloc's arenas; shared mappings such as the ref allocator's
+ * simulated frames are not counted), plus KAS_MEM_HEADROOM for the
+ * harness's own bookkeeping.  Never above the hard limit.  0 = lift the
+ * soft limit to the hard limit.  Returns 0, or -1 where the process's
+ * mapped size cannot be read or the limit cannot be set.
+ */
+#define KAS_MEM_HEADROOM ((size_t)128 << 20)
+int kas_mem_limit(size_t bytes);
+
+/* "1G", "512M", "64K", "4096" (binary units, optional "iB"/"B"):
+ * 0 and *out, or -1 for anything else (no overflow, no sign). */
+int kas_parse_size(const char *s, size_t *out);
+/* The shortest of those forms that kas_parse_size reads back exactly. */
+void kas_format_size(size_t bytes, char *buf, size_t len);
 
 #define KAS_DEFAULT_CALL_TIMEOUT_MS 10000u
 #define KAS_EXIT_HANG 86            /* exit status of a process the watchdog stopped */

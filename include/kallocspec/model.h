@@ -29,6 +29,11 @@ enum kas_family {
 
 #define KAS_NO_OBJ UINT32_MAX
 
+/* An object larger than this cannot be real on the machines we model: the
+ * model records a port's claim of one with size 0, and the harness never
+ * examines its bytes. */
+#define KAS_SANE_OBJECT_SIZE ((size_t)1 << 40)
+
 struct kas_obj {
 	uint64_t id;        /* unique within the trace; seeds the content pattern */
 	uintptr_t addr;

@@ -168,6 +168,13 @@ struct kas_port_env {
 	const char *profile;         /* profile name, for messages */
 	size_t pool_bytes;           /* simulated memory size, 0 = port default */
 	const struct kas_world_hooks *world;  /* never NULL; fields may be NULL */
+	/* ---- appended (bounded cost); read only when size covers it ---- */
+	/* The machine size the run gives the port: the harness limits the
+	 * private memory the process may map to about this much more than it
+	 * had (kas_mem_limit, harness.h), so a request beyond it fails in
+	 * malloc and mmap as on a machine that small.  0 = no limit.  A port
+	 * with a pool of its own may size the pool from it. */
+	size_t mem_bytes;
 };
 
 typedef void (*kas_ctor_fn)(void *obj);
