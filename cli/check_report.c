@@ -16,7 +16,7 @@ static struct kas_trace *minimised(struct check_run *cr, size_t rule)
 	struct kas_trace *m;
 	struct kas_minimize_stats stats;
 	const char *meta[] = { "fails", kas_rule_at(rule)->id, "port", cr->port->name,
-			       NULL, NULL, NULL };
+			       NULL, NULL, NULL, NULL, NULL };
 	const struct kas_trace *from = cr->worst_trace[rule];
 	char note[96] = "";
 	int rc;
@@ -28,6 +28,24 @@ static struct kas_trace *minimised(struct check_run *cr, size_t rule)
 	m = malloc(sizeof(*m));
 	if (!m)
 		return NULL;
+	if (check_out_of_time(cr)) {
+		/* the --time budget is spent: the failing trace as it ran */
+		kas_trace_init(m);
+		if (kas_trace_copy(m, from, SIZE_MAX) != 0) {
+			kas_trace_free(m);
+			free(m);
+			return NULL;
+		}
+		cr->unminimised++;
+		meta[4] = "minimised";
+		meta[5] = "no (the --time budget was spent)";
+		check_set_meta(cr, m, meta);
+		return m;
+	}
+	snprintf(cr->phase_buf, sizeof(cr->phase_buf), "minimising %s", kas_rule_at(rule)->id);
+	cr->progress.phase = cr->phase_buf;
+	cr->progress.total = 0;
+	cli_progress_show(&cr->progress);
 	rc = check_minimise(cr, from, rule, m, &stats);
 	if (rc < 0) {
 		free(m);
@@ -41,11 +59,16 @@ static struct kas_trace *minimised(struct check_run *cr, size_t rule)
 	else if (stats.final_runs && stats.final_fails < stats.final_runs)
 		snprintf(note, sizeof(note), "%u of %u runs (depends on heap layout)",
 			 stats.final_fails, stats.final_runs);
+	size_t k = 4;
 	if (note[0]) {
-		meta[4] = "fails-in";
-		meta[5] = note;
+		meta[k++] = "fails-in";
+		meta[k++] = note;
 	}
-	cli_set_meta(m, meta);
+	if (stats.out_of_time) {
+		meta[k++] = "minimised";
+		meta[k++] = "partly (its time limit ended the search)";
+	}
+	check_set_meta(cr, m, meta);
 	if (cr->verbose)
 		fprintf(stderr, "  minimised %s: %zu -> %zu ops in %zu runs\n",
 			kas_rule_at(rule)->id, stats.ops_before, stats.ops_after, stats.runs);
@@ -75,13 +98,16 @@ static int save_counterexample(const struct check_run *cr, const struct kas_rule
  */
 static void report_faults(struct check_run *cr, struct kas_report_fault *out)
 {
-	struct kas_minimize_opts opts = {
-		.port_caps = kas_port_effective_caps(cr->port),
-		.call_timeout_ms = cr->timeout_ms,
-	};
+	struct kas_minimize_opts opts;
 
+	check_minimise_opts(cr, &opts);
 	for (size_t i = 0; i < cr->nfaults; i++) {
 		struct check_fault *f = &cr->faults[i];
+
+		snprintf(cr->phase_buf, sizeof(cr->phase_buf), "minimising crash %zu of %zu", i + 1,
+			 cr->nfaults);
+		cr->progress.phase = cr->phase_buf;
+		cli_progress_show(&cr->progress);
 		bool hang = f->status == KAS_RUN_HANG;
 		struct kas_trace *shown = NULL;
 		struct kas_minimize_stats stats;
@@ -95,14 +121,16 @@ static void report_faults(struct check_run *cr, struct kas_report_fault *out)
 		       f->op < f->trace.nops ? " at: " : f->op == f->trace.nops ? " in teardown" : "",
 		       opbuf);
 		shown = malloc(sizeof(*shown));
-		if (shown && !hang) {
+		if (shown && !hang && !check_out_of_time(cr)) {
 			/* 1: it did not crash again on its own; shown is a copy */
 			if (kas_minimize(cr->port, cr->profile, &f->trace, KAS_MINIMIZE_CRASH, &opts,
 					 shown, &stats) < 0) {
 				free(shown);
 				shown = NULL;
 			}
-		} else if (shown && hang) {
+		} else if (shown) {
+			/* a hang (or a crash once the time is spent) is cut after
+			 * its op: minimising costs a timeout per candidate */
 			kas_trace_init(shown);
 			if (kas_trace_copy(shown, &f->trace, f->op == KAS_NOT_FOUND ? SIZE_MAX
 						     : f->op + 1) != 0) {
@@ -114,7 +142,7 @@ static void report_faults(struct check_run *cr, struct kas_report_fault *out)
 		if (shown) {
 			const char *meta[] = { hang ? "hangs" : "crashes", hang ? "yes" : f->signal,
 					       "port", cr->port->name, NULL };
-			cli_set_meta(shown, meta);
+			check_set_meta(cr, shown, meta);
 		}
 		cli_print_trace_indented(stdout, shown ? shown : &f->trace, "    ");
 		out[i].hang = hang;
@@ -135,12 +163,13 @@ static bool message_of(const struct check_run *cr, const struct kas_trace *t, si
 		       char *msg, size_t len)
 {
 	struct kas_spec *s = kas_spec_new(cr->profile, kas_port_effective_caps(cr->port));
-	struct kas_harness_opts opts = { .call_timeout_ms = cr->timeout_ms };
+	struct kas_harness_opts opts;
 	struct kas_trace_result res;
 	bool ok = false;
 
 	if (!s)
 		return false;
+	check_harness_opts(cr, &opts);
 	if (kas_run_trace_isolated(cr->port, s, t, &opts, &res) == 0) {
 		const struct kas_tally *tl = kas_spec_tally(s, rule);
 		if (tl && tl->failed && tl->message[0]) {
@@ -161,13 +190,19 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 	bool save_failed = false;
 	int rc = KAS_EXIT_OK;
 
+	cr->progress.phase = "reporting";
+	cr->progress.total = 0;
 	memset(faults, 0, sizeof(faults));
 	if (!cex) {
 		cli_error("out of memory");
 		return KAS_EXIT_USAGE;
 	}
-	printf("port %s, profile %s: %" PRIu64 " traces, %" PRIu64 " ops\n", cr->port->name,
-	       cr->profile->name, cr->traces, cr->ops);
+	char mem[32] = "no limit";
+	if (cr->mem_bytes)
+		kas_format_size(cr->mem_bytes, mem, sizeof(mem));
+	printf("port %s, profile %s: %" PRIu64 " traces, %" PRIu64 " ops; machine size %s, "
+	       "content %s\n", cr->port->name, cr->profile->name, cr->traces, cr->ops, mem,
+	       cr->content_full ? "full" : "sampled");
 	for (size_t i = 0; i < nrules; i++) {
 		const struct kas_rule *r = kas_rule_at(i);
 		const struct kas_tally *t = kas_spec_tally(cr->spec, i);
@@ -208,7 +243,13 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 	if (totals[KAS_CRASH] || totals[KAS_HANG])
 		printf("; traces: %" PRIu64 " CRASH, %" PRIu64 " HANG", totals[KAS_CRASH],
 		       totals[KAS_HANG]);
-	printf("\n%" PRIu64 " passed, %" PRIu64 " failed\n", totals[KAS_PASS],
+	printf("\n");
+	if (cr->witness_skipped || cr->random_ops_skipped || cr->unminimised)
+		printf("left out by --time %" PRIu64 ": %zu of %zu witness traces, %" PRIu64
+		       " random ops; %zu failures not minimised\n", cr->time_budget_s,
+		       cr->witness_skipped, cr->witness_total, cr->random_ops_skipped,
+		       cr->unminimised);
+	printf("%" PRIu64 " passed, %" PRIu64 " failed\n", totals[KAS_PASS],
 	       totals[KAS_FAIL] + totals[KAS_CRASH] + totals[KAS_HANG]);
 
 	if (save_failed)
@@ -218,6 +259,11 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 			.port = cr->port->name, .seed = seed, .ops = cr->ops, .traces = cr->traces,
 			.faults = faults, .nfaults = cr->nfaults,
 			.crashes = cr->crashes, .hangs = cr->hangs,
+			.mem_bytes = cr->mem_bytes, .content_full = cr->content_full,
+			.time_budget_s = cr->time_budget_s,
+			.witness_skipped = cr->witness_skipped,
+			.random_ops_skipped = cr->random_ops_skipped,
+			.unminimised = cr->unminimised,
 		};
 		char err[512];
 

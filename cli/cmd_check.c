@@ -28,24 +28,35 @@
 static const char usage[] =
 	"usage: kallocspec check --port P [--profile P] [--seed N] [--ops N]\n"
 	"                        [--json FILE] [--corpus DIR] [--save-counterexamples DIR]\n"
-	"                        [--no-isolate] [--timeout MS] [-v]\n"
+	"                        [--mem SIZE] [--time S] [--content sampled|full]\n"
+	"                        [--no-isolate] [--timeout MS] [-q] [-v]\n"
 	"\n"
 	"Runs every witness trace (*.ktrace) of the corpus, then N random ops\n"
 	"(default 5000, in traces of ~50 ops, seeded by --seed, default 1) on\n"
 	"port P, and reports every rule of the profile (default: linux-latest)\n"
 	"as PASS, FAIL, UNTESTED, UNSUPPORTED, CRASH or HANG.  Each failure comes\n"
 	"with the rule's source and a minimised trace that `kallocspec replay`\n"
-	"reproduces.\n"
+	"reproduces.  Progress and each FAIL, CRASH or HANG as it happens go to\n"
+	"stderr.\n"
 	"  --corpus DIR   witness traces (default: $KALLOCSPEC_CORPUS, else the\n"
 	"                 installed share/kallocspec/corpora/witness next to this\n"
 	"                 command, else the source tree's corpora/witness)\n"
 	"  --json FILE    also write the report as JSON (kallocspec-report/1)\n"
 	"  --save-counterexamples DIR\n"
 	"                 write each failure's trace to DIR/<RULE-ID>.ktrace\n"
+	"  --mem SIZE     the machine size: the port's process may map at most\n"
+	"                 SIZE more private memory (default 1G; 0 = no limit), so\n"
+	"                 a 16 GiB request fails as on a machine that small\n"
+	"  --time S       stop starting traces and minimisations after S seconds\n"
+	"                 and say what was left out (default: no limit)\n"
+	"  --content M    sampled (default): objects above 4 KiB are examined at\n"
+	"                 both ends and on a fixed, seeded sample of pages; full:\n"
+	"                 every byte of every object (slow on large objects)\n"
 	"  --no-isolate   run traces in this process (faster, but a port that\n"
 	"                 crashes takes kallocspec down; default: each trace in a\n"
 	"                 child process, crashes and hangs reported as CRASH/HANG)\n"
 	"  --timeout MS   a port call running longer is a HANG (default 10000)\n"
+	"  -q, --quiet    no progress on stderr\n"
 	"  -v, --verbose  name each trace as it runs\n";
 
 
@@ -69,10 +80,10 @@ static void note_fault(struct check_run *cr, const struct kas_trace *t, const ch
 		cr->crashes++;
 	else
 		cr->hangs++;
-	if (cr->verbose)
-		fprintf(stderr, "  %s: %s%s at op %zu\n", name,
-			res->status == KAS_RUN_CRASH ? "CRASH " : "HANG",
-			res->status == KAS_RUN_CRASH ? res->signal_name : "", res->fault_op);
+	cr->progress.faults++;
+	cli_progress_note(&cr->progress, "%s %s%s at op %zu", name,
+			  res->status == KAS_RUN_CRASH ? "CRASH " : "HANG",
+			  res->status == KAS_RUN_CRASH ? res->signal_name : "", res->fault_op);
 	if (cr->nfaults >= CHECK_MAX_FAULTS)
 		return;
 	f = &cr->faults[cr->nfaults];
@@ -95,9 +106,8 @@ static int run_trace(struct check_run *cr, const struct kas_trace *t, const char
 	struct kas_trace_result res;
 	int rc;
 
-	memset(&opts, 0, sizeof(opts));
+	check_harness_opts(cr, &opts);
 	memset(&res, 0, sizeof(res));
-	opts.call_timeout_ms = cr->timeout_ms;
 	rc = cr->isolate ? kas_run_trace_isolated(cr->port, cr->spec, t, &opts, &res)
 			 : kas_run_trace(cr->port, cr->spec, t, &opts, &res);
 	if (rc == -2) {
@@ -113,6 +123,8 @@ static int run_trace(struct check_run *cr, const struct kas_trace *t, const char
 		note_fault(cr, t, name, &res);
 	cr->traces++;
 	cr->ops += t->nops;
+	cr->progress.traces = cr->traces;
+	cr->progress.ops = cr->ops;
 	/* every trace, also one that crashed: its failures were merged too */
 	for (size_t i = 0; i < kas_rule_count(); i++) {
 		const struct kas_tally *tally = kas_spec_tally(cr->spec, i);
@@ -121,6 +133,12 @@ static int run_trace(struct check_run *cr, const struct kas_trace *t, const char
 
 		if (!tally)
 			continue;
+		if (tally->failed && !cr->failed_before[i]) {
+			/* a FAIL is final as soon as it happens: say so now */
+			cr->progress.failed_rules++;
+			cli_progress_note(&cr->progress, "FAIL %s  %s (%s): %s", kas_rule_at(i)->id,
+					  kas_rule_at(i)->title, name, tally->message);
+		}
 		cr->failed_before[i] = tally->failed;
 		if (fails <= cr->best_fails[i])
 			continue;
@@ -205,11 +223,21 @@ static int run_corpus(struct check_run *cr, const char *dir, bool explicit_dir)
 			strerror(errno));
 		return 0;
 	}
+	cr->witness_total = (size_t)n;
+	cr->progress.phase = "witness traces";
+	cr->progress.total = (uint64_t)n;
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct kas_trace t;
 		struct kas_parse_error perr;
 
+		cr->progress.done = (uint64_t)i;
+		cli_progress_show(&cr->progress);
+		if (check_out_of_time(cr)) {
+			cr->witness_skipped++;
+			free(names[i]);
+			continue;
+		}
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 		kas_trace_init(&t);
 		memset(&perr, 0, sizeof(perr));
@@ -238,8 +266,17 @@ static int run_random(struct check_run *cr, uint64_t seed, uint64_t nops)
 	unsigned empty = 0;
 	uint64_t index = 0;
 
+	cr->progress.phase = "random ops";
+	cr->progress.total = nops;
 	while (done < nops) {
 		struct kas_trace t;
+
+		cr->progress.done = done;
+		cli_progress_show(&cr->progress);
+		if (check_out_of_time(cr)) {
+			cr->random_ops_skipped = nops - done;
+			break;
+		}
 		size_t want = nops - done < RANDOM_TRACE_OPS ? (size_t)(nops - done) : RANDOM_TRACE_OPS;
 		char name[64];
 
@@ -282,6 +319,48 @@ static int parse_u64(const char *s, uint64_t *out)
 	return errno || *end ? -1 : 0;
 }
 
+bool check_out_of_time(const struct check_run *cr)
+{
+	return cr->deadline > 0 && cli_now() > cr->deadline;
+}
+
+void check_harness_opts(const struct check_run *cr, struct kas_harness_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->call_timeout_ms = cr->timeout_ms;
+	opts->mem_bytes = cr->mem_bytes;
+	opts->content_full = cr->content_full;
+	opts->content_seed = cr->seed;
+}
+
+int check_set_meta(const struct check_run *cr, struct kas_trace *t, const char *const *kv)
+{
+	const char *all[2 * 12 + 1];
+	char mem[32], seed[32];
+	size_t n = 0;
+
+	while (kv[n] && n < 2 * 8) {
+		all[n] = kv[n];
+		all[n + 1] = kv[n + 1];
+		n += 2;
+	}
+	if (cr->mem_bytes) {
+		kas_format_size(cr->mem_bytes, mem, sizeof(mem));
+		all[n++] = "mem";
+		all[n++] = mem;
+	}
+	if (cr->content_full) {
+		all[n++] = "content";
+		all[n++] = "full";
+	} else {
+		snprintf(seed, sizeof(seed), "%llu", (unsigned long long)cr->seed);
+		all[n++] = "content-seed";
+		all[n++] = seed;
+	}
+	all[n] = NULL;
+	return cli_set_meta(t, all);
+}
+
 /* cli/cmd_kernel.c: the real kernel runs in a VM, not as a loadable port */
 int kas_cmd_check_is_kernel(int argc, char **argv);
 int kas_cmd_check_kernel(int argc, char **argv);
@@ -299,13 +378,18 @@ int kas_cmd_check(int argc, char **argv)
 		{ "no-isolate", no_argument, NULL, 'I' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "mem", required_argument, NULL, 'M' },
+		{ "time", required_argument, NULL, 't' },
+		{ "content", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *port_name = NULL, *profile_name = NULL, *json_path = NULL, *corpus = NULL;
-	uint64_t seed = 1, nops = 5000, timeout = 0;
+	uint64_t seed = 1, nops = 5000, timeout = 0, time_budget = 0;
+	size_t mem = KAS_DEFAULT_MEM_BYTES;
 	struct check_run cr;
-	bool explicit_corpus = true;
+	bool explicit_corpus = true, quiet = false;
 	char corpus_buf[2048]; /* short enough that corpus/name.ktrace fits a path buffer */
 	int c, rc;
 
@@ -315,7 +399,7 @@ int kas_cmd_check(int argc, char **argv)
 	cr.isolate = true;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":hvIP:p:s:n:j:c:S:T:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hvqIP:p:s:n:j:c:S:T:M:t:C:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -332,6 +416,23 @@ int kas_cmd_check(int argc, char **argv)
 			cr.timeout_ms = (unsigned)timeout;
 			break;
 		case 'v': cr.verbose = true; break;
+		case 'q': quiet = true; break;
+		case 'M':
+			if (kas_parse_size(optarg, &mem) != 0)
+				return cli_usage_error(usage, "check: bad --mem '%s' (e.g. 1G, 512M, 0)",
+						       optarg);
+			break;
+		case 't':
+			if (parse_u64(optarg, &time_budget) != 0 || time_budget == 0)
+				return cli_usage_error(usage, "check: bad --time '%s' (seconds)", optarg);
+			break;
+		case 'C':
+			if (strcmp(optarg, "full") == 0)
+				cr.content_full = true;
+			else if (strcmp(optarg, "sampled") != 0)
+				return cli_usage_error(usage, "check: bad --content '%s' (sampled or full)",
+						       optarg);
+			break;
 		case 's':
 			if (parse_u64(optarg, &seed) != 0)
 				return cli_usage_error(usage, "check: bad --seed '%s'", optarg);
@@ -353,6 +454,7 @@ int kas_cmd_check(int argc, char **argv)
 		return KAS_EXIT_USAGE;
 	if (!(cr.port = cli_port(port_name)))
 		return KAS_EXIT_USAGE;
+	cr.port_arg = port_name;
 	/* before the run, not after it: a long check must not end in "No such
 	 * file or directory" for every counterexample */
 	if (cr.save_dir && mkdir(cr.save_dir, 0755) != 0 && errno != EEXIST) {
@@ -375,6 +477,15 @@ int kas_cmd_check(int argc, char **argv)
 		cli_error("out of memory");
 		return KAS_EXIT_USAGE;
 	}
+	cr.seed = seed;
+	cr.mem_bytes = mem;
+	cr.time_budget_s = time_budget;
+	cli_progress_init(&cr.progress, stderr, quiet);
+	if (time_budget)
+		cr.deadline = cr.progress.t0 + (double)time_budget;
+	/* in this process, the machine size is this process's: set once */
+	if (!cr.isolate && mem && kas_mem_limit(mem) != 0)
+		cli_error("check: note: cannot set the --mem limit (RLIMIT_DATA) in this process");
 	rc = run_corpus(&cr, corpus, explicit_corpus);
 	if (rc == 0)
 		rc = run_random(&cr, seed, nops);
@@ -382,6 +493,7 @@ int kas_cmd_check(int argc, char **argv)
 		rc = check_report(&cr, json_path, seed);
 	else
 		rc = KAS_EXIT_USAGE;
+	cli_progress_end(&cr.progress);
 	for (size_t i = 0; cr.worst_trace && i < kas_rule_count(); i++)
 		if (cr.worst_trace[i]) {
 			kas_trace_free(cr.worst_trace[i]);

@@ -9,20 +9,27 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: kallocspec replay TRACE... --port P [--profile P] [-v] [--no-isolate]\n"
-	"                         [--timeout MS]\n"
+	"usage: kallocspec replay TRACE... --port P [--profile P] [-v] [-q] [--no-isolate]\n"
+	"                         [--timeout MS] [--mem SIZE] [--content sampled|full]\n"
+	"                         [--expect RULE-ID]\n"
 	"\n"
 	"Runs each text trace (\"-\" = stdin) on port P (a built-in name or a path to\n"
 	"a .so) and prints every rule it fails: ID, title, source, message and the\n"
 	"failing op.  The profile is --profile, else the trace's `profile` line,\n"
-	"else linux-latest.\n"
+	"else linux-latest.  The machine size and the content sample are the\n"
+	"options, else the trace's `# mem:` and `# content-seed:` lines (which\n"
+	"`check` writes into every counterexample), else 1G and seed 0.\n"
 	"  -v, --verbose   log every op with its result and verdicts\n"
+	"  -q, --quiet     print only errors (for --expect)\n"
 	"  --no-isolate    run in this process (default: a child process, so a port\n"
 	"                  that crashes or hangs is reported as CRASH / HANG)\n"
-	"  --timeout MS    a port call running longer is a HANG (default 10000)\n";
+	"  --timeout MS    a port call running longer is a HANG (default 10000)\n"
+	"  --mem SIZE      the machine size (0 = no limit; see `check --help`)\n"
+	"  --content M     sampled or full (see `check --help`)\n"
+	"  --expect ID     exit 0 when every trace FAILs rule ID, 1 when one does not\n";
 
 /* Print the failures one trace produced; returns the number of failing rules. */
-static unsigned report_failures(const struct kas_spec *spec, const char *path)
+static unsigned report_failures(const struct kas_spec *spec, const char *path, bool quiet)
 {
 	unsigned bad = 0;
 
@@ -34,6 +41,8 @@ static unsigned report_failures(const struct kas_spec *spec, const char *path)
 		if (st != KAS_FAIL && st != KAS_CRASH && st != KAS_HANG)
 			continue;
 		bad++;
+		if (quiet)
+			continue;
 		printf("%s: %s %s  %s\n", path, kas_status_name(st), r->id, r->title);
 		cli_print_rule_source(stdout, r, "  ");
 		if (t && t->message[0])
@@ -56,8 +65,11 @@ static unsigned report_failures(const struct kas_spec *spec, const char *path)
 
 /* 0 = ran without failures, 1 = a rule failed, 2 = bad input. */
 struct replay_opts {
-	bool verbose, isolate;
+	bool verbose, isolate, quiet, content_full;
 	unsigned timeout_ms;
+	bool mem_given;
+	size_t mem_bytes;
+	int expect;             /* rule index for --expect, or -1 */
 };
 
 static int replay_one(const char *path, const struct kas_port *port,
@@ -95,6 +107,21 @@ static int replay_one(const char *path, const struct kas_port *port,
 	if (ro->verbose)
 		printf("%s: %zu ops, profile %s, port %s\n", path, t.nops, t.profile->name, port->name);
 	opts.call_timeout_ms = ro->timeout_ms;
+	opts.content_full = ro->content_full;
+	/* --mem, else the trace's `# mem:` line (the harness reads it), else
+	 * the default machine */
+	if (ro->mem_given)
+		opts.mem_bytes = ro->mem_bytes;
+	else if (!kas_trace_meta(&t, "mem"))
+		opts.mem_bytes = KAS_DEFAULT_MEM_BYTES;
+	if (!ro->isolate) {
+		size_t mem = opts.mem_bytes;
+		size_t v;
+		const char *meta = kas_trace_meta(&t, "mem");
+		if (!mem && !ro->mem_given && meta && kas_parse_size(meta, &v) == 0)
+			mem = v;
+		kas_mem_limit(mem);
+	}
 	rc = ro->isolate ? kas_run_trace_isolated(port, spec, &t, &opts, &res)
 			 : kas_run_trace(port, spec, &t, &opts, &res);
 	if (rc != 0) {
@@ -107,24 +134,28 @@ static int replay_one(const char *path, const struct kas_port *port,
 		kas_trace_free(&t);
 		return KAS_EXIT_USAGE;
 	}
-	bad = report_failures(spec, path);
+	bad = report_failures(spec, path, ro->quiet);
 	if (res.status != KAS_RUN_OK) {
 		char op[256] = "";
 
 		bad++;
 		if (res.fault_op < t.nops)
 			kas_op_format(&t, res.fault_op, op, sizeof(op));
-		if (res.status == KAS_RUN_HANG)
-			printf("%s: HANG  a port call did not return", path);
-		else
-			printf("%s: CRASH %s", path, res.signal_name);
-		printf("%s%s\n",
-		       res.fault_op < t.nops ? " at: " : res.fault_op == t.nops ? " in teardown" : "",
-		       op);
+		if (!ro->quiet) {
+			if (res.status == KAS_RUN_HANG)
+				printf("%s: HANG  a port call did not return", path);
+			else
+				printf("%s: CRASH %s", path, res.signal_name);
+			printf("%s%s\n",
+			       res.fault_op < t.nops ? " at: " :
+			       res.fault_op == t.nops ? " in teardown" : "", op);
+		}
 	}
-	printf("%s: %zu ops run, %zu skipped, %zu unsupported: %s\n", path, res.ops_run,
-	       res.ops_skipped, res.ops_unsupported,
-	       bad ? "FAIL" : "no rule failed");
+	if (!ro->quiet)
+		printf("%s: %zu ops run, %zu skipped, %zu unsupported: %s\n", path, res.ops_run,
+		       res.ops_skipped, res.ops_unsupported, bad ? "FAIL" : "no rule failed");
+	if (ro->expect >= 0)
+		bad = kas_spec_status(spec, (size_t)ro->expect) == KAS_FAIL ? 0 : 1;
 	kas_spec_free(spec);
 	kas_trace_free(&t);
 	return bad ? KAS_EXIT_FAIL : KAS_EXIT_OK;
@@ -138,20 +169,24 @@ int kas_cmd_replay(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-isolate", no_argument, NULL, 'I' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "mem", required_argument, NULL, 'M' },
+		{ "content", required_argument, NULL, 'C' },
+		{ "expect", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *port_name = NULL, *profile_name = NULL;
 	const struct kas_profile *force = NULL;
 	const struct kas_port *port;
-	struct replay_opts ro = { .isolate = true };
+	struct replay_opts ro = { .isolate = true, .expect = -1 };
 	int c, rc = KAS_EXIT_OK;
 	char *end;
 	unsigned long ms;
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":hvIp:P:T:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hvqIp:P:T:M:C:E:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -167,6 +202,26 @@ int kas_cmd_replay(int argc, char **argv)
 			break;
 		case 'I':
 			ro.isolate = false;
+			break;
+		case 'q':
+			ro.quiet = true;
+			break;
+		case 'M':
+			if (kas_parse_size(optarg, &ro.mem_bytes) != 0)
+				return cli_usage_error(usage, "replay: bad --mem '%s' (e.g. 1G, 512M, 0)",
+						       optarg);
+			ro.mem_given = true;
+			break;
+		case 'C':
+			if (strcmp(optarg, "full") == 0)
+				ro.content_full = true;
+			else if (strcmp(optarg, "sampled") != 0)
+				return cli_usage_error(usage, "replay: bad --content '%s' (sampled or full)",
+						       optarg);
+			break;
+		case 'E':
+			if ((ro.expect = kas_rule_index(optarg)) < 0)
+				return cli_usage_error(usage, "replay: --expect: no rule '%s'", optarg);
 			break;
 		case 'T':
 			ms = strtoul(optarg, &end, 10);

@@ -8,29 +8,41 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include "kallocspec/harness.h"
 
 /* VmData of /proc/self/status in bytes (private writable mappings: what
- * RLIMIT_DATA counts), or 0 when it cannot be read. */
+ * RLIMIT_DATA counts), or 0 when it cannot be read.  Plain read(2) into
+ * a stack buffer: no malloc, so the heap a port sees afterwards is the
+ * heap it would have seen without the limit (a malloc-backed port's
+ * results depend on that layout). */
 static size_t mapped_data_bytes(void)
 {
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	size_t kb = 0;
+	char buf[4096];
+	size_t n = 0;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 
-	if (!f)
+	if (fd < 0)
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmData:", 7) == 0) {
-			kb = (size_t)strtoull(line + 7, NULL, 10);
+	for (;;) {
+		ssize_t got = read(fd, buf + n, sizeof(buf) - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
 			break;
-		}
-	fclose(f);
-	return kb * 1024;
+		n += (size_t)got;
+		if (n == sizeof(buf) - 1)
+			break;
+	}
+	close(fd);
+	buf[n] = '\0';
+	const char *line = strstr(buf, "\nVmData:");
+	return line ? (size_t)strtoull(line + 8, NULL, 10) * 1024 : 0;
 }
 
 int kas_mem_limit(size_t bytes)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -229,6 +230,17 @@ static bool drain(struct parent *p, int fd)
 	}
 }
 
+/* A pollable handle on the child's exit, or -1 where the kernel has none. */
+static int pidfd_of(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
 int kas_run_trace_isolated(const struct kas_port *port, struct kas_spec *spec,
 			   const struct kas_trace *t, const struct kas_harness_opts *opts,
 			   struct kas_trace_result *res)
@@ -290,11 +302,14 @@ int kas_run_trace_isolated(const struct kas_port *port, struct kas_spec *spec,
 	struct parent p = { .spec = spec, .t = t, .res = res, .rc = 0 };
 	uint64_t last_calls = 0, since = now_ms();
 	bool killed = false, open_pipe = true, exited = false;
+	/* the child's exit wakes poll() through a pidfd, where the kernel has
+	 * them; otherwise the loop checks every millisecond once the pipe is
+	 * at end of file */
+	int pidfd = pidfd_of(pid);
 	while (!exited) {
-		struct pollfd pfd = { fds[0], POLLIN, 0 };
-		/* with the pipe at EOF poll() returns at once: just sleep then */
-		int n = open_pipe ? poll(&pfd, 1, 50) : poll(NULL, 0, 20);
-		if (n > 0 && open_pipe)
+		struct pollfd pfd[2] = { { open_pipe ? fds[0] : -1, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+		int n = poll(pfd, 2, open_pipe || pidfd >= 0 ? 50 : 1);
+		if (n > 0 && open_pipe && pfd[0].revents)
 			open_pipe = drain(&p, fds[0]);
 		else if (n < 0 && errno != EINTR)
 			break;
@@ -328,6 +343,8 @@ int kas_run_trace_isolated(const struct kas_port *port, struct kas_spec *spec,
 	if (exited || killed)
 		kill(-pid, SIGKILL);
 	close(fds[0]);
+	if (pidfd >= 0)
+		close(pidfd);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

@@ -9,10 +9,12 @@
  * right after its first failing op.  The search order is fixed, so a
  * deterministic port always yields the same result.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "minimize_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define NO_SLOT UINT32_MAX
 
@@ -171,9 +173,22 @@ out:
 	return rc;
 }
 
-static bool budget_left(const struct minimizer *m)
+static double now_s(void)
 {
-	return m->runs < m->max_runs;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static bool budget_left(struct minimizer *m)
+{
+	if (m->runs >= m->max_runs)
+		return false;
+	if (m->deadline > 0 && now_s() > m->deadline) {
+		m->out_of_time = true;
+		return false;
+	}
+	return true;
 }
 
 /* Replace *cur by cand (taking ownership), cut after fail_op when the cut
@@ -314,6 +329,10 @@ static unsigned settle(struct minimizer *m, struct kas_trace *out)
 {
 	unsigned fails = kas__min_count_fails(m, out);
 
+	/* a result the confirming replay no longer reproduces counts as
+	 * failing less than every attempt */
+	if (fails == m->attempts && m->confirm && m->confirm(m->confirm_arg, out) == 0)
+		fails--;
 	for (size_t back = 1; fails < m->attempts && back <= MIN_HISTORY && back <= m->nhist;
 	     back++) {
 		struct kas_trace *older = &m->hist[(m->nhist - back) % MIN_HISTORY];
@@ -322,6 +341,8 @@ static unsigned settle(struct minimizer *m, struct kas_trace *out)
 		if (!older->nops)
 			continue;
 		f = kas__min_count_fails(m, older);
+		if (f == m->attempts && m->confirm && m->confirm(m->confirm_arg, older) == 0)
+			f--;
 		if (f > fails) {
 			kas_trace_free(out);
 			*out = *older;
@@ -354,8 +375,19 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 	m.hopts.pool_bytes = opts ? opts->pool_bytes : 0;
 	m.hopts.call_timeout_ms = opts ? opts->call_timeout_ms : 0;
 	m.hopts.watchdog_in_process = opts && opts->watchdog && !m.isolate;
+	if (opts) {
+		m.hopts.mem_bytes = opts->mem_bytes;
+		m.hopts.content_full = opts->content_full;
+		m.hopts.content_seed = opts->content_seed;
+		if (opts->time_limit_ms)
+			m.deadline = now_s() + opts->time_limit_ms / 1000.0;
+	}
 	m.max_runs = opts && opts->max_runs ? opts->max_runs : 5000;
 	m.attempts = opts && opts->attempts ? opts->attempts : 12;
+	if (opts && !m.crash_mode) {
+		m.confirm = opts->confirm;
+		m.confirm_arg = opts->confirm_arg;
+	}
 
 	kas_trace_init(out);
 	if (stats)
@@ -396,6 +428,7 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 		stats->final_fails = fails;
 		stats->runs = m.runs;
 		stats->ops_after = out->nops;
+		stats->out_of_time = m.out_of_time;
 	}
 	return 0;
 }

@@ -19,12 +19,16 @@ struct minimizer {
 	size_t rule;
 	struct kas_harness_opts hopts;
 	size_t runs, max_runs;
+	double deadline;        /* monotonic seconds; 0 = none */
+	bool out_of_time;
 	unsigned attempts;
 	bool isolate;           /* each run in a child process */
 	/* The last MIN_HISTORY accepted states (ring), to fall back on. */
 	struct kas_trace hist[MIN_HISTORY];
 	size_t nhist;
 	bool crash_mode;        /* interesting = the run crashes (KAS_MINIMIZE_CRASH) */
+	int (*confirm)(void *arg, const struct kas_trace *t);
+	void *confirm_arg;
 };
 
 /* 1 = t fails (in one attempt, or in all when require_all), first failing

@@ -139,6 +139,8 @@ int kas__min_still_fails(struct minimizer *m, const struct kas_trace *t, size_t 
 	/* the earliest failing op seen: with require_all, every attempt failed
 	 * by then or later, and cutting is verified again anyway */
 	*fail_op = first_fop;
+	if (require_all && result == 1 && m->confirm && m->confirm(m->confirm_arg, t) == 0)
+		result = 0;
 	return result;
 }
 

@@ -118,8 +118,16 @@ int kas_report_json_write(FILE *out, const struct kas_report_meta *m, const stru
 	fputs(",\n  \"profile\": ", out);
 	kas_json_string(out, prof ? prof->name : NULL);
 	fprintf(out, ",\n  \"generated\": \"%s\",\n  \"seed\": %" PRIu64 ",\n  \"ops\": %" PRIu64
-		",\n  \"traces\": %" PRIu64 ",\n  \"rules\": [\n",
-		when, m->seed, m->ops, m->traces);
+		",\n  \"traces\": %" PRIu64, when, m->seed, m->ops, m->traces);
+	/* the machine the port ran on, and what a time budget left out */
+	fprintf(out, ",\n  \"mem_bytes\": %zu,\n  \"content\": \"%s\"", m->mem_bytes,
+		m->content_full ? "full" : "sampled");
+	if (m->time_budget_s)
+		fprintf(out, ",\n  \"time_budget_s\": %" PRIu64 ",\n  \"left_out\": "
+			"{\"witness_traces\": %zu, \"random_ops\": %" PRIu64
+			", \"unminimised\": %zu}", m->time_budget_s, m->witness_skipped,
+			m->random_ops_skipped, m->unminimised);
+	fputs(",\n  \"rules\": [\n", out);
 	for (size_t i = 0; i < kas_rule_count(); i++) {
 		const struct kas_rule *r = kas_rule_at(i);
 		enum kas_status st;

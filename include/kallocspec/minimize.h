@@ -43,6 +43,21 @@ struct kas_minimize_opts {
 	uint32_t port_caps;         /* caps each candidate's spec is created with: pass
 				     * what the failing run used, normally
 				     * kas_port_effective_caps(port) (0 = port->caps) */
+	/* ---- appended (bounded cost) ---- */
+	unsigned time_limit_ms;     /* stop improving after this long (0 = no limit
+				     * but max_runs); the best trace so far is the result */
+	size_t mem_bytes;           /* the machine size of every candidate run
+				     * (kas_harness_opts.mem_bytes) */
+	bool content_full;          /* kas_harness_opts.content_full / content_seed */
+	uint64_t content_seed;
+	/* Where a port's results depend on its process's heap, a candidate
+	 * that failed every attempt here may still pass where the user will
+	 * replay it.  confirm, when set, is asked last about every smaller
+	 * candidate that failed every attempt (and about the result): 1 = it
+	 * fails the rule there too, 0 = it does not (the candidate is
+	 * rejected), -1 = it cannot tell (the candidate is kept). */
+	int (*confirm)(void *arg, const struct kas_trace *t);
+	void *confirm_arg;
 };
 
 struct kas_minimize_stats {
@@ -53,6 +68,7 @@ struct kas_minimize_stats {
 	 * the failure depends on the port's heap state and may not show on
 	 * every replay. */
 	unsigned final_fails, final_runs;
+	bool out_of_time;           /* time_limit_ms ended the search early */
 };
 
 /* Pseudo rule index: minimise a trace that crashes the port instead (every

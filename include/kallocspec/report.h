@@ -51,6 +51,13 @@ struct kas_report_meta {
 	const struct kas_report_fault *faults;
 	size_t nfaults;
 	uint64_t crashes, hangs;
+	/* ---- appended (bounded cost) ---- */
+	size_t mem_bytes;           /* the machine size (0 = no limit) */
+	bool content_full;          /* every byte examined, not a sample */
+	uint64_t time_budget_s;     /* --time (0 = none), and what it left out */
+	size_t witness_skipped;
+	uint64_t random_ops_skipped;
+	size_t unminimised;
 };
 
 /*

@@ -14,10 +14,9 @@
  *   - frees and ksize ignore ZERO_SIZE_PTR (and NULL): traces may pass the
  *     literal, and handing (void *)16 to glibc aborts the whole process
  *     rather than failing one rule;
- *   - memory is finite: live bytes are counted against a budget
- *     (env->pool_bytes, default NAIVE_DEFAULT_BUDGET) and a request beyond
- *     it returns NULL, as malloc does under a memory limit.  Without it
- *     overcommit hands out terabytes that the harness then fills.
+ *   - nothing else: memory is finite because the harness runs the port on
+ *     a machine of a given size (`--mem`, kas_port_env.mem_bytes), where
+ *     malloc returns NULL beyond it.
  */
 #include <kallocspec/port.h>
 #include <kallocspec/profile.h>
@@ -25,67 +24,6 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NAIVE_DEFAULT_BUDGET ((size_t)512 << 20)
-
-static size_t naive_budget = NAIVE_DEFAULT_BUDGET;
-static size_t naive_live;   /* malloc_usable_size of every live block */
-
-/* May `bytes` more be handed out? */
-static bool naive_fits(size_t bytes)
-{
-	return bytes <= naive_budget && naive_live <= naive_budget - bytes;
-}
-
-/* n * size without wrapping, for the budget only (the shim itself wraps). */
-static bool naive_fits_n(size_t n, size_t size)
-{
-	return !n || size <= SIZE_MAX / n ? naive_fits(n * size) : false;
-}
-
-static void *naive_took(void *p)
-{
-	if (p)
-		naive_live += malloc_usable_size(p);
-	return p;
-}
-
-static void naive_release(void *p)
-{
-	size_t n = malloc_usable_size(p);
-
-	naive_live = n < naive_live ? naive_live - n : 0;
-	free(p);
-}
-
-static void *naive_malloc(size_t size)
-{
-	return naive_fits(size) ? naive_took(malloc(size)) : NULL;
-}
-
-static void *naive_calloc(size_t n, size_t size)
-{
-	return naive_fits_n(n, size) ? naive_took(calloc(n, size)) : NULL;
-}
-
-/* glibc realloc: p NULL -> malloc; size 0 -> frees p, returns NULL. */
-static void *naive_realloc(void *p, size_t size)
-{
-	size_t old = p ? malloc_usable_size(p) : 0;
-	void *q;
-
-	if (p && size == 0) {
-		naive_release(p);
-		return NULL;
-	}
-	if (size > old && !naive_fits(size - old))
-		return NULL;
-	q = realloc(p, size);
-	if (!q)
-		return NULL;
-	naive_live = old < naive_live ? naive_live - old : 0;
-	return naive_took(q);
-}
 
 /* NULL and ZERO_SIZE_PTR, which glibc must never see. */
 static bool naive_zero_or_null(const void *p)
@@ -95,8 +33,7 @@ static bool naive_zero_or_null(const void *p)
 
 static int naive_init(const struct kas_port_env *env)
 {
-	naive_budget = env && env->pool_bytes ? env->pool_bytes : NAIVE_DEFAULT_BUDGET;
-	naive_live = 0;
+	(void)env;
 	return 0;
 }
 
@@ -112,26 +49,26 @@ static void naive_fini(void)
 static void *naive_kmalloc(size_t size, kas_gfp_t gfp)
 {
 	(void)gfp;
-	return naive_malloc(size);
+	return malloc(size);
 }
 
 static void *naive_kzalloc(size_t size, kas_gfp_t gfp)
 {
 	(void)gfp;
-	return naive_calloc(1, size);
+	return calloc(1, size);
 }
 
 /* No overflow check: n * size wraps (the classic shim bug). */
 static void *naive_kmalloc_array(size_t n, size_t size, kas_gfp_t gfp)
 {
 	(void)gfp;
-	return naive_malloc(n * size);
+	return malloc(n * size);
 }
 
 static void *naive_kcalloc(size_t n, size_t size, kas_gfp_t gfp)
 {
 	(void)gfp;
-	return naive_calloc(n, size);
+	return calloc(n, size);
 }
 
 /* glibc realloc(p, 0) frees p and returns NULL, not ZERO_SIZE_PTR. */
@@ -140,7 +77,7 @@ static void *naive_krealloc(const void *p, size_t new_size, kas_gfp_t gfp)
 	(void)gfp;
 	if (naive_zero_or_null(p))
 		p = NULL;
-	return naive_realloc((void *)p, new_size);
+	return realloc((void *)p, new_size);
 }
 
 static void *naive_krealloc_array(void *p, size_t new_n, size_t new_size, kas_gfp_t gfp)
@@ -148,13 +85,13 @@ static void *naive_krealloc_array(void *p, size_t new_n, size_t new_size, kas_gf
 	(void)gfp;
 	if (naive_zero_or_null(p))
 		p = NULL;
-	return naive_realloc(p, new_n * new_size);
+	return realloc(p, new_n * new_size);
 }
 
 static void naive_free(const void *p)
 {
 	if (!naive_zero_or_null(p))
-		naive_release((void *)p);
+		free((void *)p);
 }
 
 static size_t naive_ksize(const void *p)
@@ -169,26 +106,26 @@ static void naive_kfree_sensitive(const void *p)
 	if (naive_zero_or_null(p))
 		return;
 	memset((void *)p, 0, malloc_usable_size((void *)p));
-	naive_release((void *)p);
+	free((void *)p);
 }
 
 /* ---- vmalloc: plain malloc, so neither page aligned nor align-aware ---- */
 
 static void *naive_vmalloc(size_t size)
 {
-	return naive_malloc(size);
+	return malloc(size);
 }
 
 static void *naive_vzalloc(size_t size)
 {
-	return naive_calloc(1, size);
+	return calloc(1, size);
 }
 
 /* gfp ignored, __GFP_ZERO included, as in kmalloc above. */
 static void *naive_vmalloc_gfp(size_t size, kas_gfp_t gfp)
 {
 	(void)gfp;
-	return naive_malloc(size);
+	return malloc(size);
 }
 
 static void *naive_vmalloc_node_align(size_t size, size_t align, kas_gfp_t gfp)
@@ -207,7 +144,7 @@ static void *naive_kvmalloc(size_t size, kas_gfp_t gfp)
 static void *naive_kvzalloc(size_t size, kas_gfp_t gfp)
 {
 	(void)gfp;
-	return naive_calloc(1, size);
+	return calloc(1, size);
 }
 
 static void *naive_kvmalloc_array(size_t n, size_t size, kas_gfp_t gfp)
@@ -218,7 +155,7 @@ static void *naive_kvmalloc_array(size_t n, size_t size, kas_gfp_t gfp)
 static void *naive_kvcalloc(size_t n, size_t size, kas_gfp_t gfp)
 {
 	(void)gfp;
-	return naive_calloc(n, size);
+	return calloc(n, size);
 }
 
 static void *naive_kvrealloc(const void *p, size_t old_size, size_t new_size, kas_gfp_t gfp)
@@ -257,7 +194,7 @@ static void *naive_cache_alloc(void *cache, kas_gfp_t gfp)
 	void *obj;
 
 	(void)gfp;
-	obj = naive_malloc(c->size);
+	obj = malloc(c->size);
 	if (obj && c->ctor)
 		c->ctor(obj);
 	return obj;
@@ -269,7 +206,7 @@ static void *naive_cache_zalloc(void *cache, kas_gfp_t gfp)
 	void *obj;
 
 	(void)gfp;
-	obj = naive_calloc(1, c->size);
+	obj = calloc(1, c->size);
 	if (obj && c->ctor)
 		c->ctor(obj);
 	return obj;
@@ -323,9 +260,7 @@ static void *naive_alloc_pages(kas_gfp_t gfp, unsigned int order)
 	if (order >= sizeof(size_t) * 8 - 12)
 		return NULL;
 	bytes = (size_t)KAS_PAGE_SIZE << order;
-	if (!naive_fits(bytes))
-		return NULL;
-	p = naive_took(aligned_alloc(KAS_PAGE_SIZE, bytes));
+	p = aligned_alloc(KAS_PAGE_SIZE, bytes);
 	if (p && (gfp & __GFP_ZERO))
 		memset(p, 0, bytes);
 	return p;
