@@ -407,7 +407,12 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 			stats->runs = m.runs, stats->ops_after = out->nops;
 		return rc < 0 ? -1 : 1;
 	}
-	/* The start failed once; everything smaller must fail every time. */
+	/* The start failed once; everything smaller must fail every time --
+	 * or, where the start itself fails only in some heap layouts, in at
+	 * least as many of them as the start. */
+	m.need = kas__min_count_fails(&m, &cand);
+	if (m.need == 0)
+		m.need = 1;
 	rc = accept(&m, out, &cand, fop);
 	if (rc == 0)
 		rc = ddmin(&m, out);

@@ -22,6 +22,10 @@ struct minimizer {
 	double deadline;        /* monotonic seconds; 0 = none */
 	bool out_of_time;
 	unsigned attempts;
+	/* Attempts a smaller candidate must fail: every one, unless the
+	 * starting trace itself failed only some (a failure that hinges on
+	 * the heap): then as many as it did. */
+	unsigned need;
 	bool isolate;           /* each run in a child process */
 	/* The last MIN_HISTORY accepted states (ring), to fall back on. */
 	struct kas_trace hist[MIN_HISTORY];
@@ -31,8 +35,9 @@ struct minimizer {
 	void *confirm_arg;
 };
 
-/* 1 = t fails (in one attempt, or in all when require_all), first failing
- * op in *fail_op; 0 = it does not; -1 = error (port init, fork, memory). */
+/* 1 = t fails (in one attempt, or in m->need when require_all), first
+ * failing op in *fail_op; 0 = it does not; -1 = error (port init, fork,
+ * memory). */
 int kas__min_still_fails(struct minimizer *m, const struct kas_trace *t, size_t *fail_op,
 			 bool require_all);
 /* In how many of m->attempts runs t fails (errors count as passes). */

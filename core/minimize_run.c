@@ -112,36 +112,41 @@ static void unpad_heap(struct heap_pad *p)
 int kas__min_still_fails(struct minimizer *m, const struct kas_trace *t, size_t *fail_op,
 		       bool require_all)
 {
+	/* one failing attempt, or as many as the starting trace managed */
+	const unsigned need = require_all ? m->need : 1;
 	size_t first_fop = KAS_NOT_FOUND;
-	int result = require_all ? 1 : 0;
+	unsigned fails = 0;
 
-	for (unsigned a = 0; a < m->attempts; a++) {
+	for (unsigned a = 0; a < m->attempts && fails < need; a++) {
 		struct heap_pad pad;
 		size_t fop;
 		int rc;
 
+		/* too few attempts left to reach need */
+		if (fails + (m->attempts - a) < need)
+			break;
 		pad_heap(&pad, t, a);
 		rc = run_once(m, t, &fop);
 		unpad_heap(&pad);
 		if (rc < 0)
 			return -1;
-		if (rc > 0 && first_fop == KAS_NOT_FOUND)
-			first_fop = fop;
-		if (!require_all && rc > 0) {
-			result = 1;
-			break;
-		}
-		if (require_all && rc == 0) {
-			result = 0;
-			break;
+		if (rc > 0) {
+			fails++;
+			if (first_fop == KAS_NOT_FOUND)
+				first_fop = fop;
 		}
 	}
 	/* the earliest failing op seen: with require_all, every attempt failed
 	 * by then or later, and cutting is verified again anyway */
 	*fail_op = first_fop;
-	if (require_all && result == 1 && m->confirm && m->confirm(m->confirm_arg, t) == 0)
-		result = 0;
-	return result;
+	if (fails < need)
+		return 0;
+	/* a fresh process is asked only about failures that do not hinge on
+	 * the heap here: it would answer the others at random */
+	if (require_all && need == m->attempts && m->confirm &&
+	    m->confirm(m->confirm_arg, t) == 0)
+		return 0;
+	return 1;
 }
 
 unsigned kas__min_count_fails(struct minimizer *m, const struct kas_trace *t)

@@ -52,9 +52,14 @@ for id in ALIGN-2 ZERO-1 ALIGN-7; do
 	replay_cex "$ks" "$f" "$port" $id "$tmp"
 	[ "$rc" -eq 1 ] || { fail "replay $id exited $rc"; cat "$tmp/replay.err"; }
 	grep -q "FAIL $id  " "$tmp/replay.out" || { fail "replay does not reproduce $id"; cat "$f"; }
-	# minimal: a failure this simple needs a handful of ops at most
+	# minimal: a failure this simple needs a handful of ops at most.  The
+	# alignment glibc's malloc gives a 64-byte block depends on where the
+	# heap's top is, so ALIGN-2's smallest trace that fails in every heap
+	# layout the minimiser tries (and in a fresh replay) keeps a few ops
+	# that only move the heap; the others are one or two ops.
 	nops=$(grep -cv '^\(#\|profile \|$\)' "$f")
-	[ "$nops" -le 3 ] || { fail "$id counterexample has $nops ops"; cat "$f"; }
+	max=3; [ "$id" = ALIGN-2 ] && max=12
+	[ "$nops" -le "$max" ] || { fail "$id counterexample has $nops ops"; cat "$f"; }
 done
 
 if command -v jq >/dev/null 2>&1; then
