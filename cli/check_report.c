@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 /* A minimised counterexample labelled for replay; NULL when minimising fails. */
 static struct kas_trace *minimised(struct check_run *cr, size_t rule)
@@ -244,6 +245,10 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 		printf("; traces: %" PRIu64 " CRASH, %" PRIu64 " HANG", totals[KAS_CRASH],
 		       totals[KAS_HANG]);
 	printf("\n");
+	/* what the port's processes (children, minimiser runs) held at most */
+	struct rusage ru;
+	size_t peak = getrusage(RUSAGE_CHILDREN, &ru) == 0 ? (size_t)ru.ru_maxrss * 1024 : 0;
+	printf("peak resident memory of a port process: %zu MiB\n", peak >> 20);
 	if (cr->witness_skipped || cr->random_ops_skipped || cr->unminimised)
 		printf("left out by --time %" PRIu64 ": %zu of %zu witness traces, %" PRIu64
 		       " random ops; %zu failures not minimised\n", cr->time_budget_s,
@@ -264,6 +269,7 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 			.witness_skipped = cr->witness_skipped,
 			.random_ops_skipped = cr->random_ops_skipped,
 			.unminimised = cr->unminimised,
+			.peak_rss_bytes = peak,
 		};
 		char err[512];
 

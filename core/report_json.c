@@ -122,6 +122,8 @@ int kas_report_json_write(FILE *out, const struct kas_report_meta *m, const stru
 	/* the machine the port ran on, and what a time budget left out */
 	fprintf(out, ",\n  \"mem_bytes\": %zu,\n  \"content\": \"%s\"", m->mem_bytes,
 		m->content_full ? "full" : "sampled");
+	if (m->peak_rss_bytes)
+		fprintf(out, ",\n  \"peak_rss_bytes\": %zu", m->peak_rss_bytes);
 	if (m->time_budget_s)
 		fprintf(out, ",\n  \"time_budget_s\": %" PRIu64 ",\n  \"left_out\": "
 			"{\"witness_traces\": %zu, \"random_ops\": %" PRIu64

@@ -4,16 +4,16 @@ set(KAS_CLI_BIN $<TARGET_FILE:kallocspec-cli>)
 set(KAS_CLI_TMP ${CMAKE_CURRENT_BINARY_DIR}/cli-tmp)
 set(KAS_CLI_TESTS ${CMAKE_CURRENT_SOURCE_DIR})
 
-add_test(NAME cli_usage
+kas_add_test(NAME cli_usage
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_usage.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/usage)
-add_test(NAME cli_rules
+kas_add_test(NAME cli_rules
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_rules.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/rules)
-add_test(NAME cli_bad_input
+kas_add_test(NAME cli_bad_input
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_bad_input.sh ${KAS_CLI_BIN}
           ${KAS_CLI_TESTS}/bad-input ${KAS_CLI_TMP}/bad-input)
-add_test(NAME cli_codec
+kas_add_test(NAME cli_codec
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_codec.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/codec)
-add_test(NAME cli_check_libc_naive
+kas_add_test(NAME cli_check_libc_naive
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_check_naive.sh ${KAS_CLI_BIN} libc-naive
           ${KAS_CLI_TMP}/check-naive)
 
@@ -25,31 +25,31 @@ add_library(kas-test-small-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
 target_compile_definitions(kas-test-small-port PRIVATE KAS_BADPORT_SMALL=1)
 add_library(kas-test-crashy-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
 target_compile_definitions(kas-test-crashy-port PRIVATE KAS_BADPORT_CRASHY=1)
-add_test(NAME cli_faults
+kas_add_test(NAME cli_faults
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_faults.sh ${KAS_CLI_BIN}
           $<TARGET_FILE:kas-test-crashy-port> ${KAS_CLI_TMP}/faults)
-add_test(NAME cli_dlopen
+kas_add_test(NAME cli_dlopen
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_dlopen.sh ${KAS_CLI_BIN}
           $<TARGET_FILE:kas-port-libc-naive> $<TARGET_FILE:kas-test-not-a-port>
           $<TARGET_FILE:kas-test-old-abi> $<TARGET_FILE:kas-test-small-port>
           ${KAS_CLI_TMP}/dlopen)
 # The same end-to-end check with the port loaded from its module.
-add_test(NAME cli_check_libc_naive_module
+kas_add_test(NAME cli_check_libc_naive_module
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_check_naive.sh ${KAS_CLI_BIN}
           $<TARGET_FILE:kas-port-libc-naive> ${KAS_CLI_TMP}/check-naive-module)
 
 add_executable(test_cli_minimize ${KAS_CLI_TESTS}/test_cli_minimize.c)
 target_link_libraries(test_cli_minimize PRIVATE kallocspec_ports kallocspec)
-add_test(NAME cli_minimize COMMAND test_cli_minimize)
+kas_add_test(NAME cli_minimize COMMAND test_cli_minimize)
 
 add_executable(test_cli_report ${KAS_CLI_TESTS}/test_cli_report.c)
 target_link_libraries(test_cli_report PRIVATE kallocspec_ports kallocspec)
-add_test(NAME cli_report COMMAND test_cli_report ${KAS_CLI_TMP}/report)
+kas_add_test(NAME cli_report COMMAND test_cli_report ${KAS_CLI_TMP}/report)
 
 # The reference port conforms under every profile (once it is built in).
 if(TARGET kas_port_ref)
   foreach(profile linux-5.15 linux-6.1 linux-6.6 linux-6.12 linux-latest)
-    add_test(NAME cli_check_ref_${profile}
+    kas_add_test(NAME cli_check_ref_${profile}
       COMMAND sh ${KAS_CLI_TESTS}/test_cli_check_ref.sh ${KAS_CLI_BIN} ${profile}
               ${KAS_CLI_TMP}/check-ref)
   endforeach()

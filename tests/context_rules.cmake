@@ -5,5 +5,5 @@ if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_context_rules
   target_link_libraries(test_context_rules PRIVATE kallocspec_ports kallocspec)
   target_compile_definitions(test_context_rules PRIVATE
     KAS_WITNESS_DIR="${KAS_SOURCE_DIR}/corpora/witness")
-  add_test(NAME context_rules COMMAND test_context_rules)
+  kas_add_test(NAME context_rules COMMAND test_context_rules)
 endif()

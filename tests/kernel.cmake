@@ -3,11 +3,11 @@
 # -DKAS_KERNEL_TESTS=ON (it needs root, linux-headers, qemu and ~1 min).
 option(KAS_KERNEL_TESTS "Boot the real kernel under QEMU in the test suite (label kernel)" OFF)
 if(KAS_KERNEL_TESTS)
-  add_test(NAME kernel.oracle.witness
+  kas_add_test(NAME kernel.oracle.witness
     COMMAND ${KAS_SOURCE_DIR}/ci/kernel-oracle --build ${CMAKE_BINARY_DIR}
             --out ${CMAKE_BINARY_DIR}/kernel-oracle-test --no-fuzz --expect-pass)
   set_tests_properties(kernel.oracle.witness PROPERTIES LABELS kernel TIMEOUT 600)
-  add_test(NAME kernel.oracle.vmalloc0_warning
+  kas_add_test(NAME kernel.oracle.vmalloc0_warning
     COMMAND ${KAS_SOURCE_DIR}/ci/kernel-oracle --build ${CMAKE_BINARY_DIR}
             --out ${CMAKE_BINARY_DIR}/kernel-oracle-warn --no-fuzz --boots 0
             --traces ${KAS_SOURCE_DIR}/ports/linux-kernel/tests/vmalloc0.ktrace

@@ -5,5 +5,5 @@ if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_rcu_rules.c)
   target_link_libraries(test_rcu_rules PRIVATE kallocspec_ports kallocspec)
   target_compile_definitions(test_rcu_rules PRIVATE
     KAS_WITNESS_DIR="${KAS_SOURCE_DIR}/corpora/witness")
-  add_test(NAME spec_rcu_rules COMMAND test_rcu_rules)
+  kas_add_test(NAME spec_rcu_rules COMMAND test_rcu_rules)
 endif()

@@ -13,13 +13,13 @@ foreach(kind SCRIBBLE OVERLAP EXIT CLOSE_STDOUT FORK FORK_DAEMON)
   target_compile_definitions(kas-hostile-${lower} PRIVATE HOSTILE_${kind}=1)
 endforeach()
 
-add_test(NAME reliability_hostile_ports
+kas_add_test(NAME reliability_hostile_ports
   COMMAND sh ${KAS_REL_SRC}/test_reliability_hostile.sh ${KAS_REL_BIN}
           $<TARGET_FILE_DIR:kas-hostile-scribble> ${KAS_REL_TMP}/hostile)
-add_test(NAME reliability_bad_input
+kas_add_test(NAME reliability_bad_input
   COMMAND sh ${KAS_REL_SRC}/test_reliability_input.sh ${KAS_REL_BIN}
           ${KAS_REL_SRC}/bad-input ${KAS_REL_TMP}/input)
-add_test(NAME reliability_report_write
+kas_add_test(NAME reliability_report_write
   COMMAND sh ${KAS_REL_SRC}/test_reliability_report.sh ${KAS_REL_BIN}
           ${KAS_REL_TMP}/report)
 set_tests_properties(reliability_hostile_ports reliability_bad_input reliability_report_write

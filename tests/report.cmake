@@ -8,11 +8,11 @@ set(KAS_REPORT_TESTS ${CMAKE_CURRENT_SOURCE_DIR})
 
 add_executable(test_report_doc ${KAS_REPORT_TESTS}/test_report_doc.c)
 target_link_libraries(test_report_doc PRIVATE kallocspec)
-add_test(NAME report_doc COMMAND test_report_doc ${KAS_REPORT_TMP})
+kas_add_test(NAME report_doc COMMAND test_report_doc ${KAS_REPORT_TMP})
 set_tests_properties(report_doc PROPERTIES LABELS report)
 file(MAKE_DIRECTORY ${KAS_REPORT_TMP})
 
-add_test(NAME report_formats
+kas_add_test(NAME report_formats
   COMMAND sh ${KAS_REPORT_TESTS}/test_report.sh $<TARGET_FILE:kallocspec-cli> ${KAS_REPORT_TESTS}
           ${KAS_REPORT_TMP}/formats)
 set_tests_properties(report_formats PROPERTIES LABELS report TIMEOUT 120)
@@ -23,14 +23,14 @@ foreach(bad "ok 1 a" "KTAP version 1\\nok 1 a" "KTAP version 1\\n1..2\\nok 1 a\\
             "KTAP version 1\\n1..2\\nok 1 a" "KTAP version 1\\n1..1\\nok 1 a\\nrandom text")
   string(MAKE_C_IDENTIFIER "${bad}" tag)
   string(SUBSTRING "${tag}" 0 40 tag)
-  add_test(NAME report_ktap_rejects_${tag}
+  kas_add_test(NAME report_ktap_rejects_${tag}
     COMMAND sh -c "f=\"$1\"; printf \"$0\\\\n\" > \"$f\"; sh \"$2\" \"$f\" 2>/dev/null; test $? -eq 1"
             "${bad}" ${KAS_REPORT_TMP}/bad-${tag}.ktap ${KAS_REPORT_TESTS}/ktap_check.sh)
   set_tests_properties(report_ktap_rejects_${tag} PROPERTIES LABELS report)
 endforeach()
 
 if(EXISTS /usr/bin/chromium)
-  add_test(NAME report_browser
+  kas_add_test(NAME report_browser
     COMMAND sh ${KAS_REPORT_TESTS}/test_report_browser.sh /usr/bin/chromium
             $<TARGET_FILE:kallocspec-cli> ${KAS_REPORT_TMP}/browser)
   set_tests_properties(report_browser PROPERTIES LABELS "report;browser" TIMEOUT 300)

@@ -10,7 +10,7 @@ foreach(t catalog model check mutants)
   add_executable(test_spec_${t} ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_${t}.c)
   target_link_libraries(test_spec_${t} PRIVATE kallocspec)
   target_compile_definitions(test_spec_${t} PRIVATE ${KAS_SPEC_TEST_DEFS})
-  add_test(NAME spec_${t} COMMAND test_spec_${t})
+  kas_add_test(NAME spec_${t} COMMAND test_spec_${t})
 endforeach()
 
 # The witnesses must pass on the reference port (when it is built).
@@ -18,7 +18,7 @@ if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_witness.
   add_executable(test_spec_witness ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_witness.c)
   target_link_libraries(test_spec_witness PRIVATE kallocspec_ports kallocspec)
   target_compile_definitions(test_spec_witness PRIVATE ${KAS_SPEC_TEST_DEFS})
-  add_test(NAME spec_witness COMMAND test_spec_witness)
+  kas_add_test(NAME spec_witness COMMAND test_spec_witness)
 endif()
 
 # World rules (H11): broken toy ports caught per rule, the reclaim-modes
@@ -27,5 +27,5 @@ if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_world.c)
   add_executable(test_spec_world ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_world.c)
   target_link_libraries(test_spec_world PRIVATE kallocspec_ports kallocspec)
   target_compile_definitions(test_spec_world PRIVATE ${KAS_SPEC_TEST_DEFS})
-  add_test(NAME spec_world COMMAND test_spec_world)
+  kas_add_test(NAME spec_world COMMAND test_spec_world)
 endif()

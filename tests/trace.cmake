@@ -2,6 +2,6 @@
 foreach(t test_trace_parse test_trace_codec test_gfp)
   add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/${t}.c)
   target_link_libraries(${t} PRIVATE kallocspec)
-  add_test(NAME ${t} COMMAND ${t})
+  kas_add_test(NAME ${t} COMMAND ${t})
 endforeach()
 set_tests_properties(test_trace_codec PROPERTIES TIMEOUT 600)

@@ -3,6 +3,6 @@
 foreach(t test_world test_world_isolate)
   add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/${t}.c)
   target_link_libraries(${t} PRIVATE kallocspec)
-  add_test(NAME ${t} COMMAND ${t})
+  kas_add_test(NAME ${t} COMMAND ${t})
 endforeach()
 set_tests_properties(test_world_isolate PROPERTIES TIMEOUT 120)

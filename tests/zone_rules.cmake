@@ -6,5 +6,5 @@ if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_zone_rules.c)
   target_link_libraries(test_zone_rules PRIVATE kallocspec_ports kallocspec)
   target_compile_definitions(test_zone_rules PRIVATE
     KAS_WITNESS_DIR="${KAS_SOURCE_DIR}/corpora/witness")
-  add_test(NAME zone_rules COMMAND test_zone_rules)
+  kas_add_test(NAME zone_rules COMMAND test_zone_rules)
 endif()

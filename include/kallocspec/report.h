@@ -58,6 +58,7 @@ struct kas_report_meta {
 	size_t witness_skipped;
 	uint64_t random_ops_skipped;
 	size_t unminimised;
+	size_t peak_rss_bytes;      /* largest resident size of a port process (0 = unknown) */
 };
 
 /*
