@@ -3,7 +3,7 @@
  * Machine lifetime: the first init builds the memfd, the linear map and the
  * vmalloc reservation; every init after that is a cheap reset (a new
  * descriptor generation, fresh free lists, fresh kmalloc caches, the
- * vmalloc pages of the last trace unmapped).
+ * vmalloc areas of the last trace forgotten).
  */
 #include "ref_internal.h"
 
@@ -32,7 +32,6 @@ int ref_init(const struct ref_config *cfg)
 		return err;
 	if (ref_vmalloc_setup(ref_m.cap_frames << REF_PAGE_SHIFT))
 		return -1;
-	ref_vmalloc_reset();
 
 	memset(&ref_m.world, 0, sizeof(ref_m.world));
 	if (cfg->world)
@@ -45,6 +44,7 @@ int ref_init(const struct ref_config *cfg)
 		ref_m.gen = 1;
 	ref_zones_layout(frames);
 	ref_dbg_reset();
+	ref_vmalloc_reset();   /* after the debug mode is known: it guards the range */
 	ref_buddy_reset();
 	ref_kmalloc_reset();
 	ref_objcg_reset();

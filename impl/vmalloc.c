@@ -1,24 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vmalloc: a virtual range reserved once with PROT_NONE; an area is a run
- * of pages in it (plus one guard page) onto which order-0 frames are mapped
- * with mmap(MAP_FIXED | MAP_SHARED, memfd, frame offset).  The frames are
- * deliberately arranged in descending frame order, so that consecutive
- * virtual pages are never physically consecutive (the point of vmalloc).
+ * vmalloc: a virtual range reserved once; an area is a run of pages in it
+ * (plus one guard page) backed by order-0 frames from the page allocator.
+ * The frames are kept in descending frame order, so that consecutive
+ * virtual pages are never physically consecutive (the point of vmalloc):
+ * virt_to_phys and page_zone of an area page report its frame.
+ *
+ * The range is one shared anonymous mapping made at set-up, not a mapping
+ * of the frames themselves: mapping each scattered frame costs an mmap, a
+ * VMA and a TLB shootdown per page, and was most of the fuzzer's time.  An
+ * area's bytes are the range's: a page not zeroed holds whatever an
+ * earlier area left there (stale, as a reused frame would be), and a page
+ * of the range that nothing has written since it was last released reads
+ * as zero by itself.  So vzalloc zeroes only the pages it does not know to
+ * be zero (the `clean` bitmap), and vfree of a large area gives its pages
+ * back (MADV_REMOVE: they read as zero again), which makes a large vzalloc
+ * and vfree cost the pages somebody touched, not the area's size.  (A
+ * shared mapping, not a private one: RLIMIT_DATA, the harness's machine
+ * size, counts only the port's private memory; and it is made at the first
+ * init, in the process that runs the traces, so no two processes share it.)
+ *
+ * In debug mode (ref_dbg) the range is PROT_NONE outside live areas:
+ * guard pages and use after vfree fault, at the price of an mprotect per
+ * vmalloc and vfree.
  *
  * Bookkeeping, one entry per vmalloc page (mmap'ed arrays): the frame
- * mapped there (-1 for guard pages), the area length at an area's first
- * page (0 elsewhere), the requested size at the first page, and a bitmap
- * of pages in use.
- *
- * Mapping cache: an mmap per scattered frame costs a syscall, a VMA and a
- * fault, and replacing it zaps PTEs and flushes TLBs (most of the fuzzer's
- * time once).  So vfree only makes an area PROT_NONE (use after vfree still
- * faults) and mapped[] remembers the frame each page still maps; a new area
- * whose frames match (pcp lists are LIFO, every trace starts from the same
- * pool) needs one mprotect, other pages an mmap (consecutive frames as one
- * run).  Above VM_CACHE_MAX cached pages the cache is dropped, keeping the
- * VMA count far below vm.max_map_count.
+ * backing it (-1 for guard pages), the area length at an area's first page
+ * (0 elsewhere), the requested size at the first page, a bitmap of pages
+ * in use and one of pages known to read as zero.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -30,7 +39,7 @@
 #include <sys/mman.h>
 
 #define VM_ALIGN (REF_PAGE_SIZE << REF_MAX_PAGE_ORDER)
-#define VM_CACHE_MAX ((size_t)16384)   /* cached page mappings (VMAs) */
+#define VM_RELEASE_PAGES 16     /* vfree gives back areas at least this long */
 
 static struct {
 	char *reserve;          /* what mmap returned */
@@ -38,16 +47,15 @@ static struct {
 	char *base;             /* VMALLOC_START, 4 MiB aligned */
 	size_t total;           /* pages in the range */
 	int32_t *frame;         /* [total] */
-	int32_t *mapped;        /* [total] frame still mapped there (maybe PROT_NONE), -1 none */
-	size_t nmapped;         /* pages with mapped[] >= 0 */
-	size_t extent;          /* every mapped[] >= 0 lies in [0, extent) */
-	size_t pool_frames;     /* ref_m.cap_frames the cached maps belong to */
 	uint32_t *npages;       /* [total] area length at its first page */
 	uint32_t *req;          /* [total] requested size at its first page */
 	uint64_t *used;         /* bitmap [total / 64] */
-	size_t hwm;             /* pages [0, hwm) may be dirty */
+	uint64_t *clean;        /* bitmap [total / 64]: the page reads as zero */
+	int32_t *scratch;       /* [total]: the frame sort's buffer */
+	size_t hwm;             /* pages [0, hwm) may be in use */
 	size_t cursor;          /* next-fit search start */
 	size_t live_pages;
+	bool guarded;           /* PROT_NONE outside live areas (debug mode) */
 } vm;
 
 /* Guards the range bitmap and the per-page arrays. */
@@ -60,22 +68,22 @@ static void *map_anon(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-static void drop_cache(size_t s, size_t n);
-
 static void vm_teardown(void)
 {
 	if (vm.reserve)
 		munmap(vm.reserve, vm.reserve_len);
 	if (vm.frame)
 		munmap(vm.frame, vm.total * sizeof(int32_t));
-	if (vm.mapped)
-		munmap(vm.mapped, vm.total * sizeof(int32_t));
 	if (vm.npages)
 		munmap(vm.npages, vm.total * sizeof(uint32_t));
 	if (vm.req)
 		munmap(vm.req, vm.total * sizeof(uint32_t));
 	if (vm.used)
 		munmap(vm.used, vm.total / 8);
+	if (vm.clean)
+		munmap(vm.clean, vm.total / 8);
+	if (vm.scratch)
+		munmap(vm.scratch, vm.total * sizeof(int32_t));
 	memset(&vm, 0, sizeof(vm));
 }
 
@@ -84,19 +92,12 @@ int ref_vmalloc_setup(size_t pool_bytes)
 	size_t len = 4 * pool_bytes;
 	if (len < ((size_t)256 << 20))
 		len = (size_t)256 << 20;
-	if (vm.reserve && vm.total == len >> REF_PAGE_SHIFT) {
-		/* a grown pool is a new memfd (phys.c): cached maps show the old one */
-		if (vm.pool_frames != ref_m.cap_frames) {
-			drop_cache(0, vm.extent);
-			vm.extent = 0;
-			vm.pool_frames = ref_m.cap_frames;
-		}
+	if (vm.reserve && vm.total == len >> REF_PAGE_SHIFT)
 		return 0;
-	}
 	vm_teardown();
 	vm.reserve_len = len + VM_ALIGN;
-	void *r = mmap(NULL, vm.reserve_len, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *r = mmap(NULL, vm.reserve_len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (r == MAP_FAILED) {
 		memset(&vm, 0, sizeof(vm));
 		return -1;
@@ -105,102 +106,117 @@ int ref_vmalloc_setup(size_t pool_bytes)
 	vm.base = (char *)(((uintptr_t)r + VM_ALIGN - 1) & ~(uintptr_t)(VM_ALIGN - 1));
 	vm.total = len >> REF_PAGE_SHIFT;
 	vm.frame = map_anon(vm.total * sizeof(int32_t));
-	vm.mapped = map_anon(vm.total * sizeof(int32_t));
 	vm.npages = map_anon(vm.total * sizeof(uint32_t));
 	vm.req = map_anon(vm.total * sizeof(uint32_t));
 	vm.used = map_anon(vm.total / 8);
-	if (!vm.frame || !vm.mapped || !vm.npages || !vm.req || !vm.used) {
+	vm.clean = map_anon(vm.total / 8);
+	vm.scratch = map_anon(vm.total * sizeof(int32_t));
+	if (!vm.frame || !vm.npages || !vm.req || !vm.used || !vm.clean || !vm.scratch) {
 		vm_teardown();
 		return -1;
 	}
-	memset(vm.mapped, 0xff, vm.total * sizeof(int32_t));   /* -1: nothing cached */
-	vm.pool_frames = ref_m.cap_frames;
+	memset(vm.clean, 0xff, vm.total / 8);   /* a new mapping reads as zero */
 	return 0;
 }
 
-/* Forgets the cached mappings of pages [s, s + n): one anonymous
- * PROT_NONE map over them. */
-static void drop_cache(size_t s, size_t n)
+/* Debug mode guards the range; otherwise it stays read-write. */
+static void set_guarded(bool on)
 {
-	if (!n)
+	if (vm.guarded == on || !vm.base)
 		return;
-	mmap(vm.base + (s << REF_PAGE_SHIFT), n << REF_PAGE_SHIFT, PROT_NONE,
-	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-	for (size_t i = s; i < s + n; i++) {
-		if (vm.mapped[i] >= 0)
-			__atomic_fetch_sub(&vm.nmapped, 1, __ATOMIC_RELAXED);
-		vm.mapped[i] = -1;
-	}
-}
-
-/* Makes pages [s, s + n) inaccessible; drops their cached frames when the
- * cache is over budget (then it is a plain unmap, as before the cache). */
-static void unmap_area(size_t s, size_t n)
-{
-	char *addr = vm.base + (s << REF_PAGE_SHIFT);
-
-	if (__atomic_load_n(&vm.nmapped, __ATOMIC_RELAXED) > VM_CACHE_MAX)
-		drop_cache(s, n);
-	else
-		mprotect(addr, n << REF_PAGE_SHIFT, PROT_NONE);
-}
-
-/* Maps frame[s .. s + n) at pages [s, s + n), read-write; 0 or -1. */
-static int map_area(size_t s, size_t n)
-{
-	char *addr = vm.base + (s << REF_PAGE_SHIFT);
-	bool reused = false;
-
-	for (size_t i = 0; i < n;) {
-		if (vm.mapped[s + i] == vm.frame[s + i]) {
-			reused = true;
-			i++;
-			continue;
-		}
-		/* a run of consecutive frames that are not cached yet: one mmap */
-		size_t run = 1;
-		while (i + run < n && vm.frame[s + i + run] == vm.frame[s + i] + (int32_t)run &&
-		       vm.mapped[s + i + run] != vm.frame[s + i + run])
-			run++;
-		void *m = mmap(addr + (i << REF_PAGE_SHIFT), run << REF_PAGE_SHIFT,
-			       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, ref_m.memfd,
-			       (off_t)vm.frame[s + i] << REF_PAGE_SHIFT);
-		if (m == MAP_FAILED)
-			return -1;
-		for (size_t k = i; k < i + run; k++) {
-			if (vm.mapped[s + k] < 0)
-				__atomic_fetch_add(&vm.nmapped, 1, __ATOMIC_RELAXED);
-			vm.mapped[s + k] = vm.frame[s + k];
-		}
-		size_t end = s + i + run, ext = __atomic_load_n(&vm.extent, __ATOMIC_RELAXED);
-		while (ext < end && !__atomic_compare_exchange_n(&vm.extent, &ext, end, true,
-								 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-			;
-		i += run;
-	}
-	if (reused && mprotect(addr, n << REF_PAGE_SHIFT, PROT_READ | PROT_WRITE) != 0)
-		return -1;
-	return 0;
+	mprotect(vm.base, vm.total << REF_PAGE_SHIFT, on ? PROT_NONE : PROT_READ | PROT_WRITE);
+	vm.guarded = on;
 }
 
 void ref_vmalloc_reset(void)
 {
-	/* The cached mappings outlive the trace (the next one usually gets
-	 * the same frames at the same addresses); only access is revoked. */
-	if (vm.nmapped > VM_CACHE_MAX) {
-		drop_cache(0, vm.extent);
-		vm.extent = 0;
-	} else if (vm.hwm) {
-		/* pages above hwm were made PROT_NONE when their area went */
-		mprotect(vm.base, vm.hwm << REF_PAGE_SHIFT, PROT_NONE);
-	}
 	if (vm.hwm) {
+		if (vm.guarded)
+			mprotect(vm.base, vm.hwm << REF_PAGE_SHIFT, PROT_NONE);
 		memset(vm.used, 0, ((vm.hwm + 63) / 64) * sizeof(uint64_t));
 		memset(vm.npages, 0, vm.hwm * sizeof(uint32_t));
 	}
+	set_guarded(ref_dbg());
 	vm.hwm = 0;
 	vm.cursor = 0;
 	vm.live_pages = 0;
+}
+
+static bool clean_test(size_t i)
+{
+	return (vm.clean[i / 64] >> (i % 64)) & 1;
+}
+
+/* Pages [s, s + n) become an area's: zeroed where zero is asked and the
+ * page may hold something; from now on nobody knows what they hold. */
+static void populate_area(size_t s, size_t n, bool zero)
+{
+	char *addr = vm.base + (s << REF_PAGE_SHIFT);
+
+	if (vm.guarded)
+		mprotect(addr, n << REF_PAGE_SHIFT, PROT_READ | PROT_WRITE);
+	for (size_t i = s; i < s + n;) {
+		size_t run = 0;
+		while (i + run < s + n && !clean_test(i + run))
+			run++;
+		if (zero && run)
+			memset(vm.base + (i << REF_PAGE_SHIFT), 0, run << REF_PAGE_SHIFT);
+		i += run;
+		while (i < s + n && clean_test(i))
+			i++;
+	}
+	for (size_t i = s; i < s + n; i++)
+		vm.clean[i / 64] &= ~(1ull << (i % 64));
+}
+
+/* A large area's pages go back to the system and read as zero again; in
+ * debug mode every area's pages fault from now on. */
+static void depopulate_area(size_t s, size_t n)
+{
+	char *addr = vm.base + (s << REF_PAGE_SHIFT);
+
+	if (n >= VM_RELEASE_PAGES && madvise(addr, n << REF_PAGE_SHIFT, MADV_REMOVE) == 0)
+		for (size_t i = s; i < s + n; i++)
+			vm.clean[i / 64] |= 1ull << (i % 64);
+	if (vm.guarded)
+		mprotect(addr, n << REF_PAGE_SHIFT, PROT_NONE);
+}
+
+/* Frame numbers of an area in descending order, O(n): insertion for a
+ * few, else an LSD radix sort through the shared scratch array (under
+ * vm_lock: threads may vmalloc at once). */
+static void sort_frames_desc(int32_t *f, size_t n)
+{
+	if (n <= 32) {
+		for (size_t i = 1; i < n; i++) {
+			int32_t v = f[i];
+			size_t j = i;
+			for (; j > 0 && f[j - 1] < v; j--)
+				f[j] = f[j - 1];
+			f[j] = v;
+		}
+		return;
+	}
+	pthread_mutex_lock(&vm_lock);
+	int32_t *from = f, *to = vm.scratch;
+	for (unsigned shift = 0; shift < 32; shift += 8) {
+		size_t count[256] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[255 - (((uint32_t)from[i] >> shift) & 0xff)]++;
+		size_t at = 0;
+		for (size_t k = 0; k < 256; k++) {
+			size_t c = count[k];
+			count[k] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[255 - (((uint32_t)from[i] >> shift) & 0xff)]++] = from[i];
+		int32_t *t = from;
+		from = to;
+		to = t;
+	}
+	/* four passes: the result is back in f */
+	pthread_mutex_unlock(&vm_lock);
 }
 
 static bool bit_test(size_t i)
@@ -249,12 +265,6 @@ static size_t find_range(size_t n, size_t align)
 		}
 	}
 	return SIZE_MAX;
-}
-
-static int cmp_desc(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x < y) - (x > y);
 }
 
 static void release_pages(size_t s, size_t got)
@@ -337,6 +347,9 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 	if (gfp & REF_GFP_DIRECT_RECLAIM)
 		pg |= REF_GFP_FS | REF_GFP_IO;
 #endif
+	/* the area is zeroed, not its frames (they are not what the caller
+	 * reads: populate_area) */
+	pg &= ~REF_GFP_ZERO;
 	for (size_t i = 0; i < n; i++) {
 		ref_attempt(REF_ATTEMPT_VMALLOC_PAGES, pg, 0);
 		int32_t f = ref_pages_alloc(pg, 0);
@@ -351,16 +364,9 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 		ref_pset(ref_page(f), PG_VMALLOC);
 		vm.frame[s + i] = f;
 	}
-	qsort(&vm.frame[s], n, sizeof(int32_t), cmp_desc);
+	sort_frames_desc(&vm.frame[s], n);
 	char *addr = vm.base + (s << REF_PAGE_SHIFT);
-	if (map_area(s, n) != 0) {
-		pthread_mutex_lock(&vm_lock);
-		drop_cache(s, n);
-		pthread_mutex_unlock(&vm_lock);
-		release_pages(s, n);
-		unreserve(s, n);
-		return NULL;
-	}
+	populate_area(s, n, (gfp & REF_GFP_ZERO) != 0);
 	pthread_mutex_lock(&vm_lock);
 	vm.frame[s + n] = -1;   /* guard page */
 	vm.req[s] = (uint32_t)size;
@@ -419,7 +425,7 @@ void ref_vfree(const void *p)
 	if (ref_m.world.may_sleep)
 		ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
 #endif
-	unmap_area(s, n);
+	depopulate_area(s, n);
 	release_pages(s, n);
 	unreserve(s, n);
 }
