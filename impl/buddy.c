@@ -175,6 +175,61 @@ int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
 	return f;
 }
 
+/*
+ * alloc_pages_bulk: order-0 pages from the fast path only (the low
+ * watermark, no reclaim, no warning), taken under one hold of the zone
+ * lock.  Returns how many it got; the caller falls back to
+ * ref_pages_alloc for the rest, as vm_area_alloc_pages does.  Each page
+ * is charged like a single allocation.
+ */
+size_t ref_pages_alloc_bulk(ref_gfp_t gfp, size_t n, int32_t *out)
+{
+	int zl[REF_NR_ZONES];
+	bool reserves = false;
+	size_t got = 0;
+
+	gfp = ref_scoped(gfp);
+	int nz = ref_zonelist(gfp, zl);
+	pthread_mutex_lock(&ref_m.lock);
+	while (got < n) {
+		int32_t f = ref_try_zones(zl, nz, 0, REF_MARK_LOW, &reserves);
+		if (f == REF_NO_FRAME)
+			break;
+		out[got++] = f;
+	}
+	pthread_mutex_unlock(&ref_m.lock);
+	for (size_t i = 0; i < got; i++) {
+		bool charge = (gfp & REF_GFP_ACCOUNT) && ref_m.world.memcg_charge;
+		if (charge && !ref_m.world.memcg_charge(ref_m.world.ctx, gfp, 1)) {
+			ref_pages_free_bulk(out + i, got - i);
+			return i;
+		}
+		ref_page(out[i])->accounted = charge;
+		prep_new_block(out[i], 0, gfp);
+	}
+	return got;
+}
+
+/* free_pages of order-0 pages, the zone lock taken once. */
+void ref_pages_free_bulk(const int32_t *f, size_t n)
+{
+	size_t charged = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct ref_page *pg = ref_page(f[i]);
+		charged += pg->accounted;
+		pg->accounted = 0;
+		if (ref_dbg())
+			ref_dbg_pages_free(ref_frame_addr(f[i]), REF_PAGE_SIZE);
+	}
+	if (charged && ref_m.world.memcg_uncharge)
+		ref_m.world.memcg_uncharge(ref_m.world.ctx, charged);
+	pthread_mutex_lock(&ref_m.lock);
+	for (size_t i = 0; i < n; i++)
+		ref_buddy_give(f[i], 0);
+	pthread_mutex_unlock(&ref_m.lock);
+}
+
 void ref_pages_free(int32_t f, unsigned order)
 {
 	struct ref_page *pg = ref_page(f);

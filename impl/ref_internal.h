@@ -166,6 +166,9 @@ void ref_buddy_give(int32_t frame, unsigned order);
 /* the page allocator proper: frame of the block or REF_NO_FRAME */
 int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order);
 void ref_pages_free(int32_t frame, unsigned order);
+/* alloc_pages_bulk / release_pages for order-0 pages (buddy.c) */
+size_t ref_pages_alloc_bulk(ref_gfp_t gfp, size_t n, int32_t *out);
+void ref_pages_free_bulk(const int32_t *frames, size_t n);
 
 /* ---- slowpath.c ---- reclaim, kswapd, OOM through the world.  Called
  * WITHOUT the zone lock (it takes it around each free-list attempt). */

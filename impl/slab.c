@@ -272,7 +272,7 @@ size_t ref_slab_get_batch(struct ref_cache *c, ref_gfp_t gfp, void **out, size_t
 			return 0;
 		pthread_mutex_lock(&c->lock);
 		partial_add(c, nf);
-		c->nr_slabs++;
+		__atomic_store_n(&c->nr_slabs, c->nr_slabs + 1, __ATOMIC_RELAXED);
 	}
 	while (got < n && c->partial != REF_NO_FRAME) {
 		int32_t f = c->partial;
@@ -311,7 +311,7 @@ void ref_slab_put(struct ref_cache *c, void **objs, size_t n)
 		c->live--;
 		if (pg->inuse == 0 && c->nr_partial > 1 && ne < 16) {
 			partial_del(c, f);
-			c->nr_slabs--;
+			__atomic_store_n(&c->nr_slabs, c->nr_slabs - 1, __ATOMIC_RELAXED);
 			empty[ne++] = f;
 		}
 	}
@@ -413,6 +413,10 @@ size_t ref_slab_ksize(const struct ref_cache *c)
 /* Release every empty slab of c (all of them when the cache is unused). */
 void ref_shrink_cache(struct ref_cache *c, bool wait)
 {
+	/* a cache without slabs has nothing to give (read without the lock:
+	 * a slab added meanwhile is reclaim's next round's) */
+	if (!wait && __atomic_load_n(&c->nr_slabs, __ATOMIC_RELAXED) == 0)
+		return;
 	if (wait)
 		pthread_mutex_lock(&c->lock);
 	else if (pthread_mutex_trylock(&c->lock) != 0)
@@ -426,7 +430,7 @@ void ref_shrink_cache(struct ref_cache *c, bool wait)
 		if (ref_page(f)->inuse == 0) {
 #endif
 			partial_del(c, f);
-			c->nr_slabs--;
+			__atomic_store_n(&c->nr_slabs, c->nr_slabs - 1, __ATOMIC_RELAXED);
 			ref_page(f)->next = freed;   /* chain for freeing after unlock */
 			freed = f;
 		}

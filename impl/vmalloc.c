@@ -11,11 +11,11 @@
  * VMA and a TLB shootdown per page, and was most of the fuzzer's time.  An
  * area's bytes are the range's: a page not zeroed holds whatever an
  * earlier area left there (stale, as a reused frame would be), and a page
- * of the range that nothing has written since it was last released reads
- * as zero by itself.  So vzalloc zeroes only the pages it does not know to
- * be zero (the `clean` bitmap), and vfree of a large area gives its pages
- * back (MADV_REMOVE: they read as zero again), which makes a large vzalloc
- * and vfree cost the pages somebody touched, not the area's size.  (A
+ * of the range that nothing has written yet reads as zero by itself: so
+ * vzalloc zeroes only the pages it does not know to be zero (the `clean`
+ * bitmap).  (Giving the pages of a large vfree back with MADV_REMOVE, so
+ * that they read as zero again, was tried: freeing and faulting them back
+ * in costs more than the memset it saves.)  (A
  * shared mapping, not a private one: RLIMIT_DATA, the harness's machine
  * size, counts only the port's private memory; and it is made at the first
  * init, in the process that runs the traces, so no two processes share it.)
@@ -39,7 +39,6 @@
 #include <sys/mman.h>
 
 #define VM_ALIGN (REF_PAGE_SIZE << REF_MAX_PAGE_ORDER)
-#define VM_RELEASE_PAGES 16     /* vfree gives back areas at least this long */
 
 static struct {
 	char *reserve;          /* what mmap returned */
@@ -169,17 +168,11 @@ static void populate_area(size_t s, size_t n, bool zero)
 		vm.clean[i / 64] &= ~(1ull << (i % 64));
 }
 
-/* A large area's pages go back to the system and read as zero again; in
- * debug mode every area's pages fault from now on. */
+/* In debug mode an area's pages fault once it is gone. */
 static void depopulate_area(size_t s, size_t n)
 {
-	char *addr = vm.base + (s << REF_PAGE_SHIFT);
-
-	if (n >= VM_RELEASE_PAGES && madvise(addr, n << REF_PAGE_SHIFT, MADV_REMOVE) == 0)
-		for (size_t i = s; i < s + n; i++)
-			vm.clean[i / 64] |= 1ull << (i % 64);
 	if (vm.guarded)
-		mprotect(addr, n << REF_PAGE_SHIFT, PROT_NONE);
+		mprotect(vm.base + (s << REF_PAGE_SHIFT), n << REF_PAGE_SHIFT, PROT_NONE);
 }
 
 /* Frame numbers of an area in descending order, O(n): insertion for a
@@ -269,12 +262,11 @@ static size_t find_range(size_t n, size_t align)
 
 static void release_pages(size_t s, size_t got)
 {
-	for (size_t i = 0; i < got; i++) {
-		int32_t f = vm.frame[s + i];
-		ref_pclear(ref_page(f));
-		ref_pages_free(f, 0);
+	for (size_t i = 0; i < got; i++)
+		ref_pclear(ref_page(vm.frame[s + i]));
+	ref_pages_free_bulk(&vm.frame[s], got);
+	for (size_t i = 0; i < got; i++)
 		vm.frame[s + i] = -1;
-	}
 }
 
 /* Give back a reserved range (pages [s, s + n] incl. the guard). */
@@ -350,7 +342,11 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 	/* the area is zeroed, not its frames (they are not what the caller
 	 * reads: populate_area) */
 	pg &= ~REF_GFP_ZERO;
-	for (size_t i = 0; i < n; i++) {
+	/* the bulk allocator first, single pages (with the slow path) for
+	 * what it could not give: vm_area_alloc_pages */
+	ref_attempt(REF_ATTEMPT_VMALLOC_PAGES, pg, 0);
+	size_t got = ref_pages_alloc_bulk(pg, n, &vm.frame[s]);
+	for (size_t i = got; i < n; i++) {
 		ref_attempt(REF_ATTEMPT_VMALLOC_PAGES, pg, 0);
 		int32_t f = ref_pages_alloc(pg, 0);
 		if (f == REF_NO_FRAME) {
@@ -361,9 +357,10 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 					 "vmalloc error: failed to allocate pages");
 			return NULL;
 		}
-		ref_pset(ref_page(f), PG_VMALLOC);
 		vm.frame[s + i] = f;
 	}
+	for (size_t i = 0; i < n; i++)
+		ref_pset(ref_page(vm.frame[s + i]), PG_VMALLOC);
 	sort_frames_desc(&vm.frame[s], n);
 	char *addr = vm.base + (s << REF_PAGE_SHIFT);
 	populate_area(s, n, (gfp & REF_GFP_ZERO) != 0);

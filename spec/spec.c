@@ -146,7 +146,7 @@ unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 		enum kas_verdict v = kas__rule_table[r].check(&s->cx, c);
 		if (v == KAS_V_NA)
 			continue;
-		s->tally[r].exercised++;
+		kas_tally_touch(s, r)->exercised++;
 		if (v == KAS_V_FAIL) {
 			fails++;
 			record_failure(s, r, c);
@@ -176,9 +176,12 @@ const struct kas_tally *kas_spec_tally(const struct kas_spec *s, size_t rule)
 
 void kas_spec_clear_tallies(struct kas_spec *s)
 {
-	for (size_t r = 0; r < KAS_R__COUNT; r++) {
+	for (size_t i = 0; i < s->ntouched; i++) {
+		size_t r = s->touched[i];
 		kas_trace_free(&s->tally[r].counterexample);
 		memset(&s->tally[r], 0, sizeof(s->tally[r]));
 		kas_trace_init(&s->tally[r].counterexample);
+		s->is_touched[r] = false;
 	}
+	s->ntouched = 0;
 }

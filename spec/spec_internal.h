@@ -111,6 +111,11 @@ struct kas_spec {
 	struct kas_model *model;
 	const struct kas_trace *trace;
 	struct kas_tally tally[KAS_R__COUNT];
+	/* Rules whose tally changed since the last clear: clearing visits
+	 * only these (a fuzzer clears before every input). */
+	uint8_t touched[KAS_R__COUNT];
+	bool is_touched[KAS_R__COUNT];
+	size_t ntouched;
 	bool active[KAS_R__COUNT];          /* in profile and checkable with the caps */
 	uint8_t nrules_for_op[KAS_OP__COUNT];
 	uint8_t rules_for_op[KAS_OP__COUNT][KAS_R__COUNT];
@@ -170,6 +175,18 @@ enum kas_verdict kas_judge_range(struct kas_check *cx, const struct kas_call *c,
 const char *kas_opname(const struct kas_call *c);
 /* The input object is vmalloc memory: 1 yes, 0 no, 2 unknown. */
 int kas_in_is_vmalloc(const struct kas_call *c);
+
+_Static_assert(KAS_R__COUNT <= 256, "rule indices are stored in a byte");
+
+/* The tally of rule r is about to change. */
+static inline struct kas_tally *kas_tally_touch(struct kas_spec *s, size_t r)
+{
+	if (!s->is_touched[r]) {
+		s->is_touched[r] = true;
+		s->touched[s->ntouched++] = (uint8_t)r;
+	}
+	return &s->tally[r];
+}
 
 /* rules_rcu.c: forget the trace's RCU/vfree state (kas_spec_begin), and
  * bring it up to date with call c (idempotent per call; returns the state

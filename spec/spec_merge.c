@@ -12,7 +12,7 @@ void kas_spec_merge_tally(struct kas_spec *s, size_t rule, uint64_t exercised, u
 {
 	if (!s || rule >= KAS_R__COUNT)
 		return;
-	struct kas_tally *ty = &s->tally[rule];
+	struct kas_tally *ty = kas_tally_touch(s, rule);
 	bool first = failed && ty->failed == 0;
 	ty->exercised += exercised;
 	ty->failed += failed;
