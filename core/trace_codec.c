@@ -62,11 +62,13 @@
  *             the live bulk handles.  All entries are read against the
  *             handles live when the op starts.
  *
- *   The object count of kmem_cache_alloc_bulk (an AK_SIZE) is clamped to
- *   KAS__COUNT_MAX too: counts are where an input of a few bytes could
- *   demand unbounded work, and the rules about bulk allocation need no
- *   more than a few hundred objects.  The encoder refuses larger counts,
- *   so round trips stay exact.
+ *   The object count of kmem_cache_alloc_bulk and the rounds of
+ *   concurrent_kmalloc (AK_SIZEs) are clamped too (KAS__COUNT_MAX,
+ *   KAS__ROUNDS_MAX):
+ *   counts are where an input of a few bytes could demand unbounded work
+ *   (8 threads x 100000 rounds is seconds), and the rules about bulk
+ *   allocation and other tasks need no more than a few hundred.  The
+ *   encoder refuses larger counts, so round trips stay exact.
  *
  *   An op with an AK_PTR / AK_CACHE argument that cannot be formed (index
  *   into an empty set) is dropped after its bytes are consumed; a list
@@ -104,9 +106,6 @@
 #include <string.h>
 #include "trace_codec_tables.h"
 
-#ifndef KAS__COUNT_MAX
-#define KAS__COUNT_MAX 256u   /* longest list, largest bulk count (see above) */
-#endif
 
 struct reader {
 	const uint8_t *p;
@@ -288,8 +287,8 @@ static int decode_op(struct decoder *d, enum kas_opcode code)
 		switch (oi->args[i]) {
 		case AK_SIZE:
 			op.v[i] = rd_size(d);
-			if (code == KAS_OP_KMEM_CACHE_ALLOC_BULK && i == 2 && op.v[i] > KAS__COUNT_MAX)
-				op.v[i] = KAS__COUNT_MAX;
+			if (kas__codec_count_max(code, i) && op.v[i] > kas__codec_count_max(code, i))
+				op.v[i] = kas__codec_count_max(code, i);
 			break;
 		case AK_GFP:
 			op.v[i] = rd_gfp(d);

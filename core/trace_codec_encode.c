@@ -12,9 +12,6 @@
 #include <string.h>
 #include "trace_codec_tables.h"
 
-#ifndef KAS__COUNT_MAX
-#define KAS__COUNT_MAX 256u   /* the decoder's cap on lists and bulk counts */
-#endif
 
 struct encoder {
 	const struct kas_trace *t;
@@ -175,9 +172,10 @@ static int encode_arg(struct encoder *e, const struct kas_op *op, unsigned i, ui
 		return enc_fail(e, "argument %u must be a value", i + 1);
 	switch (kind) {
 	case AK_SIZE:
-		if (op->code == KAS_OP_KMEM_CACHE_ALLOC_BULK && i == 2 && v > KAS__COUNT_MAX)
-			return enc_fail(e, "a bulk count of %llu: the binary form holds at most %u",
-					(unsigned long long)v, KAS__COUNT_MAX);
+		if (kas__codec_count_max(op->code, i) && v > kas__codec_count_max(op->code, i))
+			return enc_fail(e, "a count of %llu: the binary form holds at most %llu",
+					(unsigned long long)v,
+					(unsigned long long)kas__codec_count_max(op->code, i));
 		put_size(e, v);
 		return 0;
 	case AK_GFP:

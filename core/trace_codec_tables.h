@@ -21,6 +21,20 @@
 _Static_assert(KAS_OP_BALLAST == 42, "the core ops keep their byte codes");
 _Static_assert(KAS__OP_WORLD_ESC >= KAS__NCORE_OPS, "escape must not shadow a core op");
 
+/* The size arguments that are counts of work, and the most the binary
+ * form holds (0: not a count): bulk objects, and rounds of other tasks
+ * (enough for a race in a per-cpu cache to show, a few milliseconds). */
+#define KAS__COUNT_MAX 256u    /* longest list, largest bulk count */
+#define KAS__ROUNDS_MAX 2048u
+static inline uint64_t kas__codec_count_max(unsigned code, unsigned arg)
+{
+	if (code == KAS_OP_KMEM_CACHE_ALLOC_BULK && arg == 2)
+		return KAS__COUNT_MAX;
+	if (code == KAS_OP_CONCURRENT_KMALLOC && arg == 1)
+		return KAS__ROUNDS_MAX;
+	return 0;
+}
+
 /* Size byte classes. */
 #define KAS__SIZE_SMALL_END 0x40     /* 0x00..0x3f: the value itself */
 #define KAS__SIZE_LIT4 0xFD
