@@ -22,6 +22,14 @@ const kas_opmask_t kas_rule_opmask[KAS_R__COUNT] = {
 #undef RULE
 };
 
+/* Each checker's file defines its needs (a const object, so the table
+ * holds their addresses); kas_spec_new copies the values. */
+const uint64_t *const kas_rule_needs[KAS_R__COUNT] = {
+#define RULE(E, ID, CAT, TITLE, DOC, SEC, QUOTE, SINCE, UNTIL, CAPS, OPS, FN, NOTES) &FN##_needs,
+#include "rules.def"
+#undef RULE
+};
+
 size_t kas_rule_count(void)
 {
 	return KAS_R__COUNT;

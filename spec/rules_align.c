@@ -14,6 +14,7 @@ static bool reused_input(const struct kas_call *c)
 }
 
 /* ALIGN-1: at least ARCH_KMALLOC_MINALIGN for every kmalloc-family object. */
+KAS_RULE_NEEDS(kas_chk_align_1, 0);
 enum kas_verdict kas_chk_align_1(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c))
@@ -26,6 +27,7 @@ enum kas_verdict kas_chk_align_1(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-2: power-of-two sizes up to KMALLOC_MAX_CACHE_SIZE are aligned to the size. */
+KAS_RULE_NEEDS(kas_chk_align_2, 0);
 enum kas_verdict kas_chk_align_2(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
@@ -40,6 +42,7 @@ enum kas_verdict kas_chk_align_2(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-3 (6.11+): aligned to the largest power-of-two divisor of the size. */
+KAS_RULE_NEEDS(kas_chk_align_3, 0);
 enum kas_verdict kas_chk_align_3(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
@@ -56,6 +59,7 @@ enum kas_verdict kas_chk_align_3(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-4: above KMALLOC_MAX_CACHE_SIZE the page allocator serves kmalloc. */
+KAS_RULE_NEEDS(kas_chk_align_4, 0);
 enum kas_verdict kas_chk_align_4(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
@@ -71,6 +75,7 @@ enum kas_verdict kas_chk_align_4(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-5: cache objects (single and bulk) per calculate_alignment(). */
+KAS_RULE_NEEDS(kas_chk_align_5, 0);
 enum kas_verdict kas_chk_align_5(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_cache *k = kas_call_cache(cx->spec, c);
@@ -99,6 +104,7 @@ enum kas_verdict kas_chk_align_5(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-6: page allocations: page aligned, physically aligned to the order. */
+KAS_RULE_NEEDS(kas_chk_align_6, 0);
 enum kas_verdict kas_chk_align_6(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c))
@@ -115,6 +121,7 @@ enum kas_verdict kas_chk_align_6(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-7: vmalloc areas are page aligned; __vmalloc_node honours align. */
+KAS_RULE_NEEDS(kas_chk_align_7, 0);
 enum kas_verdict kas_chk_align_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c))

@@ -27,6 +27,7 @@ static const char *family_name(uint8_t f)
 }
 
 /* FREE-1 (6.4+): kfree, kvfree and kfree_sensitive take kmem_cache objects. */
+KAS_RULE_NEEDS(kas_chk_free_1, 0);
 enum kas_verdict kas_chk_free_1(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ || c->in.family != KAS_FAM_CACHE)
@@ -35,6 +36,7 @@ enum kas_verdict kas_chk_free_1(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* FREE-2: kvfree takes kmalloc, vmalloc and kvmalloc memory. */
+KAS_RULE_NEEDS(kas_chk_free_2, 0);
 enum kas_verdict kas_chk_free_2(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ)
@@ -46,6 +48,7 @@ enum kas_verdict kas_chk_free_2(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* FREE-6: kfree_bulk frees kmalloc objects; nothing to free is a no-op. */
+KAS_RULE_NEEDS(kas_chk_free_6, 0);
 enum kas_verdict kas_chk_free_6(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c))
@@ -62,6 +65,7 @@ static int cmp_ptr(const void *a, const void *b)
 }
 
 /* FREE-7: kmem_cache_alloc_bulk returns n distinct objects or 0. */
+KAS_RULE_NEEDS(kas_chk_free_7, 0);
 enum kas_verdict kas_chk_free_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c))
@@ -96,6 +100,7 @@ enum kas_verdict kas_chk_free_7(struct kas_check *cx, const struct kas_call *c)
 
 /* FREE-3: vfree of memory that is not a vmalloc area WARNs (bad free) and
  * frees nothing: the object is still intact when it is freed properly. */
+KAS_RULE_NEEDS(kas_chk_free_3, 0);
 enum kas_verdict kas_chk_free_3(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c))

@@ -69,6 +69,7 @@ static const struct kas_conc_obs *conc_seen(const struct kas_call *c)
 }
 
 /* NO-OVERLAP: every new object is disjoint from the live ones. */
+KAS_RULE_NEEDS(kas_chk_no_overlap, 0);
 enum kas_verdict kas_chk_no_overlap(struct kas_check *cx, const struct kas_call *c)
 {
 	if (c->op->code == KAS_OP_CONCURRENT_KMALLOC) {
@@ -101,6 +102,7 @@ enum kas_verdict kas_chk_no_overlap(struct kas_check *cx, const struct kas_call 
 
 /* INTEGRITY-1: the pattern of an object is intact when it is freed or
  * reallocated, and after a failed reallocation. */
+KAS_RULE_NEEDS(kas_chk_integrity_1, 0);
 enum kas_verdict kas_chk_integrity_1(struct kas_check *cx, const struct kas_call *c)
 {
 	if (c->op->code == KAS_OP_CONCURRENT_KMALLOC) {

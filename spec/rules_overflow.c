@@ -30,6 +30,7 @@ static enum kas_verdict expect(struct kas_check *cx, const struct kas_call *c, u
 }
 
 /* OVERFLOW-1: array_size(a, b) = a * b or SIZE_MAX. */
+KAS_RULE_NEEDS(kas_chk_overflow_1, 0);
 enum kas_verdict kas_chk_overflow_1(struct kas_check *cx, const struct kas_call *c)
 {
 	return expect(cx, c, sat_mul(c->arg[0], c->arg[1]));
@@ -39,6 +40,7 @@ enum kas_verdict kas_chk_overflow_1(struct kas_check *cx, const struct kas_call 
  * a*b times c == 0 is 0.  Before, the code returned SIZE_MAX on any
  * intermediate overflow while the doc ("number of bytes needed ... or
  * SIZE_MAX on overflow") gives 0 for c == 0: both are accepted there. */
+KAS_RULE_NEEDS(kas_chk_overflow_2, 0);
 enum kas_verdict kas_chk_overflow_2(struct kas_check *cx, const struct kas_call *c)
 {
 	uint64_t a = c->arg[0], b = c->arg[1], k = c->arg[2];
@@ -50,6 +52,7 @@ enum kas_verdict kas_chk_overflow_2(struct kas_check *cx, const struct kas_call 
 }
 
 /* OVERFLOW-3: size_mul and size_add saturate. */
+KAS_RULE_NEEDS(kas_chk_overflow_3, 0);
 enum kas_verdict kas_chk_overflow_3(struct kas_check *cx, const struct kas_call *c)
 {
 	uint64_t a = c->arg[0], b = c->arg[1];
@@ -57,6 +60,7 @@ enum kas_verdict kas_chk_overflow_3(struct kas_check *cx, const struct kas_call 
 }
 
 /* OVERFLOW-4: size_sub with SIZE_MAX absorbing and underflow to SIZE_MAX. */
+KAS_RULE_NEEDS(kas_chk_overflow_4, 0);
 enum kas_verdict kas_chk_overflow_4(struct kas_check *cx, const struct kas_call *c)
 {
 	uint64_t a = c->arg[0], b = c->arg[1];
@@ -65,6 +69,7 @@ enum kas_verdict kas_chk_overflow_4(struct kas_check *cx, const struct kas_call 
 }
 
 /* OVERFLOW-5: struct_size(header, elem, count) = header + count * elem, saturating. */
+KAS_RULE_NEEDS(kas_chk_overflow_5, 0);
 enum kas_verdict kas_chk_overflow_5(struct kas_check *cx, const struct kas_call *c)
 {
 	uint64_t header = c->arg[0], elem = c->arg[1], count = c->arg[2];
@@ -72,6 +77,7 @@ enum kas_verdict kas_chk_overflow_5(struct kas_check *cx, const struct kas_call 
 }
 
 /* OVERFLOW-7: a saturated size never allocates. */
+KAS_RULE_NEEDS(kas_chk_overflow_7, 0);
 enum kas_verdict kas_chk_overflow_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->arg[0] != SIZE_MAX)

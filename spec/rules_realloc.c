@@ -8,6 +8,7 @@
 static bool has_in(const struct kas_call *c) { return c->in_obj != KAS_NO_OBJ; }
 
 /* REALLOC-1: krealloc(NULL or ZERO_SIZE_PTR, n) is kmalloc(n). */
+KAS_RULE_NEEDS(kas_chk_realloc_1, 0);
 enum kas_verdict kas_chk_realloc_1(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -35,6 +36,7 @@ enum kas_verdict kas_chk_realloc_1(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-2: krealloc(p, 0) frees p and returns ZERO_SIZE_PTR. */
+KAS_RULE_NEEDS(kas_chk_realloc_2, 0);
 enum kas_verdict kas_chk_realloc_2(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -47,6 +49,7 @@ enum kas_verdict kas_chk_realloc_2(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-3: contents preserved on success, p untouched on failure. */
+KAS_RULE_NEEDS(kas_chk_realloc_3, 0);
 enum kas_verdict kas_chk_realloc_3(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -61,6 +64,7 @@ enum kas_verdict kas_chk_realloc_3(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-4: a size that still fits returns p itself. */
+KAS_RULE_NEEDS(kas_chk_realloc_4, 0);
 enum kas_verdict kas_chk_realloc_4(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -76,6 +80,7 @@ enum kas_verdict kas_chk_realloc_4(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-5 (6.12+): with consistent __GFP_ZERO the grown tail is zero. */
+KAS_RULE_NEEDS(kas_chk_realloc_5, 0);
 enum kas_verdict kas_chk_realloc_5(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -91,6 +96,7 @@ enum kas_verdict kas_chk_realloc_5(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-8: an overflowing n * size gives NULL (and krealloc_array keeps p). */
+KAS_RULE_NEEDS(kas_chk_realloc_8, 0);
 enum kas_verdict kas_chk_realloc_8(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || !kas_call_overflows(c))

@@ -6,6 +6,7 @@
 #define PTRF "%#" PRIxPTR
 
 /* SIZE-1: ksize(NULL/ZERO_SIZE_PTR) is 0, otherwise at least the request. */
+KAS_RULE_NEEDS(kas_chk_size_1, 0);
 enum kas_verdict kas_chk_size_1(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c))
@@ -68,6 +69,7 @@ uint64_t kas_expected_roundup(const struct kas_profile *p, uint64_t s)
 }
 
 /* SIZE-2: kmalloc_size_roundup reports the bucket. */
+KAS_RULE_NEEDS(kas_chk_size_2, 0);
 enum kas_verdict kas_chk_size_2(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c))
@@ -80,6 +82,7 @@ enum kas_verdict kas_chk_size_2(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* SIZE-5: kmalloc-family requests above KMALLOC_MAX_SIZE fail. */
+KAS_RULE_NEEDS(kas_chk_size_5, 0);
 enum kas_verdict kas_chk_size_5(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;

@@ -25,6 +25,7 @@ static enum kas_verdict contents(struct kas_check *cx, const struct kas_call *c,
 }
 
 /* REALLOC-6: vrealloc(NULL, n) is vmalloc; vrealloc(p, 0) frees and returns NULL. */
+KAS_RULE_NEEDS(kas_chk_realloc_6, 0);
 enum kas_verdict kas_chk_realloc_6(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -41,6 +42,7 @@ enum kas_verdict kas_chk_realloc_6(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-7: kvrealloc per version. */
+KAS_RULE_NEEDS(kas_chk_realloc_7, 0);
 enum kas_verdict kas_chk_realloc_7(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;

@@ -9,6 +9,7 @@
 
 /* SCOPE-1: in a memalloc_nofs scope reclaim never uses __GFP_FS: no FS
  * writeback, no OOM killer (which needs __GFP_FS). */
+KAS_RULE_NEEDS(kas_chk_scope_1, 0);
 enum kas_verdict kas_chk_scope_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -24,6 +25,7 @@ enum kas_verdict kas_chk_scope_1(struct kas_check *cx, const struct kas_call *c)
 
 /* SCOPE-2: in a memalloc_noio scope reclaim uses neither __GFP_IO nor
  * __GFP_FS (NOIO takes precedence over NOFS). */
+KAS_RULE_NEEDS(kas_chk_scope_2, 0);
 enum kas_verdict kas_chk_scope_2(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -40,6 +42,7 @@ enum kas_verdict kas_chk_scope_2(struct kas_check *cx, const struct kas_call *c)
 /* CONTEXT-1: an allocation in atomic or interrupt context (which the
  * precheck only lets through with a non-blocking gfp) never sleeps and
  * never reclaims directly. */
+KAS_RULE_NEEDS(kas_chk_context_1, 0);
 enum kas_verdict kas_chk_context_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -57,28 +60,40 @@ enum kas_verdict kas_chk_context_1(struct kas_check *cx, const struct kas_call *
  * and the grace period does run the deferred frees.  The checker follows
  * the trace (the opmask includes the RCU ops) to know when objects are in
  * flight. */
+static bool is_rcu_free(unsigned op)
+{
+	return op == KAS_OP_KFREE_RCU || op == KAS_OP_KVFREE_RCU || op == KAS_OP_KVFREE_RCU_ARG_2;
+}
+
+/* RCU-1's count, kept for every call of its ops the world watched
+ * (kas_spec_check calls it before the rules: spec.c, track). */
+void kas_rcu1_track(struct kas_spec *s, const struct kas_call *c)
+{
+	unsigned op = c->op->code;
+	if (is_rcu_free(op)) {
+		if (c->in_obj != KAS_NO_OBJ)
+			s->rcu_in_flight++;   /* NULL is a no-op */
+	} else if (op == KAS_OP_KMEM_CACHE_DESTROY) {
+		/* 6.12+: kvfree_rcu_barrier() first; what was in flight is done */
+		if (kas_done(c) && s->profile->kver >= KAS_KVER(6, 12))
+			s->rcu_in_flight = 0;
+	} else if (op == KAS_OP_SYNCHRONIZE_RCU || op == KAS_OP_RCU_BARRIER) {
+		s->rcu_in_flight = 0;
+	}
+}
+
+KAS_RULE_NEEDS(kas_chk_rcu_1, 0);
 enum kas_verdict kas_chk_rcu_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
 	if (!w)
 		return KAS_V_NA;
-	struct kas_spec *s = cx->spec;
+	const struct kas_spec *s = cx->spec;
 	unsigned op = c->op->code;
-	if (op == KAS_OP_KFREE_RCU || op == KAS_OP_KVFREE_RCU || op == KAS_OP_KVFREE_RCU_ARG_2) {
-		if (c->in_obj == KAS_NO_OBJ)
-			return KAS_V_NA;   /* NULL: a no-op */
-		s->rcu_in_flight++;
+	if (is_rcu_free(op) || op == KAS_OP_KMEM_CACHE_DESTROY)
 		return KAS_V_NA;
-	}
-	if (op == KAS_OP_KMEM_CACHE_DESTROY) {
-		/* 6.12+: kvfree_rcu_barrier() first; what was in flight is done */
-		if (kas_done(c) && kas_cx_kver(cx) >= KAS_KVER(6, 12))
-			s->rcu_in_flight = 0;
-		return KAS_V_NA;
-	}
 	if (op == KAS_OP_SYNCHRONIZE_RCU || op == KAS_OP_RCU_BARRIER) {
-		uint32_t n = s->rcu_in_flight;
-		s->rcu_in_flight = 0;
+		uint32_t n = s->rcu_in_flight_before;
 		if (!n)
 			return KAS_V_NA;
 		if (!w->rcu_callbacks_run)
@@ -86,7 +101,7 @@ enum kas_verdict kas_chk_rcu_1(struct kas_check *cx, const struct kas_call *c)
 					"but no deferred free ran", kas_opname(c), n, n == 1 ? "" : "s");
 		return KAS_V_PASS;
 	}
-	if (!s->rcu_in_flight)
+	if (!s->rcu_in_flight_before)
 		return KAS_V_NA;
 	if (w->rcu_early_reuse)
 		return kas_fail(cx, "%s returned %#" PRIxPTR ", memory passed to kfree_rcu before the "
@@ -96,6 +111,7 @@ enum kas_verdict kas_chk_rcu_1(struct kas_check *cx, const struct kas_call *c)
 
 /* ACCOUNT-1: an __GFP_ACCOUNT page allocation under a memcg limit is
  * charged, and a refused charge makes it fail (__GFP_NOFAIL may exceed). */
+KAS_RULE_NEEDS(kas_chk_account_1, 0);
 enum kas_verdict kas_chk_account_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -127,6 +143,7 @@ static enum kas_verdict phys_below(struct kas_check *cx, const struct kas_call *
 }
 
 /* ZONE-5: GFP_DMA memory lies in ZONE_DMA: physically below 16 MiB. */
+KAS_RULE_NEEDS(kas_chk_zone_5, 0);
 enum kas_verdict kas_chk_zone_5(struct kas_check *cx, const struct kas_call *c)
 {
 	return phys_below(cx, c, __GFP_DMA, (uint64_t)16 << 20, "GFP_DMA");
@@ -134,6 +151,7 @@ enum kas_verdict kas_chk_zone_5(struct kas_check *cx, const struct kas_call *c)
 
 /* ZONE-6: GFP_DMA32 pages lie below 4 GiB (page allocator only: kmalloc
  * does not honour __GFP_DMA32). */
+KAS_RULE_NEEDS(kas_chk_zone_6, 0);
 enum kas_verdict kas_chk_zone_6(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_is_page_op(c) || (c->gfp & __GFP_DMA))
@@ -146,6 +164,7 @@ enum kas_verdict kas_chk_zone_6(struct kas_check *cx, const struct kas_call *c)
  * [useroffset, useroffset + usersize) window and refused outside it; an
  * invalid window was cleared at creation (nothing allowed).  The port's
  * usercopy_check verdict is c->ret (1 allowed, 0 refused). */
+KAS_RULE_NEEDS(kas_chk_cache_7, 0);
 enum kas_verdict kas_chk_cache_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ || c->in.family != KAS_FAM_CACHE)
@@ -192,6 +211,7 @@ static kas_gfp_t kvmalloc_kmalloc_gfp(uint32_t kver, kas_gfp_t g, size_t size, s
 }
 
 /* KVMALLOC-2: the kmalloc attempt of kvmalloc gets the adjusted flags. */
+KAS_RULE_NEEDS(kas_chk_kvmalloc_2, 0);
 enum kas_verdict kas_chk_kvmalloc_2(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -226,6 +246,7 @@ static bool warned_kind(const struct kas_call *c, enum kas_warn_kind k)
 }
 
 /* SIZE-5W: kmalloc above KMALLOC_MAX_SIZE warns unless __GFP_NOWARN. */
+KAS_RULE_NEEDS(kas_chk_size_5w, 0);
 enum kas_verdict kas_chk_size_5w(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -249,6 +270,7 @@ enum kas_verdict kas_chk_size_5w(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ZERO-6W: vmalloc(0) WARNs (WARN_ON_ONCE: the first one of a trace). */
+KAS_RULE_NEEDS(kas_chk_zero_6w, 0);
 enum kas_verdict kas_chk_zero_6w(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->arg[0] != 0 || !kas_spec_first_in_trace(cx))
@@ -260,6 +282,7 @@ enum kas_verdict kas_chk_zero_6w(struct kas_check *cx, const struct kas_call *c)
 
 /* KVMALLOC-4W: kvmalloc above INT_MAX warns (5.15-5.16 always, 5.17+
  * unless __GFP_NOWARN). */
+KAS_RULE_NEEDS(kas_chk_kvmalloc_4w, 0);
 enum kas_verdict kas_chk_kvmalloc_4w(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;

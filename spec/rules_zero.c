@@ -11,6 +11,7 @@ static bool is_krealloc(const struct kas_call *c)
 }
 
 /* ZERO-1: a zero-sized request gives exactly ZERO_SIZE_PTR. */
+KAS_RULE_NEEDS(kas_chk_zero_1, 0);
 enum kas_verdict kas_chk_zero_1(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
@@ -26,6 +27,7 @@ enum kas_verdict kas_chk_zero_1(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ZERO-3: frees of NULL/ZERO_SIZE_PTR and empty bulk frees are silent no-ops. */
+KAS_RULE_NEEDS(kas_chk_zero_3, 0);
 enum kas_verdict kas_chk_zero_3(struct kas_check *cx, const struct kas_call *c)
 {
 	bool noop;
@@ -54,6 +56,7 @@ enum kas_verdict kas_chk_zero_3(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ZERO-4: zeroing allocations (not the realloc family) come back zeroed. */
+KAS_RULE_NEEDS(kas_chk_zero_4, 0);
 enum kas_verdict kas_chk_zero_4(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || !kas_op_zeroes(c) || !c->obs.zero.checked)
@@ -68,6 +71,7 @@ enum kas_verdict kas_chk_zero_4(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ZERO-6: vmalloc(0) and friends return NULL. */
+KAS_RULE_NEEDS(kas_chk_zero_6, 0);
 enum kas_verdict kas_chk_zero_6(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->arg[0] != 0)

@@ -31,6 +31,24 @@ struct kas_spec *kas_spec_new(const struct kas_profile *p, uint32_t port_caps)
 		s->active[r] = kas_rule_in_profile(rule, p) && (rule->caps & ~port_caps) == 0;
 		kas_trace_init(&s->tally[r].counterexample);
 	}
+	/* The trackers follow the ops of the active rules that read them. */
+	static const struct { size_t rule; bool world; } rcut_users[] = {
+		{ KAS_R_CACHE_3, false }, { KAS_R_FREE_3, false }, { KAS_R_RCU_2, true },
+		{ KAS_R_RCU_3, true }, { KAS_R_CACHE_4, true }, { KAS_R_CACHE_6, true },
+	};
+	for (size_t i = 0; i < sizeof(rcut_users) / sizeof(rcut_users[0]); i++)
+		if (s->active[rcut_users[i].rule]) {
+			if (rcut_users[i].world)
+				s->rcut_world_ops |= kas_rule_opmask[rcut_users[i].rule];
+			else
+				s->rcut_ops |= kas_rule_opmask[rcut_users[i].rule];
+		}
+	if (s->active[KAS_R_RCU_1])
+		s->rcu1_ops = kas_rule_opmask[KAS_R_RCU_1];
+	for (size_t r = 0; r < KAS_R__COUNT; r++)
+		s->needs[r] = *kas_rule_needs[r];
+	const char *vf = getenv("KAS_SPEC_VERIFY_FACTS");
+	s->verify_facts = vf && *vf && strcmp(vf, "0") != 0;
 	/* Per-opcode rule lists, so checking an op only visits rules that can
 	 * have a verdict on it. */
 	for (unsigned op = 0; op < KAS_OP__COUNT; op++)
@@ -130,6 +148,37 @@ static void note_once_sites(struct kas_spec *s, const struct kas_call *c)
 		s->site_once[KAS_ONCE_PAGE_ORDER] = true;
 }
 
+/*
+ * The state some rules keep across calls, brought up to date for every
+ * call of the ops they follow before any rule runs, so that whether a rule
+ * is called (its needs, kas_call_facts) never changes what the others see:
+ * the RCU tracker (rules_rcu.c) and RCU-1's count of objects in flight.
+ */
+static void track(struct kas_spec *s, const struct kas_call *c)
+{
+	kas_opmask_t m = (kas_opmask_t)1 << c->op->code;
+	bool world = kas_world(c) != NULL;
+
+	if ((s->rcut_ops & m) || (world && (s->rcut_world_ops & m)))
+		kas_rcu_track(s, c);
+	s->rcu_in_flight_before = s->rcu_in_flight;
+	if (world && (s->rcu1_ops & m))
+		kas_rcu1_track(s, c);
+}
+
+/* A rule the dispatcher passed over answered something: its needs are
+ * wrong, and every verdict of this run is in doubt. */
+static void facts_wrong(struct kas_spec *s, size_t r, uint64_t facts, const struct kas_call *c,
+			enum kas_verdict v)
+{
+	fprintf(stderr, "kallocspec: internal error: rule %s needs facts %#llx, call %zu (%s) has "
+		"%#llx, yet its checker answered %s%s%s\n", kas__rule_table[r].id,
+		(unsigned long long)s->needs[r], c->index, kas_opname(c),
+		(unsigned long long)facts, v == KAS_V_FAIL ? "FAIL" : "PASS",
+		s->cx.msg[0] ? ": " : "", s->cx.msg);
+	abort();
+}
+
 unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 {
 	if (!s || !c || !c->op || c->status != KAS_CALL_DONE)
@@ -139,13 +188,20 @@ unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 		return 0;
 	unsigned fails = 0;
 	s->call_seq++;
+	track(s, c);
+	const uint64_t facts = kas_call_facts(c);
 	for (unsigned i = 0; i < s->nrules_for_op[code]; i++) {
 		size_t r = s->rules_for_op[code][i];
+		bool skip = (s->needs[r] & ~facts) != 0;
+		if (skip && !s->verify_facts)
+			continue;
 		s->cx.rule = r;
 		s->cx.msg[0] = '\0';
 		enum kas_verdict v = kas__rule_table[r].check(&s->cx, c);
 		if (v == KAS_V_NA)
 			continue;
+		if (skip)
+			facts_wrong(s, r, facts, c, v);
 		kas_tally_touch(s, r)->exercised++;
 		if (v == KAS_V_FAIL) {
 			fails++;

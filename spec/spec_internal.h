@@ -45,9 +45,49 @@ _Static_assert(KAS_OP__COUNT <= 128, "opcode masks are 128-bit");
 			      KAS_OPM(FREE_PAGES) | KAS_OPM(__FREE_PAGES) | \
 			      KAS_OPM(KFREE_RCU) | KAS_OPM(KVFREE_RCU) | KAS_OPM(KVFREE_RCU_ARG_2))
 
-/* Declare every checker and number the rules in catalog order. */
+/*
+ * Call facts (spec/facts.c): what kas_spec_check learns about a call once,
+ * before any rule runs.  Every rule declares, next to its checker, the
+ * facts it needs (KAS_RULE_NEEDS(checker, facts)): the dispatcher does not
+ * call a checker whose needs the call lacks.  The needs restate the
+ * checker's own early exits -- a call without them is one the checker
+ * would have answered NA -- and must never say more: a wrong bit hides
+ * failures.  KAS_SPEC_VERIFY_FACTS=1 calls the skipped checkers anyway
+ * and aborts on any verdict other than NA (CTest runs it over the
+ * witnesses, random traces and several ports).
+ */
+enum kas_fact {
+	KAS_FACT_OBJECT,          /* a real object came back (kas_got_object) */
+	KAS_FACT_NULL,            /* the call returned 0 */
+	KAS_FACT_ZSP,             /* the call returned ZERO_SIZE_PTR */
+	KAS_FACT_IN_OBJ,          /* it consumed a live object (c->in_obj) */
+	KAS_FACT_IN_CACHE,        /* it named a live cache (c->in_cache) */
+	KAS_FACT_LIST,            /* it has list entries (c->nlist > 0) */
+	KAS_FACT_ZEROES,          /* it zeroes by definition or __GFP_ZERO (kas_op_zeroes) */
+	KAS_FACT_NOFAIL,          /* c->gfp has __GFP_NOFAIL */
+	KAS_FACT_NORETRY,         /* ... __GFP_NORETRY */
+	KAS_FACT_RETRY_MAYFAIL,   /* ... __GFP_RETRY_MAYFAIL */
+	KAS_FACT_ACCOUNT,         /* ... __GFP_ACCOUNT */
+	KAS_FACT_WARNED,          /* the port warned during the call (obs.warns) */
+	KAS_FACT_WORLD,           /* the world watched the call (kas_world(c) != NULL) */
+	KAS_FACT_RECLAIMED,       /* world: a direct-reclaim round ran */
+	KAS_FACT_OOM,             /* world: the OOM killer was called */
+	KAS_FACT_KSWAPD,          /* world: kswapd was woken */
+	KAS_FACT_SLEPT,           /* world: the port said it may sleep */
+	KAS_FACT_ATOMIC,          /* world: atomic or interrupt context, or preemption off */
+	KAS_FACT_SCOPED,          /* world: a memalloc scope was in force */
+	KAS_FACT__COUNT
+};
+#define KAS_F(name) ((uint64_t)1 << KAS_FACT_##name)
+_Static_assert(KAS_FACT__COUNT <= 64, "facts are a 64-bit mask");
+uint64_t kas_call_facts(const struct kas_call *c);
+#define KAS_RULE_NEEDS(fn, facts) const uint64_t fn##_needs = (facts)
+
+/* Declare every checker and its needs, and number the rules in catalog
+ * order. */
 #define RULE(E, ID, CAT, TITLE, DOC, SEC, QUOTE, SINCE, UNTIL, CAPS, OPS, FN, NOTES) \
-	enum kas_verdict FN(struct kas_check *cx, const struct kas_call *c);
+	enum kas_verdict FN(struct kas_check *cx, const struct kas_call *c);        \
+	extern const uint64_t FN##_needs;
 #include "rules.def"
 #undef RULE
 
@@ -59,8 +99,9 @@ enum kas_rule_no {
 };
 
 /* Opcodes each rule looks at (catalog order); the checker is never called
- * for other opcodes. */
+ * for other opcodes.  And the facts each needs (see above). */
 extern const kas_opmask_t kas_rule_opmask[KAS_R__COUNT];
+extern const uint64_t *const kas_rule_needs[KAS_R__COUNT];
 
 struct kas_check {
 	struct kas_spec *spec;
@@ -124,7 +165,14 @@ struct kas_spec {
 	bool site_once[KAS_ONCE_SITE__COUNT];   /* kernel WARN_ON_ONCE sites shared by rules */
 	uint32_t rcu_in_flight;             /* RCU-1: kfree_rcu'd objects since the last grace period */
 	uint64_t call_seq;                  /* calls checked so far (teardown calls share one index) */
+	uint32_t rcu_in_flight_before;      /* RCU-1: rcu_in_flight as the current call began */
 	struct kas_rcu_track rcut;          /* rules_rcu.c */
+	/* What state the trackers keep for the active rules (spec.c, track):
+	 * the ops the RCU tracker follows always, and when the world watches;
+	 * the ops RCU-1 counts. */
+	kas_opmask_t rcut_ops, rcut_world_ops, rcu1_ops;
+	bool verify_facts;                  /* KAS_SPEC_VERIFY_FACTS */
+	uint64_t needs[KAS_R__COUNT];       /* *kas_rule_needs[r] */
 	struct kas_check cx;
 };
 
@@ -187,6 +235,10 @@ static inline struct kas_tally *kas_tally_touch(struct kas_spec *s, size_t r)
 	}
 	return &s->tally[r];
 }
+
+/* rules_world.c: RCU-1's count of kfree_rcu objects in flight, kept up to
+ * date for every call of its ops (spec.c, track). */
+void kas_rcu1_track(struct kas_spec *s, const struct kas_call *c);
 
 /* rules_rcu.c: forget the trace's RCU/vfree state (kas_spec_begin), and
  * bring it up to date with call c (idempotent per call; returns the state

@@ -29,3 +29,17 @@ if(TARGET kas_port_ref AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_world.c)
   target_compile_definitions(test_spec_world PRIVATE ${KAS_SPEC_TEST_DEFS})
   kas_add_test(NAME spec_world COMMAND test_spec_world)
 endif()
+
+# Every rule's needs (KAS_RULE_NEEDS) restate its checker's early exits:
+# with KAS_SPEC_VERIFY_FACTS the passed-over checkers run anyway.
+set(_kas_facts_ports ref libc-naive malloc-passthrough)
+foreach(_p linux-tools-shim btrfs-kerncompat)
+  string(REPLACE "-" "_" _c ${_p})
+  if(TARGET kas_port_${_c})
+    list(APPEND _kas_facts_ports ${_p})
+  endif()
+endforeach()
+kas_add_test(NAME spec_facts_hide_nothing
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_spec_facts.sh $<TARGET_FILE:kallocspec-cli>
+          ${CMAKE_CURRENT_BINARY_DIR}/spec-facts ${_kas_facts_ports})
+set_tests_properties(spec_facts_hide_nothing PROPERTIES LABELS spec TIMEOUT 600)
