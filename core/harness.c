@@ -173,8 +173,8 @@ static void observe_new(struct run *r, struct kas_call *c)
 	enum kas_opcode code = c->op->code;
 	uintptr_t p = c->ret;
 	size_t size = examinable(c->req_size);
-	/* the id the model will give the new object (spec/commit.c) */
-	uint64_t id = kas_model_nobjs(r->m) + 1;
+	/* the id the model will give the new object (its zero scan's sample) */
+	uint64_t id = kas_model_next_id(r->m);
 
 	if (wants_zero(c)) {
 		size_t from = 0;

@@ -54,9 +54,13 @@ static bool resolve_obj_slot(struct run *r, struct kas_call *c, uint32_t slot, u
 	}
 	*val = b->value;
 	*obj = b->obj;
-	if (b->obj != KAS_NO_OBJ && !kas_model_obj(r->m, b->obj)->live) {
-		c->skip = KAS_SKIP_DEAD_HANDLE;
-		return false;
+	if (b->obj != KAS_NO_OBJ) {
+		/* its index may hold another object by now: the id says */
+		const struct kas_obj *o = kas_model_obj_ref(r->m, b->obj, b->obj_id);
+		if (!o || !o->live) {
+			c->skip = KAS_SKIP_DEAD_HANDLE;
+			return false;
+		}
 	}
 	return true;
 }
@@ -86,11 +90,14 @@ static bool resolve_list(struct run *r, struct kas_call *c)
 				continue;   /* bound to NULL / ZERO_SIZE_PTR */
 			if (!kas__grow_buf((void **)&r->list_objs, &r->list_cap, n + 1, sizeof(uint32_t)))
 				return false;
-			r->list_objs[n++] = b->obj;
+			r->list_objs[n++] = kas_model_obj_ref(r->m, b->obj, b->obj_id) ? b->obj
+										 : KAS_NO_OBJ;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!kas_model_obj(r->m, r->list_objs[i])->live) {
+		/* KAS_NO_OBJ: a member whose index now holds another object */
+		const struct kas_obj *o = kas_model_obj(r->m, r->list_objs[i]);
+		if (!o || !o->live) {
 			c->skip = KAS_SKIP_DEAD_HANDLE;
 			return false;
 		}

@@ -24,7 +24,6 @@ static uint32_t add_object(struct kas_spec *s, const struct kas_call *c, uintptr
 {
 	struct kas_model *m = s->model;
 	struct kas_obj o = { 0 };
-	o.id = kas_model_nobjs(m) + 1;      /* unique and increasing within the trace */
 	o.addr = addr;
 	o.size = sane_size(s, fam, size);
 	o.gfp = c->gfp;
@@ -50,6 +49,9 @@ static void bind(struct kas_spec *s, const struct kas_call *c, uintptr_t value, 
 	b->value = value;
 	b->obj = obj;
 	b->bound = 1;
+	const struct kas_obj *o = kas_op_table[c->op->code].result == R_PTR && obj != KAS_NO_OBJ ?
+				  kas_model_obj(s->model, obj) : NULL;
+	b->obj_id = o ? o->id : 0;
 }
 
 static void kill_in(struct kas_spec *s, const struct kas_call *c)
@@ -174,6 +176,8 @@ void kas_spec_commit(struct kas_spec *s, struct kas_call *c)
 {
 	if (!s || !c || !c->op)
 		return;
+	/* objects earlier calls killed may lend their index to this call's */
+	kas_model_recycle(s->model);
 	c->out_obj = KAS_NO_OBJ;
 	c->out_bulk = KAS_NO_OBJ;
 	if (c->status != KAS_CALL_DONE)

@@ -27,12 +27,19 @@ struct kas_model {
 	struct kas_obj *objs;
 	struct tnode *nodes;
 	size_t nobjs, objs_cap, nodes_cap;
+	uint64_t next_id;
+	/* indices of dead objects: reusable now (free), after the next
+	 * recycle (dying) */
+	uint32_t *free, *dying;
+	size_t nfree, free_cap, ndying, dying_cap;
+	size_t accounted;   /* kas_model_accounted_bytes */
 	struct kas_cache *caches;
 	size_t ncaches, caches_cap;
 	struct kas_bulk *bulks;
 	size_t nbulks, bulks_cap;
 	uint32_t *bulk_objs;
-	size_t nbulk_objs, bulk_objs_cap;
+	uint64_t *bulk_ids;     /* the members' ids, parallel to bulk_objs */
+	size_t nbulk_objs, bulk_objs_cap, bulk_ids_cap;
 	struct kas_binding *binds;
 	size_t nbinds, binds_cap;
 	uint32_t root;
@@ -77,6 +84,9 @@ void kas_model_free(struct kas_model *m)
 	free(m->caches);
 	free(m->bulks);
 	free(m->bulk_objs);
+	free(m->bulk_ids);
+	free(m->free);
+	free(m->dying);
 	free(m->binds);
 	free(m->path);
 	free(m);
@@ -85,6 +95,9 @@ void kas_model_free(struct kas_model *m)
 void kas_model_reset(struct kas_model *m, size_t nslots)
 {
 	m->nobjs = m->ncaches = m->nbulks = m->nbulk_objs = 0;
+	m->nfree = m->ndying = 0;
+	m->next_id = 1;
+	m->accounted = 0;
 	m->root = NIL;
 	m->live = 0;
 	grow((void **)&m->binds, &m->binds_cap, nslots, sizeof(*m->binds));
@@ -115,7 +128,32 @@ uint32_t kas_model_bulk_obj(const struct kas_model *m, const struct kas_bulk *b,
 {
 	if (!b || i >= b->count)
 		return KAS_NO_OBJ;
-	return m->bulk_objs[b->first + i];
+	uint32_t o = m->bulk_objs[b->first + i];
+	return o < m->nobjs && m->objs[o].id == m->bulk_ids[b->first + i] ? o : KAS_NO_OBJ;
+}
+
+struct kas_obj *kas_model_obj_ref(struct kas_model *m, uint32_t index, uint64_t id)
+{
+	return index < m->nobjs && m->objs[index].id == id ? &m->objs[index] : NULL;
+}
+
+uint64_t kas_model_next_id(const struct kas_model *m)
+{
+	return m->next_id;
+}
+
+size_t kas_model_accounted_bytes(const struct kas_model *m)
+{
+	return m->accounted;
+}
+
+/* What ACCOUNT-2 counts: a live object of a SLAB_ACCOUNT cache that was
+ * not forced in with __GFP_NOFAIL. */
+static size_t accounted_size(const struct kas_model *m, const struct kas_obj *o)
+{
+	if (o->family != KAS_FAM_CACHE || (o->gfp & __GFP_NOFAIL) || o->cache >= m->ncaches)
+		return 0;
+	return (m->caches[o->cache].flags & KAS_SLAB_ACCOUNT) ? o->size : 0;
 }
 
 struct kas_binding *kas_model_binding(struct kas_model *m, uint32_t slot)
@@ -248,11 +286,18 @@ static uint32_t prio_of(uint32_t i)
 
 uint32_t kas_model_add_obj(struct kas_model *m, const struct kas_obj *o)
 {
-	grow((void **)&m->objs, &m->objs_cap, m->nobjs + 1, sizeof(*m->objs));
-	grow((void **)&m->nodes, &m->nodes_cap, m->nobjs + 1, sizeof(*m->nodes));
-	uint32_t i = (uint32_t)m->nobjs++;
+	uint32_t i;
+	if (m->nfree) {
+		i = m->free[--m->nfree];
+	} else {
+		grow((void **)&m->objs, &m->objs_cap, m->nobjs + 1, sizeof(*m->objs));
+		grow((void **)&m->nodes, &m->nodes_cap, m->nobjs + 1, sizeof(*m->nodes));
+		i = (uint32_t)m->nobjs++;
+	}
 	m->objs[i] = *o;
+	m->objs[i].id = m->next_id++;
 	m->objs[i].live = 1;
+	m->accounted += accounted_size(m, &m->objs[i]);
 	/* size-0 objects never intersect: they contribute no end */
 	uintptr_t end = o->size ? obj_end(o) : 0;
 	m->nodes[i] = (struct tnode){ o->addr, end, end, NIL, NIL, prio_of(i) };
@@ -271,8 +316,21 @@ void kas_model_kill_obj(struct kas_model *m, uint32_t index)
 	m->objs[index].live = 0;
 	m->live--;
 	const struct kas_obj *o = &m->objs[index];
+	m->accounted -= accounted_size(m, o);
 	if (o->family == KAS_FAM_CACHE && o->cache < m->ncaches && m->caches[o->cache].live_objs)
 		m->caches[o->cache].live_objs--;
+	grow((void **)&m->dying, &m->dying_cap, m->ndying + 1, sizeof(*m->dying));
+	m->dying[m->ndying++] = index;
+}
+
+void kas_model_recycle(struct kas_model *m)
+{
+	if (!m->ndying)
+		return;
+	grow((void **)&m->free, &m->free_cap, m->nfree + m->ndying, sizeof(*m->free));
+	memcpy(m->free + m->nfree, m->dying, m->ndying * sizeof(*m->dying));
+	m->nfree += m->ndying;
+	m->ndying = 0;
 }
 
 uint32_t kas_model_add_cache(struct kas_model *m, const struct kas_cache *c)
@@ -287,8 +345,11 @@ uint32_t kas_model_add_bulk(struct kas_model *m, const uint32_t *objs, uint32_t 
 	grow((void **)&m->bulks, &m->bulks_cap, m->nbulks + 1, sizeof(*m->bulks));
 	grow((void **)&m->bulk_objs, &m->bulk_objs_cap, m->nbulk_objs + count,
 	     sizeof(*m->bulk_objs));
-	if (count)
-		memcpy(m->bulk_objs + m->nbulk_objs, objs, count * sizeof(*objs));
+	grow((void **)&m->bulk_ids, &m->bulk_ids_cap, m->nbulk_objs + count, sizeof(*m->bulk_ids));
+	for (uint32_t k = 0; k < count; k++) {
+		m->bulk_objs[m->nbulk_objs + k] = objs[k];
+		m->bulk_ids[m->nbulk_objs + k] = objs[k] < m->nobjs ? m->objs[objs[k]].id : 0;
+	}
 	m->bulks[m->nbulks] = (struct kas_bulk){ (uint32_t)m->nbulk_objs, count };
 	m->nbulk_objs += count;
 	return (uint32_t)m->nbulks++;

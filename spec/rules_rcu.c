@@ -64,10 +64,10 @@ static void ts_note(struct kas_spec *s, const struct kas_obj *o)
 	t->nts++;
 }
 
-static bool kept_take(struct kas_rcu_track *t, uint32_t obj)
+static bool kept_take(struct kas_rcu_track *t, uint64_t id)
 {
 	for (uint32_t i = 0; i < t->nkept; i++)
-		if (t->kept[i] == obj) {
+		if (t->kept[i] == id) {
 			t->kept[i] = t->kept[--t->nkept];
 			return true;
 		}
@@ -117,7 +117,7 @@ static void advance(struct kas_spec *s, const struct kas_call *c)
 	/* any free of an object a vfree left alone (FREE-3) */
 	if (has_in && t->nkept && (kas_op_table[op].result == R_NONE || op == KAS_OP_KREALLOC ||
 				   op == KAS_OP_KVREALLOC))
-		v->kept = kept_take(t, c->in_obj);
+		v->kept = kept_take(t, c->in.id);
 	switch (op) {
 	case KAS_OP_KFREE_RCU: case KAS_OP_KVFREE_RCU: case KAS_OP_KVFREE_RCU_ARG_2:
 		if (!has_in)
@@ -165,7 +165,7 @@ static void advance(struct kas_spec *s, const struct kas_call *c)
 	case KAS_OP_VFREE:
 		/* FREE-3: vfree of memory that is not a vmalloc area frees nothing */
 		if (has_in && kas_in_is_vmalloc(c) == 0 && t->nkept < KAS_RCUT_KEPT)
-			t->kept[t->nkept++] = c->in_obj;
+			t->kept[t->nkept++] = c->in.id;
 		break;
 	default:
 		break;

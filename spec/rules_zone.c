@@ -235,22 +235,6 @@ enum kas_verdict kas_chk_zone_8(struct kas_check *cx, const struct kas_call *c)
 	return KAS_V_PASS;
 }
 
-/* Bytes of live objects of SLAB_ACCOUNT caches the memcg must cover
- * (__GFP_NOFAIL objects excluded: their charges may have been forced). */
-static size_t accounted_live_bytes(struct kas_model *m)
-{
-	size_t sum = 0, n = kas_model_nobjs(m);
-	for (size_t i = 0; i < n; i++) {
-		const struct kas_obj *o = kas_model_obj(m, (uint32_t)i);
-		if (!o || !o->live || o->family != KAS_FAM_CACHE || (o->gfp & __GFP_NOFAIL))
-			continue;
-		const struct kas_cache *k = kas_model_cache(m, o->cache);
-		if (k && (k->flags & KAS_SLAB_ACCOUNT))
-			sum += o->size;
-	}
-	return sum;
-}
-
 /* ACCOUNT-2: SLAB_ACCOUNT caches charge every object, whatever the gfp:
  * after each success the memcg's pages cover every live accounted byte. */
 KAS_RULE_NEEDS(kas_chk_account_2, 0);
@@ -269,7 +253,7 @@ enum kas_verdict kas_chk_account_2(struct kas_check *cx, const struct kas_call *
 	if (w->memcg_charge_fails && !w->memcg_charged && !nofail)
 		return kas_fail(cx, "%s from SLAB_ACCOUNT cache succeeded after its memcg charge was "
 				"refused", kas_opname(c));
-	size_t live = accounted_live_bytes(kas_check_model(cx)) + (nofail ? 0 : got * k->size);
+	size_t live = kas_model_accounted_bytes(kas_check_model(cx)) + (nofail ? 0 : got * k->size);
 	size_t page = kas_cx_profile(cx)->page_size;
 	if (w->memcg_usage * page < live)
 		return kas_fail(cx, "%s from SLAB_ACCOUNT cache: memcg holds %zu pages (%zu bytes) for "

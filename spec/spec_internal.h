@@ -142,7 +142,7 @@ struct kas_rcu_track {
 	uint32_t cache_rcu, kv_rcu;
 	struct { uint32_t cache, n; } pend[KAS_RCUT_PEND];
 	struct { uintptr_t addr; size_t size; uint32_t cache; } ts[KAS_RCUT_TS];
-	uint32_t kept[KAS_RCUT_KEPT];
+	uint64_t kept[KAS_RCUT_KEPT];   /* object ids (indices are reused) */
 	struct kas_rcu_view cur;
 };
 

@@ -117,6 +117,15 @@ int main(void)
 	      res.ops_skipped, total_frees);
 	kas_spec_free(s);
 
+	/* ... also once later objects reuse the dead object's index in the
+	 * model: a handle is dead for good, and a bulk list naming it too */
+	s = run("a = kmalloc 64 GFP_KERNEL\nkfree a\nb = kmalloc 64 GFP_KERNEL\n"
+		"c = kmalloc 32 GFP_KERNEL\nkfree a\nkfree b\nkfree a\nkfree c\n", &res);
+	CHECK(res.ops_skipped == 2 && total_frees == 3 && res.fails == 0,
+	      "use after free through a reused index (%zu skipped, %zu frees, %u fails)",
+	      res.ops_skipped, total_frees, res.fails);
+	kas_spec_free(s);
+
 	/* kzalloc that does not zero -> ZERO-4 */
 	bug = BUG_NO_ZERO;
 	s = run("a = kzalloc 64 GFP_KERNEL\n", &res);

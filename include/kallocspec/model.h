@@ -5,6 +5,13 @@
  * every cache, every bulk group, and what each handle slot is bound to.
  * The spec updates it (kas_spec_commit); the harness reads it to resolve
  * handles and to know the size and content pattern of each object.
+ *
+ * Its size follows what is live, not what the trace ever made: the index
+ * of a dead object is reused by a later object, from the next
+ * kas_model_recycle() on (never within the call that killed it).  What
+ * keeps an object across calls keeps its id too (unique within the
+ * trace) and asks kas_model_obj_ref, which answers NULL once the index
+ * belongs to another object.
  */
 #ifndef KALLOCSPEC_MODEL_H
 #define KALLOCSPEC_MODEL_H
@@ -64,6 +71,7 @@ struct kas_binding {
 	uintptr_t value;    /* the pointer (or 0/16 for NULL/ZERO_SIZE_PTR results) */
 	uint32_t obj;       /* object (KAS_SLOT_OBJ), cache (KAS_SLOT_CACHE) or bulk index */
 	uint8_t bound;      /* the binding op ran */
+	uint64_t obj_id;    /* KAS_SLOT_OBJ: the object's id (its index may be reused) */
 };
 
 struct kas_bulk {
@@ -82,14 +90,25 @@ size_t kas_model_nobjs(const struct kas_model *m);
 struct kas_obj *kas_model_obj(struct kas_model *m, uint32_t index);
 struct kas_cache *kas_model_cache(struct kas_model *m, uint32_t index);
 const struct kas_bulk *kas_model_bulk(const struct kas_model *m, uint32_t index);
-/* Object index of the i-th member of a bulk group. */
+/* Object index of the i-th member of a bulk group (KAS_NO_OBJ past its end,
+ * or when the member's index now holds another object). */
 uint32_t kas_model_bulk_obj(const struct kas_model *m, const struct kas_bulk *b, uint32_t i);
 struct kas_binding *kas_model_binding(struct kas_model *m, uint32_t slot);
 
-/* Add a live object and index its address range; returns its index. */
+/* Add a live object and index its address range; returns its index.  The
+ * model gives it the next id (o->id is ignored). */
 uint32_t kas_model_add_obj(struct kas_model *m, const struct kas_obj *o);
-/* Mark dead and unindex. */
+/* The id the next kas_model_add_obj gives. */
+uint64_t kas_model_next_id(const struct kas_model *m);
+/* Mark dead and unindex; the index is reused after the next recycle. */
 void kas_model_kill_obj(struct kas_model *m, uint32_t index);
+/* Let the indices of objects killed so far be reused (a call boundary). */
+void kas_model_recycle(struct kas_model *m);
+/* The object at index if it is still the one with this id, else NULL. */
+struct kas_obj *kas_model_obj_ref(struct kas_model *m, uint32_t index, uint64_t id);
+/* Bytes of live objects of SLAB_ACCOUNT caches, __GFP_NOFAIL ones left out
+ * (ACCOUNT-2), kept as objects come and go. */
+size_t kas_model_accounted_bytes(const struct kas_model *m);
 uint32_t kas_model_add_cache(struct kas_model *m, const struct kas_cache *c);
 uint32_t kas_model_add_bulk(struct kas_model *m, const uint32_t *objs, uint32_t count);
 
