@@ -81,9 +81,11 @@ bool judgeTrace(const std::string &property, const std::string &text, Failure *f
 	// --fork: the harness runs the trace in a child process, so a port that
 	// crashes or hangs is a CRASH / HANG result that rapidcheck shrinks.
 	opts.call_timeout_ms = g_cfg.timeout_s * 1000u;
+	opts.mem_bytes = g_cfg.mem_bytes;
 	int rc = g_cfg.fork ? kas_run_trace_isolated(g_cfg.port, spec, &t, &opts, &res)
 			    : kas_run_trace(g_cfg.port, spec, &t, &opts, &res);
 
+	progressTrace(res.ops_run);
 	Coverage &cov = g_coverage[property];
 	cov.traces++;
 	cov.opsRun += res.ops_run;
@@ -130,6 +132,7 @@ bool judgeTrace(const std::string &property, const std::string &text, Failure *f
 	if (!ok) {
 		f->trace = printTrace(&t);
 		f->nops = t.nops;
+		progressFailure(property, f->rule);
 	}
 	kas_spec_free(spec);
 	kas_trace_free(&t);

@@ -29,7 +29,7 @@ namespace {
 const char kUsage[] =
 	"usage: kas-props [--port P] [--profile P] [--seed N] [--cases N] [--long]\n"
 	"                 [--out DIR] [--only NAME,...] [--rule ID,...] [--fork]\n"
-	"                 [--timeout S] [--list]\n"
+	"                 [--timeout S] [--mem SIZE] [--list]\n"
 	"  --port P      built-in port name or path to a port module (default: ref);\n"
 	"                self-test ports: ref-broken-krealloc, ref-crash-kfree-sensitive,\n"
 	"                ref-hang-ksize (deliberately broken variants of ref)\n"
@@ -43,6 +43,8 @@ const char kUsage[] =
 	"  --fork        run each trace in a child process: a crash or hang becomes a\n"
 	"                CRASH / HANG failure that is shrunk like any other\n"
 	"  --timeout S   seconds before a forked trace counts as a HANG (default 10)\n"
+	"  --mem SIZE    the machine size the port runs on (default 1G, 0 = no\n"
+	"                limit; see `kallocspec check --help`)\n"
 	"  --sample N    print N generated traces per stateful property, run nothing\n"
 	"  --coverage    list the rule IDs each stateful property exercised, and a\n"
 	"                verdict per rule over all stateful properties run\n"
@@ -53,7 +55,7 @@ const char kUsage[] =
 bool anyCaps = false;
 
 struct Options {
-	std::string port = "ref", profile, out, seed, only, rules;
+	std::string port = "ref", profile, out, seed, only, rules, mem;
 	long cases = -1, timeout = -1, sample = 0;
 	bool longRun = false, list = false, fork = false, rulesList = false;
 };
@@ -114,7 +116,7 @@ int parseArgs(int argc, char **argv, Options &o)
 			anyCaps = true;
 		} else if (a == "--port" || a == "--profile" || a == "--seed" || a == "--cases" ||
 			   a == "--out" || a == "--only" || a == "--rule" || a == "--timeout" ||
-			   a == "--sample") {
+			   a == "--sample" || a == "--mem") {
 			if (!(v = value(a.c_str())))
 				return usageError("%s needs a value", a.c_str());
 			if (a == "--port")
@@ -127,6 +129,8 @@ int parseArgs(int argc, char **argv, Options &o)
 				o.only = v;
 			else if (a == "--rule")
 				o.rules = v;
+			else if (a == "--mem")
+				o.mem = v;
 			else if (!isDigits(v))
 				return usageError("%s needs a non-negative integer", a.c_str());
 			else if (a == "--seed")
@@ -368,6 +372,11 @@ int main(int argc, char **argv)
 	g_cfg.fork = o.fork;
 	if (o.timeout > 0)
 		g_cfg.timeout_s = (unsigned)o.timeout;
+	if (!o.mem.empty() && kas_parse_size(o.mem.c_str(), &g_cfg.mem_bytes) != 0)
+		return usageError("bad --mem '%s' (e.g. 1G, 512M, 0)", o.mem.c_str());
+	// forked runs limit each child (the harness); in this process, once
+	if (!g_cfg.fork && g_cfg.mem_bytes && kas_mem_limit(g_cfg.mem_bytes) != 0)
+		fprintf(stderr, "kas-props: note: cannot set the --mem limit here\n");
 	g_cfg.rules = splitList(o.rules);
 	for (const auto &r : g_cfg.rules)
 		if (kas_rule_index(r.c_str()) < 0)
@@ -401,6 +410,7 @@ int main(int argc, char **argv)
 	std::vector<Row> rows;
 	auto timed = [&rows](const char *name, const std::function<Outcome()> &fn) {
 		auto t0 = std::chrono::steady_clock::now();
+		progressProperty(name);
 		Outcome r = fn();
 		double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 		if (r == Outcome::Unsupported)
@@ -421,6 +431,7 @@ int main(int argc, char **argv)
 				return r;
 			});
 
+	progressEnd();
 	int fails = 0;
 	double total = 0;
 	printf("\nkas-props summary (port %s, profile %s):\n", g_cfg.port_name.c_str(),

@@ -40,6 +40,7 @@ struct Config {
 	std::size_t pool_bytes = 0;
 	bool fork = false;                   // --fork: each trace in a child process
 	unsigned timeout_s = 10;             // --timeout: a forked run is a HANG after this
+	std::size_t mem_bytes = KAS_DEFAULT_MEM_BYTES;   // --mem: the machine size
 };
 extern Config g_cfg;
 
@@ -169,6 +170,14 @@ struct Failure {
 // rapidcheck shrinks).  Returns true when no (selected) rule failed;
 // otherwise fills *f.
 bool judgeTrace(const std::string &property, const std::string &text, Failure *f);
+
+// ---- progress on stderr (progress.cpp): the property running, traces and
+// ops judged, failures so far, elapsed time; one updating line on a
+// terminal, a line every 10 s and per property otherwise.
+void progressProperty(const char *name);
+void progressTrace(std::size_t ops);
+void progressFailure(const std::string &property, const std::string &rule);
+void progressEnd();
 
 // The header every generated trace starts with (with the group's pool size).
 std::string traceHeader(const std::string &property);
