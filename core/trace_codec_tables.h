@@ -25,7 +25,7 @@ _Static_assert(KAS__OP_WORLD_ESC >= KAS__NCORE_OPS, "escape must not shadow a co
  * form holds (0: not a count): bulk objects, and rounds of other tasks
  * (enough for a race in a per-cpu cache to show, a few milliseconds). */
 #define KAS__COUNT_MAX 256u    /* longest list, largest bulk count */
-#define KAS__ROUNDS_MAX 2048u
+#define KAS__ROUNDS_MAX 256u
 static inline uint64_t kas__codec_count_max(unsigned code, unsigned arg)
 {
 	if (code == KAS_OP_KMEM_CACHE_ALLOC_BULK && arg == 2)

@@ -2,10 +2,13 @@
 /* Port, profile and reporting set-up shared by the fuzz targets. */
 #include "fuzz_common.h"
 
+#include <kallocspec/harness.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The port the target was linked against (CMake KAS_FUZZ_PORT). */
 #ifndef KAS_FUZZ_DEFAULT_PORT
@@ -100,6 +103,88 @@ size_t kas_fuzz_pool_bytes(void)
 			pool = (size_t)v;
 	}
 	return pool;
+}
+
+size_t kas_fuzz_mem_bytes(void)
+{
+	static size_t mem;
+	static bool read;
+
+	if (!read) {
+		const char *s = getenv("KAS_FUZZ_MEM");
+		read = true;
+		mem = KAS_DEFAULT_MEM_BYTES;
+		if (s && *s && kas_parse_size(s, &mem) != 0) {
+			fprintf(stderr, "kas-fuzz: bad KAS_FUZZ_MEM '%s' (e.g. 1G, 512M, 0)\n", s);
+			exit(2);
+		}
+	}
+	return mem;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define KAS_FUZZ_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KAS_FUZZ_ASAN 1
+#endif
+#endif
+
+void kas_fuzz_setup_mem(void)
+{
+#ifndef KAS_FUZZ_ASAN
+	if (kas_fuzz_mem_bytes() && kas_mem_limit(kas_fuzz_mem_bytes()) != 0)
+		fprintf(stderr, "kas-fuzz: note: cannot set the KAS_FUZZ_MEM limit\n");
+#endif
+}
+
+/* FNV-1a: names a saved input by its bytes. */
+static uint64_t fnv1a(const uint8_t *d, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ d[i]) * 0x100000001b3ull;
+	return h;
+}
+
+bool kas_fuzz_saving_found(void)
+{
+	static int saving = -1;
+	if (saving < 0) {
+		const char *dir = getenv("KAS_FUZZ_FOUND_DIR");
+		saving = dir && *dir;
+	}
+	return saving;
+}
+
+bool kas_fuzz_found(const char *rule, const uint8_t *data, size_t size)
+{
+	/* rules saved by this process: a handful, a linear list will do */
+	static char saved[128][24];
+	static size_t nsaved;
+	const char *dir = getenv("KAS_FUZZ_FOUND_DIR");
+
+	if (!dir || !*dir)
+		return true;
+	for (size_t i = 0; i < nsaved; i++)
+		if (strcmp(saved[i], rule) == 0)
+			return false;
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof(path), "%s/found-%s-%016llx", dir, rule,
+		 (unsigned long long)fnv1a(data, size));
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	if (!f)
+		return true;   /* cannot save it: let the engine record it */
+	bool ok = fwrite(data, 1, size, f) == size;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		remove(tmp);
+		return true;
+	}
+	if (nsaved < sizeof(saved) / sizeof(saved[0]))
+		snprintf(saved[nsaved++], sizeof(saved[0]), "%s", rule);
+	return false;
 }
 
 static const char *ignore_list(void)

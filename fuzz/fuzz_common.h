@@ -19,6 +19,17 @@
  *                     campaign has already recorded)
  *   KAS_FUZZ_ONLY     one rule ID: every other rule is ignored (used while
  *                     minimising one finding)
+ *   KAS_FUZZ_MEM      the machine size the port runs on (default 1G; 0 =
+ *                     none): a build without ASan limits the process's
+ *                     private memory (kas_mem_limit) once; under ASan the
+ *                     campaign sets ASan's max_allocation_size_mb instead
+ *                     (a data limit would refuse ASan its shadow memory)
+ *   KAS_FUZZ_FOUND_DIR
+ *                     when set, a rule's first failure in this process is
+ *                     saved there as an input file (found-<RULE>-<hash>)
+ *                     and the run goes on: the campaign triages the file
+ *                     while the fuzzer keeps its speed.  Unset (replay,
+ *                     triage, minimisation), a failure aborts.
  */
 #ifndef KAS_FUZZ_COMMON_H
 #define KAS_FUZZ_COMMON_H
@@ -47,6 +58,17 @@ bool kas_fuzz_ignored(const char *id);
 /* True when KAS_FUZZ_IGNORE or KAS_FUZZ_ONLY is set (targets then run whole traces
  * instead of stopping at the first failure). */
 bool kas_fuzz_ignoring_any(void);
+
+/* KAS_FUZZ_MEM in bytes, and applied to this process where that is how
+ * (kas_fuzz_setup_mem: once per process, from the target's set-up). */
+size_t kas_fuzz_mem_bytes(void);
+void kas_fuzz_setup_mem(void);
+/* A rule failed on the input data[0..size): true when the target must
+ * abort (no KAS_FUZZ_FOUND_DIR), false when the input was saved (or the
+ * rule was saved before in this process) and the run goes on. */
+bool kas_fuzz_found(const char *rule, const uint8_t *data, size_t size);
+/* KAS_FUZZ_FOUND_DIR is set. */
+bool kas_fuzz_saving_found(void);
 
 /* Prints "KAS-FUZZ-FAIL <rule> port=<p> profile=<q>: <message>" on stderr;
  * prof NULL = kas_fuzz_profile(). */
