@@ -64,6 +64,12 @@ void cli_print_rule_source(FILE *out, const struct kas_rule *r, const char *inde
 /* Prints every line of the text form of t prefixed with indent. */
 void cli_print_trace_indented(FILE *out, const struct kas_trace *t, const char *indent);
 
+/* The run options check, replay and props share: --mem SIZE into *mem,
+ * --content sampled|full into *full.  0, or KAS_EXIT_USAGE after printing
+ * the usage with "CMD: bad --OPTION ...". */
+int cli_opt_mem(const char *usage, const char *cmd, const char *arg, size_t *mem);
+int cli_opt_content(const char *usage, const char *cmd, const char *arg, bool *full);
+
 /* Replaces t's metadata by the given key/value pairs (NULL-terminated). */
 int cli_set_meta(struct kas_trace *t, const char *const *kv);
 

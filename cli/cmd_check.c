@@ -418,20 +418,16 @@ int kas_cmd_check(int argc, char **argv)
 		case 'v': cr.verbose = true; break;
 		case 'q': quiet = true; break;
 		case 'M':
-			if (kas_parse_size(optarg, &mem) != 0)
-				return cli_usage_error(usage, "check: bad --mem '%s' (e.g. 1G, 512M, 0)",
-						       optarg);
+			if (cli_opt_mem(usage, "check", optarg, &mem))
+				return KAS_EXIT_USAGE;
 			break;
 		case 't':
 			if (parse_u64(optarg, &time_budget) != 0 || time_budget == 0)
 				return cli_usage_error(usage, "check: bad --time '%s' (seconds)", optarg);
 			break;
 		case 'C':
-			if (strcmp(optarg, "full") == 0)
-				cr.content_full = true;
-			else if (strcmp(optarg, "sampled") != 0)
-				return cli_usage_error(usage, "check: bad --content '%s' (sampled or full)",
-						       optarg);
+			if (cli_opt_content(usage, "check", optarg, &cr.content_full))
+				return KAS_EXIT_USAGE;
 			break;
 		case 's':
 			if (parse_u64(optarg, &seed) != 0)

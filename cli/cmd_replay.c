@@ -207,17 +207,13 @@ int kas_cmd_replay(int argc, char **argv)
 			ro.quiet = true;
 			break;
 		case 'M':
-			if (kas_parse_size(optarg, &ro.mem_bytes) != 0)
-				return cli_usage_error(usage, "replay: bad --mem '%s' (e.g. 1G, 512M, 0)",
-						       optarg);
+			if (cli_opt_mem(usage, "replay", optarg, &ro.mem_bytes))
+				return KAS_EXIT_USAGE;
 			ro.mem_given = true;
 			break;
 		case 'C':
-			if (strcmp(optarg, "full") == 0)
-				ro.content_full = true;
-			else if (strcmp(optarg, "sampled") != 0)
-				return cli_usage_error(usage, "replay: bad --content '%s' (sampled or full)",
-						       optarg);
+			if (cli_opt_content(usage, "replay", optarg, &ro.content_full))
+				return KAS_EXIT_USAGE;
 			break;
 		case 'E':
 			if ((ro.expect = kas_rule_index(optarg)) < 0)

@@ -2,6 +2,8 @@
 /* Helpers shared by the kallocspec commands. */
 #include "cli.h"
 
+#include <kallocspec/harness.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -248,4 +250,20 @@ int cli_set_meta(struct kas_trace *t, const char *const *kv)
 			return -1;
 	}
 	return 0;
+}
+
+int cli_opt_mem(const char *usage, const char *cmd, const char *arg, size_t *mem)
+{
+	if (kas_parse_size(arg, mem) == 0)
+		return 0;
+	return cli_usage_error(usage, "%s: bad --mem '%s' (e.g. 1G, 512M, 0)", cmd, arg);
+}
+
+int cli_opt_content(const char *usage, const char *cmd, const char *arg, bool *full)
+{
+	if (strcmp(arg, "full") == 0 || strcmp(arg, "sampled") == 0) {
+		*full = strcmp(arg, "full") == 0;
+		return 0;
+	}
+	return cli_usage_error(usage, "%s: bad --content '%s' (sampled or full)", cmd, arg);
 }
