@@ -17,8 +17,11 @@ uint64_t kas_call_facts(const struct kas_call *c)
 		f |= KAS_F(NULL);
 	if (c->ret == KAS_ZERO_SIZE_PTR)
 		f |= KAS_F(ZSP);
-	if (c->in_obj != KAS_NO_OBJ)
+	if (c->in_obj != KAS_NO_OBJ) {
 		f |= KAS_F(IN_OBJ);
+		if (c->in.family == KAS_FAM_CACHE)
+			f |= KAS_F(IN_CACHE_OBJ);
+	}
 	if (c->in_cache != KAS_NO_OBJ)
 		f |= KAS_F(IN_CACHE);
 	if (c->nlist)
@@ -35,6 +38,19 @@ uint64_t kas_call_facts(const struct kas_call *c)
 		f |= KAS_F(ACCOUNT);
 	if (c->obs.warns)
 		f |= KAS_F(WARNED);
+	if (g & (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM))
+		f |= KAS_F(ZONE_GFP);
+	if ((KAS_OPS_NEW_OBJECT >> c->op->code) & 1)
+		f |= KAS_F(ALLOCATES);
+	if (c->obs.zero.checked)
+		f |= KAS_F(ZERO_CHECKED);
+	size_t n;
+	if (kas_call_request(NULL, c, &n)) {
+		if (n == 0)
+			f |= KAS_F(REQ_ZERO);
+		else if (n > 0x7fffffffu)
+			f |= KAS_F(REQ_HUGE);
+	}
 	const struct kas_world_obs *w = kas_world(c);
 	if (w) {
 		f |= KAS_F(WORLD);
@@ -50,6 +66,8 @@ uint64_t kas_call_facts(const struct kas_call *c)
 			f |= KAS_F(ATOMIC);
 		if (w->scopes)
 			f |= KAS_F(SCOPED);
+		if (kas_slowpath_seen(c))
+			f |= KAS_F(SLOWPATH);
 	}
 	return f;
 }

@@ -14,7 +14,7 @@ static bool reused_input(const struct kas_call *c)
 }
 
 /* ALIGN-1: at least ARCH_KMALLOC_MINALIGN for every kmalloc-family object. */
-KAS_RULE_NEEDS(kas_chk_align_1, 0);
+KAS_RULE_NEEDS(kas_chk_align_1, KAS_F(OBJECT));
 enum kas_verdict kas_chk_align_1(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c))
@@ -27,7 +27,7 @@ enum kas_verdict kas_chk_align_1(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-2: power-of-two sizes up to KMALLOC_MAX_CACHE_SIZE are aligned to the size. */
-KAS_RULE_NEEDS(kas_chk_align_2, 0);
+KAS_RULE_NEEDS(kas_chk_align_2, KAS_F(OBJECT));
 enum kas_verdict kas_chk_align_2(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
@@ -42,7 +42,7 @@ enum kas_verdict kas_chk_align_2(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-3 (6.11+): aligned to the largest power-of-two divisor of the size. */
-KAS_RULE_NEEDS(kas_chk_align_3, 0);
+KAS_RULE_NEEDS(kas_chk_align_3, KAS_F(OBJECT));
 enum kas_verdict kas_chk_align_3(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
@@ -59,7 +59,7 @@ enum kas_verdict kas_chk_align_3(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-4: above KMALLOC_MAX_CACHE_SIZE the page allocator serves kmalloc. */
-KAS_RULE_NEEDS(kas_chk_align_4, 0);
+KAS_RULE_NEEDS(kas_chk_align_4, KAS_F(OBJECT));
 enum kas_verdict kas_chk_align_4(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
@@ -75,7 +75,7 @@ enum kas_verdict kas_chk_align_4(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-5: cache objects (single and bulk) per calculate_alignment(). */
-KAS_RULE_NEEDS(kas_chk_align_5, 0);
+KAS_RULE_NEEDS(kas_chk_align_5, KAS_F(IN_CACHE));
 enum kas_verdict kas_chk_align_5(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_cache *k = kas_call_cache(cx->spec, c);
@@ -104,7 +104,7 @@ enum kas_verdict kas_chk_align_5(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-6: page allocations: page aligned, physically aligned to the order. */
-KAS_RULE_NEEDS(kas_chk_align_6, 0);
+KAS_RULE_NEEDS(kas_chk_align_6, KAS_F(OBJECT));
 enum kas_verdict kas_chk_align_6(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c))
@@ -121,7 +121,7 @@ enum kas_verdict kas_chk_align_6(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ALIGN-7: vmalloc areas are page aligned; __vmalloc_node honours align. */
-KAS_RULE_NEEDS(kas_chk_align_7, 0);
+KAS_RULE_NEEDS(kas_chk_align_7, KAS_F(OBJECT));
 enum kas_verdict kas_chk_align_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c))

@@ -33,7 +33,7 @@ static bool page_stayed_in_cache(struct kas_model *m, uint32_t cache, uintptr_t 
 
 /* The model is still pre-call here; the address set holds every address
  * this cache handed out earlier in the trace (commit adds to it). */
-KAS_RULE_NEEDS(kas_chk_cache_5, 0);
+KAS_RULE_NEEDS(kas_chk_cache_5, KAS_F(OBJECT) | KAS_F(IN_CACHE));
 enum kas_verdict kas_chk_cache_5(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_cache *k = kas_call_cache(cx->spec, c);
@@ -64,7 +64,9 @@ enum kas_verdict kas_chk_cache_5(struct kas_check *cx, const struct kas_call *c)
  * 6.12 objects handed to kfree_rcu whose grace period has not ended are
  * still the cache's (nothing waits for them); from 6.12 destroy waits for
  * them first and a cache with only those left is CACHE-4's case. */
-KAS_RULE_NEEDS(kas_chk_cache_3, 0);
+/* Its kas_rcu_track on other calls is the dispatcher's own (track: CACHE-3
+ * is a tracker user for all its ops). */
+KAS_RULE_NEEDS(kas_chk_cache_3, KAS_F(IN_CACHE));
 enum kas_verdict kas_chk_cache_3(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_rcu_view *v = kas_rcu_track(cx->spec, c);

@@ -46,6 +46,7 @@ static bool allocates(const struct kas_call *c)
 /* SCOPE-3: after a trace has used scopes, reclaim carries exactly the
  * FS/IO bits the task's current scope state leaves: nothing an outer scope
  * still forbids, nothing dropped once the scopes ended. */
+/* 0: it notes a scope op (set_trace_bit) whatever the call's facts. */
 KAS_RULE_NEEDS(kas_chk_scope_3, 0);
 enum kas_verdict kas_chk_scope_3(struct kas_check *cx, const struct kas_call *c)
 {
@@ -72,7 +73,7 @@ enum kas_verdict kas_chk_scope_3(struct kas_check *cx, const struct kas_call *c)
 
 /* SCOPE-4: inside a pin scope no gfp the port hands the world carries
  * __GFP_MOVABLE. */
-KAS_RULE_NEEDS(kas_chk_scope_4, 0);
+KAS_RULE_NEEDS(kas_chk_scope_4, KAS_F(WORLD) | KAS_F(SCOPED) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_scope_4(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -103,7 +104,9 @@ static bool reserve_probe(const struct kas_call *c)
 
 /* SCOPE-5: memalloc_noreclaim opens all reserves in process context (an
  * order-0 request succeeds while they are intact) and none in interrupts. */
-KAS_RULE_NEEDS(kas_chk_scope_5, 0);
+/* Not SCOPED: it notes a reserve use (set_trace_bit) of any world call;
+ * reserve_uses is evidence of the slow path (SLOWPATH). */
+KAS_RULE_NEEDS(kas_chk_scope_5, KAS_F(WORLD) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_scope_5(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -134,7 +137,7 @@ enum kas_verdict kas_chk_scope_5(struct kas_check *cx, const struct kas_call *c)
 
 /* SCOPE-6: vmalloc (5.17+) never reclaims with an FS/IO bit the call's
  * gfp, after the task's scopes, lacks. */
-KAS_RULE_NEEDS(kas_chk_scope_6, 0);
+KAS_RULE_NEEDS(kas_chk_scope_6, KAS_F(WORLD) | KAS_F(RECLAIMED));
 enum kas_verdict kas_chk_scope_6(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -157,7 +160,9 @@ enum kas_verdict kas_chk_scope_6(struct kas_check *cx, const struct kas_call *c)
 
 /* SCOPE-7: a NOFS/NOIO scope opened outside process context binds the
  * task: reclaim while it is in force lacks the bits it removes. */
-KAS_RULE_NEEDS(kas_chk_scope_7, 0);
+/* WORLD only: it notes a scope opened outside process context
+ * (set_trace_bit) on world scope ops, which reclaim nothing. */
+KAS_RULE_NEEDS(kas_chk_scope_7, KAS_F(WORLD));
 enum kas_verdict kas_chk_scope_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (is_scope_save(c->op->code)) {
@@ -184,7 +189,9 @@ static bool atomic_ctx(unsigned ctx)
 
 /* CONTEXT-2: non-blocking allocations in atomic / irq context never sleep,
  * reclaim or kill, and GFP_ATOMIC reaches the intact reserves there. */
-KAS_RULE_NEEDS(kas_chk_context_2, 0);
+/* WORLD only: it notes a reserve use (set_trace_bit) of any world call,
+ * in process context too. */
+KAS_RULE_NEEDS(kas_chk_context_2, KAS_F(WORLD));
 enum kas_verdict kas_chk_context_2(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -208,7 +215,7 @@ enum kas_verdict kas_chk_context_2(struct kas_check *cx, const struct kas_call *
 
 /* CONTEXT-3 (6.19+): a non-blocking __vmalloc in atomic context neither
  * sleeps nor reclaims (irq/NMI and older kernels: vetoed). */
-KAS_RULE_NEEDS(kas_chk_context_3, 0);
+KAS_RULE_NEEDS(kas_chk_context_3, KAS_F(WORLD) | KAS_F(ATOMIC));
 enum kas_verdict kas_chk_context_3(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -237,21 +244,21 @@ static enum kas_verdict free_no_sleep(struct kas_check *cx, const struct kas_cal
 }
 
 /* CONTEXT-4: vfree from an interrupt defers instead of sleeping. */
-KAS_RULE_NEEDS(kas_chk_context_4, 0);
+KAS_RULE_NEEDS(kas_chk_context_4, KAS_F(WORLD) | KAS_F(IN_OBJ) | KAS_F(ATOMIC));
 enum kas_verdict kas_chk_context_4(struct kas_check *cx, const struct kas_call *c)
 {
 	return free_no_sleep(cx, c, true);
 }
 
 /* CONTEXT-5: kvfree from a (non-NMI) interrupt does not sleep. */
-KAS_RULE_NEEDS(kas_chk_context_5, 0);
+KAS_RULE_NEEDS(kas_chk_context_5, KAS_F(WORLD) | KAS_F(IN_OBJ) | KAS_F(ATOMIC));
 enum kas_verdict kas_chk_context_5(struct kas_check *cx, const struct kas_call *c)
 {
 	return free_no_sleep(cx, c, true);
 }
 
 /* CONTEXT-6: __free_pages / free_pages in atomic or irq context do not sleep. */
-KAS_RULE_NEEDS(kas_chk_context_6, 0);
+KAS_RULE_NEEDS(kas_chk_context_6, KAS_F(WORLD) | KAS_F(IN_OBJ) | KAS_F(ATOMIC));
 enum kas_verdict kas_chk_context_6(struct kas_check *cx, const struct kas_call *c)
 {
 	return free_no_sleep(cx, c, false);
@@ -259,7 +266,7 @@ enum kas_verdict kas_chk_context_6(struct kas_check *cx, const struct kas_call *
 
 /* CONTEXT-7: with interrupts on in atomic context the bulk functions do not
  * sleep, and alloc_bulk does not reclaim directly. */
-KAS_RULE_NEEDS(kas_chk_context_7, 0);
+KAS_RULE_NEEDS(kas_chk_context_7, KAS_F(WORLD) | KAS_F(ATOMIC));
 enum kas_verdict kas_chk_context_7(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -277,7 +284,7 @@ enum kas_verdict kas_chk_context_7(struct kas_check *cx, const struct kas_call *
 /* CONTEXT-8 (6.3+): the two-argument kfree_rcu needs no memory (its
  * rcu_head is in the object), so in every context, under any pressure, it
  * neither sleeps nor reclaims, kills or tries a blocking allocation. */
-KAS_RULE_NEEDS(kas_chk_context_8, 0);
+KAS_RULE_NEEDS(kas_chk_context_8, KAS_F(WORLD) | KAS_F(IN_OBJ));
 enum kas_verdict kas_chk_context_8(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);

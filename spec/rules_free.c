@@ -27,7 +27,7 @@ static const char *family_name(uint8_t f)
 }
 
 /* FREE-1 (6.4+): kfree, kvfree and kfree_sensitive take kmem_cache objects. */
-KAS_RULE_NEEDS(kas_chk_free_1, 0);
+KAS_RULE_NEEDS(kas_chk_free_1, KAS_F(IN_OBJ) | KAS_F(IN_CACHE_OBJ));
 enum kas_verdict kas_chk_free_1(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ || c->in.family != KAS_FAM_CACHE)
@@ -36,7 +36,7 @@ enum kas_verdict kas_chk_free_1(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* FREE-2: kvfree takes kmalloc, vmalloc and kvmalloc memory. */
-KAS_RULE_NEEDS(kas_chk_free_2, 0);
+KAS_RULE_NEEDS(kas_chk_free_2, KAS_F(IN_OBJ));
 enum kas_verdict kas_chk_free_2(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ)

@@ -48,7 +48,7 @@ enum kas_verdict kas_chk_kvmalloc_1(struct kas_check *cx, const struct kas_call 
 }
 
 /* KVMALLOC-3: beyond KMALLOC_MAX_SIZE only vmalloc can have served it. */
-KAS_RULE_NEEDS(kas_chk_kvmalloc_3, 0);
+KAS_RULE_NEEDS(kas_chk_kvmalloc_3, KAS_F(OBJECT));
 enum kas_verdict kas_chk_kvmalloc_3(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -69,7 +69,7 @@ enum kas_verdict kas_chk_kvmalloc_3(struct kas_check *cx, const struct kas_call 
 }
 
 /* KVMALLOC-4: sizes above INT_MAX are refused. */
-KAS_RULE_NEEDS(kas_chk_kvmalloc_4, 0);
+KAS_RULE_NEEDS(kas_chk_kvmalloc_4, KAS_F(REQ_HUGE));
 enum kas_verdict kas_chk_kvmalloc_4(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -104,7 +104,7 @@ enum kas_verdict kas_chk_kvmalloc_6(struct kas_check *cx, const struct kas_call 
 }
 
 /* KVMALLOC-9: zeroing kvmalloc calls are zeroed, kmalloc- or vmalloc-backed. */
-KAS_RULE_NEEDS(kas_chk_kvmalloc_9, 0);
+KAS_RULE_NEEDS(kas_chk_kvmalloc_9, KAS_F(OBJECT) | KAS_F(ZEROES) | KAS_F(ZERO_CHECKED));
 enum kas_verdict kas_chk_kvmalloc_9(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c) || !kas_op_zeroes(c) || !c->obs.zero.checked)
@@ -130,7 +130,7 @@ static const struct kas_attempt_obs *first_attempt(const struct kas_world_obs *w
 }
 
 /* KVMALLOC-5: GFP_NOFS / GFP_NOIO kvmalloc that kmalloc cannot serve. */
-KAS_RULE_NEEDS(kas_chk_kvmalloc_5, 0);
+KAS_RULE_NEEDS(kas_chk_kvmalloc_5, KAS_F(WORLD));
 enum kas_verdict kas_chk_kvmalloc_5(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -166,7 +166,7 @@ enum kas_verdict kas_chk_kvmalloc_5(struct kas_check *cx, const struct kas_call 
 }
 
 /* KVMALLOC-7 (5.17+): blocking kvmalloc with __GFP_NOFAIL returns memory. */
-KAS_RULE_NEEDS(kas_chk_kvmalloc_7, 0);
+KAS_RULE_NEEDS(kas_chk_kvmalloc_7, KAS_F(WORLD) | KAS_F(NOFAIL));
 enum kas_verdict kas_chk_kvmalloc_7(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -190,7 +190,7 @@ enum kas_verdict kas_chk_kvmalloc_7(struct kas_check *cx, const struct kas_call 
 }
 
 /* KVMALLOC-8: __GFP_NORETRY reaches both inner allocators; no OOM kill. */
-KAS_RULE_NEEDS(kas_chk_kvmalloc_8, 0);
+KAS_RULE_NEEDS(kas_chk_kvmalloc_8, KAS_F(WORLD) | KAS_F(NORETRY));
 enum kas_verdict kas_chk_kvmalloc_8(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);

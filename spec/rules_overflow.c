@@ -77,7 +77,7 @@ enum kas_verdict kas_chk_overflow_5(struct kas_check *cx, const struct kas_call 
 }
 
 /* OVERFLOW-7: a saturated size never allocates. */
-KAS_RULE_NEEDS(kas_chk_overflow_7, 0);
+KAS_RULE_NEEDS(kas_chk_overflow_7, KAS_F(REQ_HUGE));
 enum kas_verdict kas_chk_overflow_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->arg[0] != SIZE_MAX)

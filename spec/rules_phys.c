@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include "spec_internal.h"
 
-KAS_RULE_NEEDS(kas_chk_phys_1, 0);
+KAS_RULE_NEEDS(kas_chk_phys_1, KAS_F(OBJECT));
 enum kas_verdict kas_chk_phys_1(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c) || !c->obs.phys_known)

@@ -203,7 +203,7 @@ static enum kas_verdict grace_ran(struct kas_check *cx, const struct kas_call *c
 
 /* RCU-2 (6.4+): kfree_rcu / kvfree_rcu take kmem_cache objects silently
  * and free them when the grace period ends. */
-KAS_RULE_NEEDS(kas_chk_rcu_2, 0);
+KAS_RULE_NEEDS(kas_chk_rcu_2, KAS_F(WORLD));
 enum kas_verdict kas_chk_rcu_2(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_world(c))
@@ -221,7 +221,7 @@ enum kas_verdict kas_chk_rcu_2(struct kas_check *cx, const struct kas_call *c)
 
 /* RCU-3: kvfree_rcu takes vmalloc, kvmalloc and large kmalloc memory
  * silently and frees it when the grace period ends. */
-KAS_RULE_NEEDS(kas_chk_rcu_3, 0);
+KAS_RULE_NEEDS(kas_chk_rcu_3, KAS_F(WORLD));
 enum kas_verdict kas_chk_rcu_3(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_world(c))
@@ -242,7 +242,10 @@ enum kas_verdict kas_chk_rcu_3(struct kas_check *cx, const struct kas_call *c)
 /* CACHE-4 (6.12+): destroying a cache whose only remaining objects wait
  * in kfree_rcu does not warn: kmem_cache_destroy runs kvfree_rcu_barrier()
  * first. */
-KAS_RULE_NEEDS(kas_chk_cache_4, 0);
+/* Its kas_rcu_track on calls it is not given is done by the dispatcher:
+ * CACHE-4 active means CACHE-3 active (every profile, fewer caps), and
+ * CACHE-3's ops, the same as CACHE-4's, are tracked on every call. */
+KAS_RULE_NEEDS(kas_chk_cache_4, KAS_F(IN_CACHE));
 enum kas_verdict kas_chk_cache_4(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_rcu_view *v = kas_rcu_track(cx->spec, c);
@@ -275,7 +278,7 @@ static int ts_hit(const struct kas_rcu_track *t, uintptr_t a, size_t len, uint32
 /* CACHE-6: the memory of a freed SLAB_TYPESAFE_BY_RCU object stays with
  * its cache until a grace period ends: only that cache may hand it out
  * again before synchronize_rcu / rcu_barrier. */
-KAS_RULE_NEEDS(kas_chk_cache_6, 0);
+KAS_RULE_NEEDS(kas_chk_cache_6, KAS_F(WORLD) | KAS_F(ALLOCATES));
 enum kas_verdict kas_chk_cache_6(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_world(c))

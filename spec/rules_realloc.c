@@ -36,7 +36,7 @@ enum kas_verdict kas_chk_realloc_1(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-2: krealloc(p, 0) frees p and returns ZERO_SIZE_PTR. */
-KAS_RULE_NEEDS(kas_chk_realloc_2, 0);
+KAS_RULE_NEEDS(kas_chk_realloc_2, KAS_F(IN_OBJ) | KAS_F(REQ_ZERO));
 enum kas_verdict kas_chk_realloc_2(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -49,7 +49,7 @@ enum kas_verdict kas_chk_realloc_2(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-3: contents preserved on success, p untouched on failure. */
-KAS_RULE_NEEDS(kas_chk_realloc_3, 0);
+KAS_RULE_NEEDS(kas_chk_realloc_3, KAS_F(IN_OBJ));
 enum kas_verdict kas_chk_realloc_3(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -64,7 +64,7 @@ enum kas_verdict kas_chk_realloc_3(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-4: a size that still fits returns p itself. */
-KAS_RULE_NEEDS(kas_chk_realloc_4, 0);
+KAS_RULE_NEEDS(kas_chk_realloc_4, KAS_F(IN_OBJ));
 enum kas_verdict kas_chk_realloc_4(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -80,7 +80,8 @@ enum kas_verdict kas_chk_realloc_4(struct kas_check *cx, const struct kas_call *
 }
 
 /* REALLOC-5 (6.12+): with consistent __GFP_ZERO the grown tail is zero. */
-KAS_RULE_NEEDS(kas_chk_realloc_5, 0);
+KAS_RULE_NEEDS(kas_chk_realloc_5,
+	       KAS_F(OBJECT) | KAS_F(IN_OBJ) | KAS_F(ZEROES) | KAS_F(ZERO_CHECKED));
 enum kas_verdict kas_chk_realloc_5(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;

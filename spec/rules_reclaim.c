@@ -16,7 +16,7 @@ static bool warned(const struct kas_call *c, enum kas_warn_kind k)
 }
 
 /* RECLAIM-1: no __GFP_DIRECT_RECLAIM -> no direct reclaim, no sleeping. */
-KAS_RULE_NEEDS(kas_chk_reclaim_1, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_1, KAS_F(WORLD) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -35,7 +35,7 @@ enum kas_verdict kas_chk_reclaim_1(struct kas_check *cx, const struct kas_call *
 /* RECLAIM-2: kswapd is never woken without __GFP_KSWAPD_RECLAIM; with it, a
  * call that failed or needed the reserves went through the slow path, which
  * wakes kswapd first. */
-KAS_RULE_NEEDS(kas_chk_reclaim_2, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_2, KAS_F(WORLD) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_2(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -59,7 +59,7 @@ enum kas_verdict kas_chk_reclaim_2(struct kas_check *cx, const struct kas_call *
 
 /* RECLAIM-3: __GFP_NORETRY: at most one reclaim round, never the OOM
  * killer (page allocator calls: slab may make two attempts). */
-KAS_RULE_NEEDS(kas_chk_reclaim_3, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_3, KAS_F(WORLD) | KAS_F(NORETRY) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_3(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -77,7 +77,7 @@ enum kas_verdict kas_chk_reclaim_3(struct kas_check *cx, const struct kas_call *
 
 /* RECLAIM-4: costly orders without __GFP_RETRY_MAYFAIL: one reclaim round
  * at most, no OOM killer. */
-KAS_RULE_NEEDS(kas_chk_reclaim_4, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_4, KAS_F(WORLD) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_4(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -98,7 +98,7 @@ enum kas_verdict kas_chk_reclaim_4(struct kas_check *cx, const struct kas_call *
  * only once reclaim stopped making progress (MAX_RECLAIM_RETRIES = 16
  * rounds without progress; costly orders count every round) or nothing
  * reclaimable is left. */
-KAS_RULE_NEEDS(kas_chk_reclaim_5, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_5, KAS_F(WORLD) | KAS_F(RETRY_MAYFAIL) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_5(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -126,7 +126,7 @@ enum kas_verdict kas_chk_reclaim_5(struct kas_check *cx, const struct kas_call *
 
 /* RECLAIM-6: a GFP_KERNEL-like small request does not fail while reclaim
  * or the OOM killer can still free memory. */
-KAS_RULE_NEEDS(kas_chk_reclaim_6, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_6, KAS_F(WORLD) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_6(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -149,7 +149,7 @@ enum kas_verdict kas_chk_reclaim_6(struct kas_check *cx, const struct kas_call *
 }
 
 /* RECLAIM-7: __alloc_pages_may_oom's exclusions. */
-KAS_RULE_NEEDS(kas_chk_reclaim_7, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_7, KAS_F(WORLD) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_7(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -184,7 +184,7 @@ enum kas_verdict kas_chk_reclaim_7(struct kas_check *cx, const struct kas_call *
 }
 
 /* RECLAIM-8: __GFP_NOFAIL with direct reclaim never returns NULL. */
-KAS_RULE_NEEDS(kas_chk_reclaim_8, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_8, KAS_F(WORLD) | KAS_F(NOFAIL));
 enum kas_verdict kas_chk_reclaim_8(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -211,7 +211,7 @@ enum kas_verdict kas_chk_reclaim_8(struct kas_check *cx, const struct kas_call *
 /* RECLAIM-9: __GFP_NOFAIL without __GFP_DIRECT_RECLAIM warns (WARN_ON_ONCE:
  * the first such call of a trace is judged).  <= 6.11 the warning is on
  * the failure path, >= 6.12 at slow-path entry. */
-KAS_RULE_NEEDS(kas_chk_reclaim_9, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_9, KAS_F(WORLD) | KAS_F(NOFAIL) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_9(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -229,7 +229,7 @@ enum kas_verdict kas_chk_reclaim_9(struct kas_check *cx, const struct kas_call *
 }
 
 /* RECLAIM-10 (>= 6.12): __GFP_NOFAIL with order > 1 warns at slow-path entry. */
-KAS_RULE_NEEDS(kas_chk_reclaim_10, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_10, KAS_F(WORLD) | KAS_F(NOFAIL) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_10(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -244,7 +244,7 @@ enum kas_verdict kas_chk_reclaim_10(struct kas_check *cx, const struct kas_call 
 }
 
 /* RECLAIM-11: order > MAX_PAGE_ORDER -> NULL, WARN_ON_ONCE_GFP unless NOWARN. */
-KAS_RULE_NEEDS(kas_chk_reclaim_11, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_11, KAS_F(WORLD));
 enum kas_verdict kas_chk_reclaim_11(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_world(c) || !kas_is_page_op(c) ||
@@ -269,7 +269,7 @@ enum kas_verdict kas_chk_reclaim_11(struct kas_check *cx, const struct kas_call 
 
 /* RECLAIM-12: a failed allocation reports "page allocation failure" unless
  * __GFP_NOWARN; with __GFP_NOWARN it does not. */
-KAS_RULE_NEEDS(kas_chk_reclaim_12, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_12, KAS_F(WORLD) | KAS_F(NULL));
 enum kas_verdict kas_chk_reclaim_12(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_world(c) || c->ret || !kas_servable(cx, c))
@@ -287,7 +287,7 @@ enum kas_verdict kas_chk_reclaim_12(struct kas_check *cx, const struct kas_call 
 }
 
 /* RECLAIM-13 (>= 6.8): GFP_NOWAIT (which includes __GFP_NOWARN) fails silently. */
-KAS_RULE_NEEDS(kas_chk_reclaim_13, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_13, KAS_F(WORLD) | KAS_F(NULL));
 enum kas_verdict kas_chk_reclaim_13(struct kas_check *cx, const struct kas_call *c)
 {
 	kas_gfp_t nowait = 0;
@@ -305,7 +305,7 @@ enum kas_verdict kas_chk_reclaim_13(struct kas_check *cx, const struct kas_call 
 
 /* RECLAIM-14: a PF_MEMALLOC task (memalloc_noreclaim scope) never enters
  * direct reclaim nor the OOM killer. */
-KAS_RULE_NEEDS(kas_chk_reclaim_14, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_14, KAS_F(WORLD) | KAS_F(SCOPED) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_14(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -330,7 +330,7 @@ static bool reserves_allowed(const struct kas_call *c, kas_gfp_t g)
 }
 
 /* RECLAIM-15: __GFP_NOMEMALLOC beats __GFP_MEMALLOC / PF_MEMALLOC. */
-KAS_RULE_NEEDS(kas_chk_reclaim_15, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_15, KAS_F(WORLD) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_15(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -346,7 +346,7 @@ enum kas_verdict kas_chk_reclaim_15(struct kas_check *cx, const struct kas_call 
 
 /* RECLAIM-16: only entitled requests go below the min watermark: GFP_NOWAIT
  * and GFP_KERNEL & ~__GFP_RECLAIM may not. */
-KAS_RULE_NEEDS(kas_chk_reclaim_16, 0);
+KAS_RULE_NEEDS(kas_chk_reclaim_16, KAS_F(WORLD) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_reclaim_16(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);

@@ -9,7 +9,7 @@
 
 /* SCOPE-1: in a memalloc_nofs scope reclaim never uses __GFP_FS: no FS
  * writeback, no OOM killer (which needs __GFP_FS). */
-KAS_RULE_NEEDS(kas_chk_scope_1, 0);
+KAS_RULE_NEEDS(kas_chk_scope_1, KAS_F(WORLD) | KAS_F(SCOPED) | KAS_F(SLOWPATH));
 enum kas_verdict kas_chk_scope_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -25,7 +25,7 @@ enum kas_verdict kas_chk_scope_1(struct kas_check *cx, const struct kas_call *c)
 
 /* SCOPE-2: in a memalloc_noio scope reclaim uses neither __GFP_IO nor
  * __GFP_FS (NOIO takes precedence over NOFS). */
-KAS_RULE_NEEDS(kas_chk_scope_2, 0);
+KAS_RULE_NEEDS(kas_chk_scope_2, KAS_F(WORLD) | KAS_F(SCOPED) | KAS_F(RECLAIMED));
 enum kas_verdict kas_chk_scope_2(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -42,7 +42,7 @@ enum kas_verdict kas_chk_scope_2(struct kas_check *cx, const struct kas_call *c)
 /* CONTEXT-1: an allocation in atomic or interrupt context (which the
  * precheck only lets through with a non-blocking gfp) never sleeps and
  * never reclaims directly. */
-KAS_RULE_NEEDS(kas_chk_context_1, 0);
+KAS_RULE_NEEDS(kas_chk_context_1, KAS_F(WORLD) | KAS_F(ATOMIC));
 enum kas_verdict kas_chk_context_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -82,7 +82,7 @@ void kas_rcu1_track(struct kas_spec *s, const struct kas_call *c)
 	}
 }
 
-KAS_RULE_NEEDS(kas_chk_rcu_1, 0);
+KAS_RULE_NEEDS(kas_chk_rcu_1, KAS_F(WORLD));
 enum kas_verdict kas_chk_rcu_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -111,7 +111,7 @@ enum kas_verdict kas_chk_rcu_1(struct kas_check *cx, const struct kas_call *c)
 
 /* ACCOUNT-1: an __GFP_ACCOUNT page allocation under a memcg limit is
  * charged, and a refused charge makes it fail (__GFP_NOFAIL may exceed). */
-KAS_RULE_NEEDS(kas_chk_account_1, 0);
+KAS_RULE_NEEDS(kas_chk_account_1, KAS_F(WORLD) | KAS_F(ACCOUNT));
 enum kas_verdict kas_chk_account_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -143,7 +143,7 @@ static enum kas_verdict phys_below(struct kas_check *cx, const struct kas_call *
 }
 
 /* ZONE-5: GFP_DMA memory lies in ZONE_DMA: physically below 16 MiB. */
-KAS_RULE_NEEDS(kas_chk_zone_5, 0);
+KAS_RULE_NEEDS(kas_chk_zone_5, KAS_F(OBJECT) | KAS_F(ZONE_GFP));
 enum kas_verdict kas_chk_zone_5(struct kas_check *cx, const struct kas_call *c)
 {
 	return phys_below(cx, c, __GFP_DMA, (uint64_t)16 << 20, "GFP_DMA");
@@ -151,7 +151,7 @@ enum kas_verdict kas_chk_zone_5(struct kas_check *cx, const struct kas_call *c)
 
 /* ZONE-6: GFP_DMA32 pages lie below 4 GiB (page allocator only: kmalloc
  * does not honour __GFP_DMA32). */
-KAS_RULE_NEEDS(kas_chk_zone_6, 0);
+KAS_RULE_NEEDS(kas_chk_zone_6, KAS_F(OBJECT) | KAS_F(ZONE_GFP));
 enum kas_verdict kas_chk_zone_6(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_is_page_op(c) || (c->gfp & __GFP_DMA))
@@ -164,7 +164,7 @@ enum kas_verdict kas_chk_zone_6(struct kas_check *cx, const struct kas_call *c)
  * [useroffset, useroffset + usersize) window and refused outside it; an
  * invalid window was cleared at creation (nothing allowed).  The port's
  * usercopy_check verdict is c->ret (1 allowed, 0 refused). */
-KAS_RULE_NEEDS(kas_chk_cache_7, 0);
+KAS_RULE_NEEDS(kas_chk_cache_7, KAS_F(IN_OBJ) | KAS_F(IN_CACHE_OBJ));
 enum kas_verdict kas_chk_cache_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ || c->in.family != KAS_FAM_CACHE)
@@ -211,7 +211,7 @@ static kas_gfp_t kvmalloc_kmalloc_gfp(uint32_t kver, kas_gfp_t g, size_t size, s
 }
 
 /* KVMALLOC-2: the kmalloc attempt of kvmalloc gets the adjusted flags. */
-KAS_RULE_NEEDS(kas_chk_kvmalloc_2, 0);
+KAS_RULE_NEEDS(kas_chk_kvmalloc_2, KAS_F(WORLD));
 enum kas_verdict kas_chk_kvmalloc_2(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -246,7 +246,7 @@ static bool warned_kind(const struct kas_call *c, enum kas_warn_kind k)
 }
 
 /* SIZE-5W: kmalloc above KMALLOC_MAX_SIZE warns unless __GFP_NOWARN. */
-KAS_RULE_NEEDS(kas_chk_size_5w, 0);
+KAS_RULE_NEEDS(kas_chk_size_5w, KAS_F(NULL));
 enum kas_verdict kas_chk_size_5w(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;
@@ -270,7 +270,7 @@ enum kas_verdict kas_chk_size_5w(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ZERO-6W: vmalloc(0) WARNs (WARN_ON_ONCE: the first one of a trace). */
-KAS_RULE_NEEDS(kas_chk_zero_6w, 0);
+KAS_RULE_NEEDS(kas_chk_zero_6w, KAS_F(REQ_ZERO));
 enum kas_verdict kas_chk_zero_6w(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->arg[0] != 0 || !kas_spec_first_in_trace(cx))
@@ -282,7 +282,7 @@ enum kas_verdict kas_chk_zero_6w(struct kas_check *cx, const struct kas_call *c)
 
 /* KVMALLOC-4W: kvmalloc above INT_MAX warns (5.15-5.16 always, 5.17+
  * unless __GFP_NOWARN). */
-KAS_RULE_NEEDS(kas_chk_kvmalloc_4w, 0);
+KAS_RULE_NEEDS(kas_chk_kvmalloc_4w, KAS_F(NULL) | KAS_F(REQ_HUGE));
 enum kas_verdict kas_chk_kvmalloc_4w(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t n;

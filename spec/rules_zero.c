@@ -11,7 +11,7 @@ static bool is_krealloc(const struct kas_call *c)
 }
 
 /* ZERO-1: a zero-sized request gives exactly ZERO_SIZE_PTR. */
-KAS_RULE_NEEDS(kas_chk_zero_1, 0);
+KAS_RULE_NEEDS(kas_chk_zero_1, KAS_F(REQ_ZERO));
 enum kas_verdict kas_chk_zero_1(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
@@ -56,7 +56,7 @@ enum kas_verdict kas_chk_zero_3(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ZERO-4: zeroing allocations (not the realloc family) come back zeroed. */
-KAS_RULE_NEEDS(kas_chk_zero_4, 0);
+KAS_RULE_NEEDS(kas_chk_zero_4, KAS_F(ZEROES) | KAS_F(ZERO_CHECKED));
 enum kas_verdict kas_chk_zero_4(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || !kas_op_zeroes(c) || !c->obs.zero.checked)
@@ -71,7 +71,7 @@ enum kas_verdict kas_chk_zero_4(struct kas_check *cx, const struct kas_call *c)
 }
 
 /* ZERO-6: vmalloc(0) and friends return NULL. */
-KAS_RULE_NEEDS(kas_chk_zero_6, 0);
+KAS_RULE_NEEDS(kas_chk_zero_6, KAS_F(REQ_ZERO));
 enum kas_verdict kas_chk_zero_6(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->arg[0] != 0)

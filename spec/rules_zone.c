@@ -51,7 +51,7 @@ static kas_gfp_t vmalloc_gfp(const struct kas_call *c)
 
 /* ZONE-1: kmalloc_fix_flags: when the call takes pages (new slab or large
  * kmalloc) with __GFP_DMA32 / __GFP_HIGHMEM, it warns and strips them. */
-KAS_RULE_NEEDS(kas_chk_zone_1, 0);
+KAS_RULE_NEEDS(kas_chk_zone_1, KAS_F(WORLD) | KAS_F(ZONE_GFP));
 enum kas_verdict kas_chk_zone_1(struct kas_check *cx, const struct kas_call *c)
 {
 	const kas_gfp_t bug = __GFP_DMA32 | __GFP_HIGHMEM;
@@ -83,7 +83,7 @@ enum kas_verdict kas_chk_zone_1(struct kas_check *cx, const struct kas_call *c)
 
 /* ZONE-2: kmalloc(__GFP_DMA) takes its slabs for the dma-kmalloc cache:
  * __GFP_DMA present, the kmalloc-rcl cache's __GFP_RECLAIMABLE absent. */
-KAS_RULE_NEEDS(kas_chk_zone_2, 0);
+KAS_RULE_NEEDS(kas_chk_zone_2, KAS_F(WORLD) | KAS_F(ZONE_GFP));
 enum kas_verdict kas_chk_zone_2(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -110,7 +110,7 @@ enum kas_verdict kas_chk_zone_2(struct kas_check *cx, const struct kas_call *c)
 /* ZONE-3: __get_free_pages / get_zeroed_page drop __GFP_HIGHMEM before
  * the page allocator; alloc_pages_exact also drops __GFP_COMP and warns
  * (once) about either. */
-KAS_RULE_NEEDS(kas_chk_zone_3, 0);
+KAS_RULE_NEEDS(kas_chk_zone_3, KAS_F(WORLD));
 enum kas_verdict kas_chk_zone_3(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -139,7 +139,7 @@ enum kas_verdict kas_chk_zone_3(struct kas_check *cx, const struct kas_call *c)
 
 /* ZONE-4: vmalloc's pages are asked for with __GFP_HIGHMEM unless the
  * request named GFP_DMA / GFP_DMA32, which are kept. */
-KAS_RULE_NEEDS(kas_chk_zone_4, 0);
+KAS_RULE_NEEDS(kas_chk_zone_4, KAS_F(WORLD));
 enum kas_verdict kas_chk_zone_4(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -189,7 +189,7 @@ static int movable_allowed(const struct kas_check *cx, const struct kas_call *c)
 
 /* ZONE-7: only GFP_HIGHUSER_MOVABLE-like requests land in ZONE_MOVABLE
  * (GFP_USER and GFP_HIGHUSER never do). */
-KAS_RULE_NEEDS(kas_chk_zone_7, 0);
+KAS_RULE_NEEDS(kas_chk_zone_7, KAS_F(OBJECT));
 enum kas_verdict kas_chk_zone_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c) || !c->obs.zone_known)
@@ -206,7 +206,7 @@ enum kas_verdict kas_chk_zone_7(struct kas_check *cx, const struct kas_call *c)
 
 /* ZONE-8: SLAB_CACHE_DMA/DMA32 objects and vmalloc with GFP_DMA/DMA32
  * stay in their zones. */
-KAS_RULE_NEEDS(kas_chk_zone_8, 0);
+KAS_RULE_NEEDS(kas_chk_zone_8, KAS_F(OBJECT));
 enum kas_verdict kas_chk_zone_8(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c) || !c->obs.zone_known)
@@ -237,7 +237,7 @@ enum kas_verdict kas_chk_zone_8(struct kas_check *cx, const struct kas_call *c)
 
 /* ACCOUNT-2: SLAB_ACCOUNT caches charge every object, whatever the gfp:
  * after each success the memcg's pages cover every live accounted byte. */
-KAS_RULE_NEEDS(kas_chk_account_2, 0);
+KAS_RULE_NEEDS(kas_chk_account_2, KAS_F(WORLD) | KAS_F(IN_CACHE));
 enum kas_verdict kas_chk_account_2(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -263,7 +263,7 @@ enum kas_verdict kas_chk_account_2(struct kas_check *cx, const struct kas_call *
 }
 
 /* ACCOUNT-3: vmalloc with __GFP_ACCOUNT charges each backing page. */
-KAS_RULE_NEEDS(kas_chk_account_3, 0);
+KAS_RULE_NEEDS(kas_chk_account_3, KAS_F(WORLD) | KAS_F(ACCOUNT));
 enum kas_verdict kas_chk_account_3(struct kas_check *cx, const struct kas_call *c)
 {
 	const struct kas_world_obs *w = kas_world(c);
@@ -284,7 +284,7 @@ enum kas_verdict kas_chk_account_3(struct kas_check *cx, const struct kas_call *
 
 /* USERCOPY-1: kmalloc objects are whitelisted whole; objects of caches
  * made by plain kmem_cache_create have no usercopy window at all. */
-KAS_RULE_NEEDS(kas_chk_usercopy_1, 0);
+KAS_RULE_NEEDS(kas_chk_usercopy_1, KAS_F(IN_OBJ));
 enum kas_verdict kas_chk_usercopy_1(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ)

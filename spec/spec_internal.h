@@ -76,6 +76,29 @@ enum kas_fact {
 	KAS_FACT_SLEPT,           /* world: the port said it may sleep */
 	KAS_FACT_ATOMIC,          /* world: atomic or interrupt context, or preemption off */
 	KAS_FACT_SCOPED,          /* world: a memalloc scope was in force */
+	/* world: the page allocator's slow path may have run
+	 * (kas_slowpath_seen: the call returned 0 -- as every op without a
+	 * result does --, or woke kswapd, ran a direct-reclaim round, called
+	 * the OOM killer, used the reserves or said it may sleep) */
+	KAS_FACT_SLOWPATH,
+	/* c->gfp has a zone modifier: __GFP_DMA, __GFP_DMA32 or __GFP_HIGHMEM */
+	KAS_FACT_ZONE_GFP,
+	/* The requested byte count is 0 and the n*size product (if any) did
+	 * not overflow: kas_call_request(NULL, c, &n) && n == 0.  With no
+	 * checker context the kmem_cache ops (whose size is the cache's)
+	 * never have it. */
+	KAS_FACT_REQ_ZERO,
+	/* The requested byte count exceeds INT_MAX (0x7fffffff), the product
+	 * not overflowing: kas_call_request(NULL, c, &n) && n > INT_MAX; never
+	 * for the kmem_cache ops (as REQ_ZERO). */
+	KAS_FACT_REQ_HUGE,
+	/* the harness examined the zeroing of the result (c->obs.zero.checked) */
+	KAS_FACT_ZERO_CHECKED,
+	/* the op creates objects: its opcode is in KAS_OPS_NEW_OBJECT */
+	KAS_FACT_ALLOCATES,
+	/* it consumed a live kmem_cache object: c->in_obj != KAS_NO_OBJ and
+	 * c->in.family == KAS_FAM_CACHE */
+	KAS_FACT_IN_CACHE_OBJ,
 	KAS_FACT__COUNT
 };
 #define KAS_F(name) ((uint64_t)1 << KAS_FACT_##name)
