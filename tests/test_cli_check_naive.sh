@@ -56,9 +56,11 @@ for id in ALIGN-2 ZERO-1 ALIGN-7; do
 	# alignment glibc's malloc gives a 64-byte block depends on where the
 	# heap's top is, so ALIGN-2's smallest trace that fails in every heap
 	# layout the minimiser tries (and in a fresh replay) keeps a few ops
-	# that only move the heap; the others are one or two ops.
+	# that only move the heap -- how many depends on the heap kallocspec
+	# itself built before the run (its path, the port module's path): seen
+	# 2 to 13.  The others are one or two ops.
 	nops=$(grep -cv '^\(#\|profile \|$\)' "$f")
-	max=3; [ "$id" = ALIGN-2 ] && max=12
+	max=3; [ "$id" = ALIGN-2 ] && max=20
 	[ "$nops" -le "$max" ] || { fail "$id counterexample has $nops ops"; cat "$f"; }
 done
 
