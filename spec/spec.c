@@ -47,6 +47,15 @@ struct kas_spec *kas_spec_new(const struct kas_profile *p, uint32_t port_caps)
 		s->rcu1_ops = kas_rule_opmask[KAS_R_RCU_1];
 	for (size_t r = 0; r < KAS_R__COUNT; r++)
 		s->needs[r] = *kas_rule_needs[r];
+	s->dispatch_pool = malloc((size_t)KAS_DISPATCH_SLOTS * KAS_R__COUNT);
+	if (!s->dispatch_pool) {
+		kas_model_free(s->model);
+		free(s);
+		return NULL;
+	}
+	for (size_t i = 0; i < KAS_DISPATCH_SLOTS; i++)
+		s->dispatch[i] = (struct kas_dispatch){ 0, KAS_OP__COUNT, 0,
+							s->dispatch_pool + i * KAS_R__COUNT };
 	const char *vf = getenv("KAS_SPEC_VERIFY_FACTS");
 	s->verify_facts = vf && *vf && strcmp(vf, "0") != 0;
 	/* Per-opcode rule lists, so checking an op only visits rules that can
@@ -65,6 +74,7 @@ void kas_spec_free(struct kas_spec *s)
 	kas_spec_clear_tallies(s);
 	kas_addrset_free(&s->cache_seen);
 	kas_model_free(s->model);
+	free(s->dispatch_pool);
 	free(s);
 }
 
@@ -179,6 +189,51 @@ static void facts_wrong(struct kas_spec *s, size_t r, uint64_t facts, const stru
 	abort();
 }
 
+/* The rules of op whose needs facts meet, in catalog order: a table
+ * entry built on the first call with this (op, facts), open addressing.
+ * NULL when the table is full (the caller filters then). */
+static const struct kas_dispatch *rules_for(struct kas_spec *s, unsigned op, uint64_t facts)
+{
+	uint64_t h = (facts ^ ((uint64_t)op << 56)) * 0x9E3779B97F4A7C15ull;
+	for (unsigned probe = 0; probe < 8; probe++) {
+		struct kas_dispatch *d = &s->dispatch[((h >> 55) + probe) & (KAS_DISPATCH_SLOTS - 1)];
+		if (d->op == op && d->facts == facts)
+			return d;
+		if (d->op != KAS_OP__COUNT)
+			continue;
+		d->op = (uint16_t)op;
+		d->facts = facts;
+		d->n = 0;
+		for (unsigned i = 0; i < s->nrules_for_op[op]; i++) {
+			uint8_t r = s->rules_for_op[op][i];
+			if (!(s->needs[r] & ~facts))
+				d->rules[d->n++] = r;
+		}
+		return d;
+	}
+	return NULL;
+}
+
+/* Judge c by rule r; the FAIL count (0 or 1).  Inlined: it runs for every
+ * rule of every call. */
+static inline __attribute__((always_inline)) unsigned judge(struct kas_spec *s, size_t r,
+							   const struct kas_call *c, bool skip,
+							   uint64_t facts)
+{
+	s->cx.rule = r;
+	s->cx.msg[0] = '\0';
+	enum kas_verdict v = kas__rule_table[r].check(&s->cx, c);
+	if (v == KAS_V_NA)
+		return 0;
+	if (skip)
+		facts_wrong(s, r, facts, c, v);
+	kas_tally_touch(s, r)->exercised++;
+	if (v != KAS_V_FAIL)
+		return 0;
+	record_failure(s, r, c);
+	return 1;
+}
+
 unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 {
 	if (!s || !c || !c->op || c->status != KAS_CALL_DONE)
@@ -190,22 +245,17 @@ unsigned kas_spec_check(struct kas_spec *s, struct kas_call *c)
 	s->call_seq++;
 	track(s, c);
 	const uint64_t facts = kas_call_facts(c);
-	for (unsigned i = 0; i < s->nrules_for_op[code]; i++) {
-		size_t r = s->rules_for_op[code][i];
-		bool skip = (s->needs[r] & ~facts) != 0;
-		if (skip && !s->verify_facts)
-			continue;
-		s->cx.rule = r;
-		s->cx.msg[0] = '\0';
-		enum kas_verdict v = kas__rule_table[r].check(&s->cx, c);
-		if (v == KAS_V_NA)
-			continue;
-		if (skip)
-			facts_wrong(s, r, facts, c, v);
-		kas_tally_touch(s, r)->exercised++;
-		if (v == KAS_V_FAIL) {
-			fails++;
-			record_failure(s, r, c);
+	const struct kas_dispatch *d = s->verify_facts ? NULL : rules_for(s, code, facts);
+	if (d) {
+		for (unsigned i = 0; i < d->n; i++)
+			fails += judge(s, d->rules[i], c, false, facts);
+	} else {
+		/* every rule of the op, the passed-over ones too when verifying */
+		for (unsigned i = 0; i < s->nrules_for_op[code]; i++) {
+			size_t r = s->rules_for_op[code][i];
+			bool skip = (s->needs[r] & ~facts) != 0;
+			if (!skip || s->verify_facts)
+				fails += judge(s, r, c, skip, facts);
 		}
 	}
 	note_once_sites(s, c);

@@ -169,6 +169,8 @@ struct kas_rcu_track {
 	struct kas_rcu_view cur;
 };
 
+#define KAS_DISPATCH_SLOTS 512       /* (op, facts) pairs a spec remembers */
+
 struct kas_spec {
 	const struct kas_profile *profile;
 	uint32_t port_caps;
@@ -183,6 +185,16 @@ struct kas_spec {
 	bool active[KAS_R__COUNT];          /* in profile and checkable with the caps */
 	uint8_t nrules_for_op[KAS_OP__COUNT];
 	uint8_t rules_for_op[KAS_OP__COUNT][KAS_R__COUNT];
+	/* The rules of an op whose needs a set of facts meets, built the first
+	 * time that (op, facts) pair comes (spec.c, rules_for): a trace's
+	 * calls fall into a few dozen such pairs. */
+	struct kas_dispatch {
+		uint64_t facts;
+		uint16_t op;            /* KAS_OP__COUNT: empty entry */
+		uint8_t n;
+		uint8_t *rules;
+	} dispatch[KAS_DISPATCH_SLOTS];
+	uint8_t *dispatch_pool;             /* the lists, KAS_DISPATCH_SLOTS * KAS_R__COUNT */
 	struct kas_addrset cache_seen;      /* CACHE-5 */
 	bool once[KAS_R__COUNT];
 	bool site_once[KAS_ONCE_SITE__COUNT];   /* kernel WARN_ON_ONCE sites shared by rules */
