@@ -54,3 +54,8 @@ if(TARGET kas_port_ref)
               ${KAS_CLI_TMP}/check-ref)
   endforeach()
 endif()
+
+# Time budget, progress on stderr, the machine size in counterexamples,
+# replay --expect (issue 21).
+kas_add_test(NAME cli_bounded
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_bounded.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/bounded)
