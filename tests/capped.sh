@@ -12,10 +12,13 @@ shift 2
 case "$kind" in
   plain) ulimit -d $((mib * 1024)) || exit 2 ;;
   sanitizer)
-    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=$mib"
+    # at the cap an allocation returns NULL, as malloc does at a data limit
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=$mib:allocator_may_return_null=1"
     TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}hard_rss_limit_mb=$mib"
     UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}hard_rss_limit_mb=$mib"
-    export ASAN_OPTIONS TSAN_OPTIONS UBSAN_OPTIONS ;;
+    # tests that are slow or measure memory under a sanitizer scale down
+    KAS_TEST_SANITIZED=1
+    export ASAN_OPTIONS TSAN_OPTIONS UBSAN_OPTIONS KAS_TEST_SANITIZED ;;
   *) echo "capped.sh: unknown kind '$kind'" >&2; exit 2 ;;
 esac
 exec "$@"

@@ -51,7 +51,9 @@ kas_add_test(NAME ports_outoftree
 kas_add_test(NAME ports_check_malloc_passthrough
   COMMAND sh ${KAS_PORTS_TESTS}/test_ports_passthrough.sh $<TARGET_FILE:kallocspec-cli>
           ${KAS_PORTS_TESTS} ${KAS_PORTS_TMP}/passthrough)
-set_tests_properties(ports_check_malloc_passthrough PROPERTIES TIMEOUT 300)
+# three checks of a port whose every 2 GiB request reaches the allocator:
+# minutes under ASan, whose allocator poisons the shadow of each
+set_tests_properties(ports_check_malloc_passthrough PROPERTIES TIMEOUT 900)
 
 # Under ASan a huge malloc aborts unless the allocator may return NULL, as
 # glibc's does; leaks of the ports' never-destroyed caches are not findings.
