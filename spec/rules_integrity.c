@@ -60,7 +60,7 @@ static enum kas_verdict overlap_bulk(struct kas_check *cx, const struct kas_call
 	return v;
 }
 
-/* concurrent_kmalloc: judged on what its threads saw (core/concurrent.c);
+/* concurrent_kmalloc: judged on what its threads saw (run/concurrent.c);
  * NA when its threads did not all run or the port handed out nothing. */
 static const struct kas_conc_obs *conc_seen(const struct kas_call *c)
 {

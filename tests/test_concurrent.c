@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * concurrent_kmalloc (core/concurrent.c): a thread-safe malloc port passes
+ * concurrent_kmalloc (run/concurrent.c): a thread-safe malloc port passes
  * NO-OVERLAP and INTEGRITY-1 under it; a port that hands the same memory
  * to every caller fails NO-OVERLAP, one that writes into the object it
  * handed out before fails INTEGRITY-1; a port without KAS_CAP_THREADS is

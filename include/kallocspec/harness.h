@@ -51,7 +51,7 @@ struct kas_harness_opts {
 	size_t world_max_pages;
 	/* ---- appended (bounded cost) ---- */
 	/* Which bytes of objects are examined: every byte of objects up to
-	 * 4 KiB, a fixed sample of larger ones (core/content.h), or every
+	 * 4 KiB, a fixed sample of larger ones (kallocspec/content.h), or every
 	 * byte with content_full (also a trace's `# content: full` line).
 	 * The sample follows content_seed, else the trace's
 	 * `# content-seed: N` line, else 0. */

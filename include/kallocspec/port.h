@@ -26,7 +26,7 @@
  *     With it, the trace op concurrent_kmalloc calls kmalloc and kfree from
  *     up to 8 threads at once, while the trace's own thread waits; world
  *     hooks called from those threads act but are not recorded, apply no
- *     scope and never reclaim (other tasks, core/concurrent.c).
+ *     scope and never reclaim (other tasks, run/concurrent.c).
  */
 #ifndef KALLOCSPEC_PORT_H
 #define KALLOCSPEC_PORT_H

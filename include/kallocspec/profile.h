@@ -3,7 +3,7 @@
  * Profiles: a kernel version the spec is evaluated against.  A profile is
  * data only; rules carry since/until versions and checkers branch on
  * profile->kver, never on the profile's name, so adding a profile is one
- * row in core/profile.c.
+ * row in lang/profile.c.
  */
 #ifndef KALLOCSPEC_PROFILE_H
 #define KALLOCSPEC_PROFILE_H

@@ -80,7 +80,7 @@ void kas_iso8601_utc(time_t t, char *buf, size_t len);
 
 /* ---- appended (issue 9: the gate and its reports) ---- */
 
-/* A JSON value tree (core/json_read.c), enough to read our own documents. */
+/* A JSON value tree (lang/json_read.c), enough to read our own documents. */
 enum kas_json_type {
 	KAS_JSON_NULL, KAS_JSON_BOOL, KAS_JSON_NUMBER, KAS_JSON_STRING, KAS_JSON_ARRAY,
 	KAS_JSON_OBJECT
@@ -105,7 +105,7 @@ uint64_t kas_json_u64(const struct kas_json *v);        /* 0 unless a number */
 double kas_json_num(const struct kas_json *v);
 
 /*
- * A conformance report as data (core/report_doc.c): read from a
+ * A conformance report as data (report/report_doc.c): read from a
  * kallocspec-report/1 file, merged over the gate's lanes (witness, random,
  * regress, props, fuzz, valgrind), and written in every format (JSON,
  * JUnit XML, KTAP v1, Markdown, HTML).  The merged JSON is the same schema

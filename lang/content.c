@@ -9,7 +9,7 @@
  * Which bytes are examined: content.h.
  */
 #include <string.h>
-#include "content.h"
+#include "kallocspec/content.h"
 
 static inline uint64_t mix64(uint64_t x)
 {

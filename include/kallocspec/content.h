@@ -19,14 +19,14 @@
  *
  * The plan's `full` examines every byte (`--content full`, a deep run).
  */
-#ifndef KAS_CORE_CONTENT_H
-#define KAS_CORE_CONTENT_H
+#ifndef KAS_CONTENT_H
+#define KAS_CONTENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "kallocspec/call.h"
-#include "kallocspec/harness.h"
+
 
 #define KAS_EXAMINE_WHOLE ((size_t)4096)
 #define KAS_EXAMINE_EDGE ((size_t)512)

@@ -7,7 +7,7 @@
 #include "kallocspec/call.h"
 #include "kallocspec/port.h"
 #include "kallocspec/profile.h"
-#include "content.h"
+#include "kallocspec/content.h"
 
 /* One trace run in progress (harness.c and its helpers). */
 struct run {

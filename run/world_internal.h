@@ -73,7 +73,7 @@ struct kas_world {
 };
 
 /* world.c */
-/* The harness's growable-buffer helper (core/harness.c). */
+/* The harness's growable-buffer helper (run/harness.c). */
 bool kas__grow_buf(void **buf, size_t *cap, size_t need, size_t elem);
 /* Allocate up to n ballast pages of kind through the port; stops when the
  * port refuses (or the world's limit is reached).  Returns pages added. */

@@ -21,7 +21,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
-#include "content.h"
+#include "kallocspec/content.h"
 #include "harness_internal.h"
 #include "world_internal.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal to the minimiser: running candidates (core/minimize_run.c). */
+/* Internal to the minimiser: running candidates (run/minimize_run.c). */
 #ifndef KALLOCSPEC_MINIMIZE_INTERNAL_H
 #define KALLOCSPEC_MINIMIZE_INTERNAL_H
 

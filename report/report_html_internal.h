@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Pieces shared by the HTML report and the HTML matrix (core/report_html*.c). */
+/* Pieces shared by the HTML report and the HTML matrix (report/report_html*.c). */
 #ifndef KALLOCSPEC_REPORT_HTML_INTERNAL_H
 #define KALLOCSPEC_REPORT_HTML_INTERNAL_H
 

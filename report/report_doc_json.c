@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A report document as kallocspec-report/1 JSON: the members a single run
- * writes (core/report_json.c) plus, for a merged report, the lanes, each
+ * writes (report/report_json.c) plus, for a merged report, the lanes, each
  * rule's per-lane statuses, its quote and versions, and the gate's counts
  * (reports/SCHEMA.md).
  */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness_internal.h"
-#include "content.h"
+#include "kallocspec/content.h"
 #include "world_internal.h"
 
 struct kas__progress *kas__progress;
