@@ -22,7 +22,7 @@ if(TARGET kallocspec-cli)
   target_compile_definitions(kallocspec-cli PRIVATE KAS_CORPUS_FROM_BINDIR="${_kas_corpus_rel}")
 endif()
 
-# core/ gives the library its include path as a source-tree path, which an
+# The layers give the library its include path as a source-tree path, which an
 # exported target may not carry: the same path at build time, the installed
 # one for users of the package.
 set_property(TARGET kallocspec PROPERTY INTERFACE_INCLUDE_DIRECTORIES

@@ -5,7 +5,7 @@
  * CRASH and HANG are <failure>s carrying the rule's source, quote, message
  * and counterexample trace; UNSUPPORTED and UNTESTED are <skipped>, never
  * passes), one of trace-level faults, one of the gate's lanes.  The shape
- * follows the common Jenkins/Ant schema (tests/junit.xsd validates it).
+ * follows the common Jenkins/Ant schema (tests/report/junit.xsd validates it).
  */
 #include <kallocspec/report.h>
 

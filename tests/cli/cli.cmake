@@ -1,0 +1,61 @@
+# Tests of the kallocspec command, the port registry, the report writer and
+# the minimiser.  Shell scripts get the binary and a scratch directory.
+set(KAS_CLI_BIN $<TARGET_FILE:kallocspec-cli>)
+set(KAS_CLI_TMP ${CMAKE_CURRENT_BINARY_DIR}/cli-tmp)
+set(KAS_CLI_TESTS ${CMAKE_CURRENT_LIST_DIR})
+
+kas_add_test(NAME cli_usage
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_usage.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/usage)
+kas_add_test(NAME cli_rules
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_rules.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/rules)
+kas_add_test(NAME cli_bad_input
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_bad_input.sh ${KAS_CLI_BIN}
+          ${KAS_CLI_TESTS}/bad-input ${KAS_CLI_TMP}/bad-input)
+kas_add_test(NAME cli_codec
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_codec.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/codec)
+kas_add_test(NAME cli_check_libc_naive
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_check_naive.sh ${KAS_CLI_BIN} libc-naive
+          ${KAS_CLI_TMP}/check-naive)
+
+# Broken loadable ports the registry must refuse.
+add_library(kas-test-not-a-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
+add_library(kas-test-old-abi MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
+target_compile_definitions(kas-test-old-abi PRIVATE KAS_BADPORT_OLD_ABI=1)
+add_library(kas-test-small-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
+target_compile_definitions(kas-test-small-port PRIVATE KAS_BADPORT_SMALL=1)
+add_library(kas-test-crashy-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
+target_compile_definitions(kas-test-crashy-port PRIVATE KAS_BADPORT_CRASHY=1)
+kas_add_test(NAME cli_faults
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_faults.sh ${KAS_CLI_BIN}
+          $<TARGET_FILE:kas-test-crashy-port> ${KAS_CLI_TMP}/faults)
+kas_add_test(NAME cli_dlopen
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_dlopen.sh ${KAS_CLI_BIN}
+          $<TARGET_FILE:kas-port-libc-naive> $<TARGET_FILE:kas-test-not-a-port>
+          $<TARGET_FILE:kas-test-old-abi> $<TARGET_FILE:kas-test-small-port>
+          ${KAS_CLI_TMP}/dlopen)
+# The same end-to-end check with the port loaded from its module.
+kas_add_test(NAME cli_check_libc_naive_module
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_check_naive.sh ${KAS_CLI_BIN}
+          $<TARGET_FILE:kas-port-libc-naive> ${KAS_CLI_TMP}/check-naive-module)
+
+add_executable(test_cli_minimize ${KAS_CLI_TESTS}/test_cli_minimize.c)
+target_link_libraries(test_cli_minimize PRIVATE kallocspec_ports kallocspec)
+kas_add_test(NAME cli_minimize COMMAND test_cli_minimize)
+
+add_executable(test_cli_report ${KAS_CLI_TESTS}/test_cli_report.c)
+target_link_libraries(test_cli_report PRIVATE kallocspec_ports kallocspec)
+kas_add_test(NAME cli_report COMMAND test_cli_report ${KAS_CLI_TMP}/report)
+
+# The reference port conforms under every profile (once it is built in).
+if(TARGET kas_port_ref)
+  foreach(profile linux-5.15 linux-6.1 linux-6.6 linux-6.12 linux-latest)
+    kas_add_test(NAME cli_check_ref_${profile}
+      COMMAND sh ${KAS_CLI_TESTS}/test_cli_check_ref.sh ${KAS_CLI_BIN} ${profile}
+              ${KAS_CLI_TMP}/check-ref)
+  endforeach()
+endif()
+
+# Time budget, progress on stderr, the machine size in counterexamples,
+# replay --expect (issue 21).
+kas_add_test(NAME cli_bounded
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_bounded.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/bounded)

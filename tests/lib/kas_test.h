@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every C test shares: CHECK, which records a failure and goes on (a
+ * test reports all it finds in one run), and the failure count a test's
+ * main() turns into its exit status with kas_test_exit().
+ *
+ *   CHECK(cond);                          file:line: CHECK(cond) failed
+ *   CHECK(cond, "size %zu", n);           file:line: CHECK(cond) failed: size 16
+ */
+#ifndef KAS_TEST_H
+#define KAS_TEST_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int failures;
+
+__attribute__((format(printf, 4, 5), unused))
+static void kas_test_failed(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+	failures++;
+	fprintf(stderr, "%s:%d: CHECK(%s) failed", file, line, cond);
+	if (strcmp(fmt, ": ") != 0) {   /* a message follows the ": " */
+		va_list ap;
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+	}
+	fputc('\n', stderr);
+}
+
+/* The message, if any, is glued to ": " so the format stays a literal. */
+#define CHECK(cond, ...) do { if (!(cond)) \
+	kas_test_failed(__FILE__, __LINE__, #cond, ":" " " __VA_ARGS__); } while (0)
+
+/* main()'s return value: 0 when every CHECK held. */
+static inline int kas_test_exit(const char *name)
+{
+	if (failures)
+		fprintf(stderr, "%s: %d check(s) failed\n", name, failures);
+	return failures ? 1 : 0;
+}
+
+#endif

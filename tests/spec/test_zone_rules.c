@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ZONE-1..4, 7, 8, ACCOUNT-2/3 and USERCOPY-1 can fail: each case wraps the
+ * reference port with one deliberately broken entry (flags lost or added
+ * on the way in, a cache flag dropped, a permissive usercopy check) and
+ * the rule must FAIL on it, while the same trace on the unmodified ref
+ * port exercises and PASSes the rule with no failure anywhere.  Then the
+ * witnesses' contrasts are real: GFP_HIGHUSER_MOVABLE does land in
+ * ZONE_MOVABLE on ref while __GFP_MOVABLE alone does not, the memcg limit
+ * does refuse the last SLAB_ACCOUNT object and vmalloc area, and the
+ * bad-flags kmalloc does warn.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kallocspec/harness.h"
+#include "kallocspec/spec.h"
+#include "kas_test.h"
+
+
+#define MAXOPS 64
+static struct kas_call calls[MAXOPS];
+
+static void keep_call(void *arg, const struct kas_call *c)
+{
+	(void)arg;
+	if (c->index < MAXOPS)
+		calls[c->index] = *c;
+}
+
+static struct kas_spec *run(const struct kas_port *port, const char *profile, const char *text)
+{
+	struct kas_trace t;
+	struct kas_parse_error err;
+	kas_trace_init(&t);
+	memset(calls, 0, sizeof(calls));
+	const struct kas_profile *p = kas_profile_find(profile);
+	CHECK(p != NULL, "no profile %s", profile);
+	if (!p)
+		return NULL;
+	if (kas_trace_parse(&t, text, strlen(text), "zone-rules", NULL, p, &err)) {
+		CHECK(false, "parse: %u:%u %s", err.line, err.col, err.msg);
+		return NULL;
+	}
+	struct kas_spec *s = kas_spec_new(p, kas_port_effective_caps(port));
+	struct kas_harness_opts o = { 0 };
+	o.on_call = keep_call;
+	struct kas_trace_result res;
+	CHECK(kas_run_trace(port, s, &t, &o, &res) == 0, "run");
+	kas_trace_free(&t);
+	return s;
+}
+
+/* ---- the broken variants: ref with one entry wrapped ---- */
+static const struct kas_port *REF;
+
+static void *kmalloc_strips_quietly(size_t size, kas_gfp_t gfp)
+{
+	return REF->kmalloc(size, gfp & ~(kas_gfp_t)(__GFP_DMA32 | __GFP_HIGHMEM));
+}
+static void *kmalloc_ignores_dma(size_t size, kas_gfp_t gfp)
+{
+	return REF->kmalloc(size, gfp & ~(kas_gfp_t)__GFP_DMA);
+}
+static unsigned long gfp_keeps_highmem(kas_gfp_t gfp, unsigned order)
+{
+	return (unsigned long)(uintptr_t)REF->alloc_pages(gfp, order);
+}
+static void *exact_strips_quietly(size_t size, kas_gfp_t gfp)
+{
+	return REF->alloc_pages_exact(size, gfp & ~(kas_gfp_t)(__GFP_COMP | __GFP_HIGHMEM));
+}
+static void *vmalloc_drops_dma32(size_t size, size_t align, kas_gfp_t gfp)
+{
+	return REF->vmalloc_node_align(size, align, gfp & ~(kas_gfp_t)__GFP_DMA32);
+}
+static void *pages_always_movable(kas_gfp_t gfp, unsigned order)
+{
+	return REF->alloc_pages(gfp | __GFP_MOVABLE | __GFP_HIGHMEM, order);
+}
+static void *cache_drops_dma(const char *name, unsigned size, unsigned align, uint32_t flags,
+			     kas_ctor_fn ctor)
+{
+	return REF->kmem_cache_create(name, size, align,
+				      flags & ~(uint32_t)(KAS_SLAB_CACHE_DMA | KAS_SLAB_CACHE_DMA32), ctor);
+}
+static void *cache_drops_account(const char *name, unsigned size, unsigned align, uint32_t flags,
+				 kas_ctor_fn ctor)
+{
+	return REF->kmem_cache_create(name, size, align, flags & ~(uint32_t)KAS_SLAB_ACCOUNT, ctor);
+}
+static void *vmalloc_drops_account(size_t size, kas_gfp_t gfp)
+{
+	return REF->vmalloc_gfp(size, gfp & ~(kas_gfp_t)__GFP_ACCOUNT);
+}
+static bool usercopy_allows_all(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return true;
+}
+
+enum bug {
+	B_KMALLOC_QUIET, B_KMALLOC_NO_DMA, B_GFP_HIGHMEM, B_VMALLOC_NO_DMA32, B_PAGES_MOVABLE,
+	B_CACHE_NO_DMA, B_CACHE_NO_ACCOUNT, B_VMALLOC_NO_ACCOUNT, B_USERCOPY_ALL, B_EXACT_QUIET,
+};
+
+static struct kas_port broken(enum bug b)
+{
+	struct kas_port p = *REF;
+	switch (b) {
+	case B_KMALLOC_QUIET: p.kmalloc = kmalloc_strips_quietly; break;
+	case B_KMALLOC_NO_DMA: p.kmalloc = kmalloc_ignores_dma; break;
+	case B_GFP_HIGHMEM: p.get_free_pages = gfp_keeps_highmem; break;
+	case B_VMALLOC_NO_DMA32: p.vmalloc_node_align = vmalloc_drops_dma32; break;
+	case B_PAGES_MOVABLE: p.alloc_pages = pages_always_movable; break;
+	case B_CACHE_NO_DMA: p.kmem_cache_create = cache_drops_dma; break;
+	case B_CACHE_NO_ACCOUNT: p.kmem_cache_create = cache_drops_account; break;
+	case B_VMALLOC_NO_ACCOUNT: p.vmalloc_gfp = vmalloc_drops_account; break;
+	case B_USERCOPY_ALL: p.usercopy_check = usercopy_allows_all; break;
+	case B_EXACT_QUIET: p.alloc_pages_exact = exact_strips_quietly; break;
+	}
+	return p;
+}
+
+struct bug_case {
+	enum bug bug;
+	const char *rule;
+	const char *trace;
+};
+
+static const struct bug_case cases[] = {
+	{ B_KMALLOC_QUIET, "ZONE-1", "a = kmalloc 64 GFP_KERNEL|__GFP_DMA32\n" },
+	{ B_KMALLOC_NO_DMA, "ZONE-2", "a = kmalloc 64 GFP_KERNEL|GFP_DMA|__GFP_RECLAIMABLE\n" },
+	{ B_GFP_HIGHMEM, "ZONE-3", "a = __get_free_pages GFP_HIGHUSER 0\n" },
+	{ B_EXACT_QUIET, "ZONE-3", "a = alloc_pages_exact 9000 GFP_KERNEL|__GFP_COMP\n"
+	  "free_pages_exact a 9000\nb = alloc_pages_exact 9000 GFP_KERNEL|__GFP_COMP\n" },
+	{ B_VMALLOC_NO_DMA32, "ZONE-4", "a = __vmalloc_node 8192 4096 GFP_KERNEL|GFP_DMA32\n" },
+	{ B_PAGES_MOVABLE, "ZONE-7", "a = alloc_pages GFP_USER 0\nb = alloc_pages GFP_HIGHUSER 0\n" },
+	{ B_CACHE_NO_DMA, "ZONE-8",
+	  "k = kmem_cache_create d32 200 0 SLAB_CACHE_DMA32\na = kmem_cache_alloc k GFP_KERNEL\n" },
+	{ B_CACHE_NO_ACCOUNT, "ACCOUNT-2",
+	  "memcg_limit 3\nk = kmem_cache_create acct 2048 0 SLAB_ACCOUNT\n"
+	  "a = kmem_cache_alloc k GFP_KERNEL\n" },
+	{ B_VMALLOC_NO_ACCOUNT, "ACCOUNT-3", "memcg_limit 16\na = __vmalloc 8192 GFP_KERNEL_ACCOUNT\n" },
+	{ B_USERCOPY_ALL, "USERCOPY-1",
+	  "k = kmem_cache_create plain 128 0 0\na = kmem_cache_alloc k GFP_KERNEL\ncopy_to_user a 0 16\n" },
+};
+
+static const char *const profiles[] = { "linux-5.15", "linux-6.12", "linux-latest" };
+
+static void test_bug_cases(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bug_case *bc = &cases[i];
+		int ri = kas_rule_index(bc->rule);
+		CHECK(ri >= 0, "unknown rule %s", bc->rule);
+		if (ri < 0)
+			continue;
+		for (size_t pi = 0; pi < sizeof(profiles) / sizeof(profiles[0]); pi++) {
+			const char *prof = profiles[pi];
+			if (!kas_rule_in_profile(kas_rule_at((size_t)ri), kas_profile_find(prof)))
+				continue;
+			struct kas_spec *s = run(REF, prof, bc->trace);
+			if (!s)
+				continue;
+			CHECK(kas_spec_status(s, (size_t)ri) == KAS_PASS, "%s [%s] on ref: %s", bc->rule,
+			      prof, kas_status_name(kas_spec_status(s, (size_t)ri)));
+			for (size_t r = 0; r < kas_rule_count(); r++)
+				CHECK(kas_spec_tally(s, r)->failed == 0, "%s [%s]: ref fails %s: %s",
+				      bc->rule, prof, kas_rule_at(r)->id, kas_spec_tally(s, r)->message);
+			kas_spec_free(s);
+
+			struct kas_port bad = broken(bc->bug);
+			s = run(&bad, prof, bc->trace);
+			if (!s)
+				continue;
+			const struct kas_tally *ty = kas_spec_tally(s, (size_t)ri);
+			CHECK(kas_spec_status(s, (size_t)ri) == KAS_FAIL, "%s [%s]: broken variant %d "
+			      "not caught: %s", bc->rule, prof, (int)bc->bug,
+			      kas_status_name(kas_spec_status(s, (size_t)ri)));
+			if (getenv("KAS_TEST_VERBOSE"))
+				printf("%-10s [%s] bug %d -> %s: %s\n", bc->rule, prof, (int)bc->bug,
+				       kas_status_name(kas_spec_status(s, (size_t)ri)), ty->message);
+			kas_spec_free(s);
+		}
+	}
+}
+
+static char *slurp(const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", KAS_WITNESS_DIR, name);
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL, "no witness %s", path);
+	if (!f)
+		return NULL;
+	static char text[8192];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return text;
+}
+
+/* The witnesses show what their rules are about on ref, in every profile. */
+static void test_witness_contrasts(void)
+{
+	const uint8_t movable = 1u << KAS_ZONE_MOVABLE;
+	for (size_t pi = 0; pi < kas_profile_count(); pi++) {
+		const char *prof = kas_profile_at(pi)->name;
+		const char *text = slurp("ZONE-7.ktrace");
+		struct kas_spec *s = text ? run(REF, prof, text) : NULL;
+		if (s) {
+			/* a = GFP_HIGHUSER_MOVABLE, d = GFP_KERNEL|__GFP_MOVABLE, e = __get_free_pages */
+			CHECK(calls[0].obs.zone_known && (calls[0].obs.zone_mask & movable),
+			      "[%s] GFP_HIGHUSER_MOVABLE did not reach ZONE_MOVABLE", prof);
+			CHECK(calls[3].obs.zone_known && !(calls[3].obs.zone_mask & movable),
+			      "[%s] __GFP_MOVABLE alone reached ZONE_MOVABLE", prof);
+			CHECK(calls[4].obs.zone_known && !(calls[4].obs.zone_mask & movable),
+			      "[%s] __get_free_pages reached ZONE_MOVABLE", prof);
+			kas_spec_free(s);
+		}
+		text = slurp("ACCOUNT-2.ktrace");
+		s = text ? run(REF, prof, text) : NULL;
+		if (s) {
+			/* ops 2..7 fill the 3-page memcg (two 2048-byte objects a page), op 8 is refused */
+			for (int i = 2; i <= 7; i++)
+				CHECK(calls[i].ret != 0, "[%s] ACCOUNT-2 op %d failed", prof, i);
+			CHECK(calls[8].ret == 0 && calls[8].world.memcg_charge_fails,
+			      "[%s] the memcg limit did not refuse the 7th object", prof);
+			CHECK(calls[12].ret != 0, "[%s] freed objects did not make room", prof);
+			kas_spec_free(s);
+		}
+		text = slurp("ACCOUNT-3.ktrace");
+		s = text ? run(REF, prof, text) : NULL;
+		if (s) {
+			CHECK(calls[4].ret == 0 && calls[4].world.memcg_charge_fails,
+			      "[%s] vmalloc over the memcg limit was not refused", prof);
+			CHECK(calls[6].ret != 0, "[%s] vfree did not uncharge", prof);
+			kas_spec_free(s);
+		}
+		text = slurp("ZONE-1.ktrace");
+		s = text ? run(REF, prof, text) : NULL;
+		if (s) {
+			CHECK(calls[0].obs.warn_kinds & (1u << KAS_WARN_BAD_FLAGS),
+			      "[%s] kmalloc(__GFP_DMA32) did not warn", prof);
+			kas_spec_free(s);
+		}
+	}
+}
+
+int main(void)
+{
+	char err[256];
+	REF = kas_port_open("ref", err, sizeof(err));
+	if (!REF) {
+		printf("no ref port (%s)\n", err);
+		return 1;
+	}
+	test_bug_cases();
+	test_witness_contrasts();
+	if (failures) {
+		fprintf(stderr, "test_zone_rules: %d failure(s)\n", failures);
+		return 1;
+	}
+	printf("test_zone_rules: ok\n");
+	return 0;
+}

@@ -1,8 +1,0 @@
-# The world (memory pressure, reclaim, OOM, contexts, scopes, RCU, memcg)
-# and process isolation (CRASH / HANG); a toy port drives the hooks.
-foreach(t test_world test_world_isolate)
-  add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/${t}.c)
-  target_link_libraries(${t} PRIVATE kallocspec)
-  kas_add_test(NAME ${t} COMMAND ${t})
-endforeach()
-set_tests_properties(test_world_isolate PROPERTIES TIMEOUT 120)
