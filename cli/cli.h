@@ -43,7 +43,6 @@ const struct kas_profile *cli_profile(const char *name);
 const struct kas_port *cli_port(const char *name);
 
 /* "5.4+", "6.1–6.18", "all", ... for a [since, until) kver range. */
-void cli_format_versions(uint32_t since, uint32_t until, char *buf, size_t len);
 /* "6.12" */
 void cli_format_kver(uint32_t kver, char *buf, size_t len);
 

@@ -227,30 +227,6 @@ static int add_findings(struct kas_rep *r, int lane, const char *dir)
 	return 0;
 }
 
-/* Quote and versions from the catalog this binary was built with. */
-static void fill_from_catalog(struct kas_rep *r)
-{
-	for (size_t i = 0; i < r->nrules; i++) {
-		struct kas_rep_rule *x = &r->rules[i];
-		int idx = kas_rule_index(x->id);
-		const struct kas_rule *k;
-		char v[64];
-
-		if (idx < 0)
-			continue;
-		k = kas_rule_at((size_t)idx);
-		if (!x->title && k->title) x->title = strdup(k->title);
-		if (!x->category) x->category = strdup(kas_category_name((enum kas_rule_category)k->category));
-		if (!x->source && k->doc) x->source = strdup(k->doc);
-		if (!x->section && k->section) x->section = strdup(k->section);
-		if (!x->quote && k->quote) x->quote = strdup(k->quote);
-		if (!x->versions) {
-			cli_format_versions(k->since, k->until, v, sizeof(v));
-			x->versions = strdup(v);
-		}
-	}
-}
-
 /* A lane that failed without naming a rule or a fault still fails the gate. */
 static void lane_failures_counted(struct kas_rep *r)
 {
@@ -320,7 +296,7 @@ static int run_matrix(char **files, int nfiles, const char *out_path, const char
 			cli_error("%s", err);
 			rc = KAS_EXIT_USAGE;
 		}
-		fill_from_catalog(&reps[i]);
+		kas_rep_fill_from_catalog(&reps[i]);
 		ptrs[i] = &reps[i];
 	}
 	m.n = (size_t)nfiles;
@@ -484,7 +460,7 @@ int kas_cmd_report(int argc, char **argv)
 		kas_rep_free(&r);
 		return cli_usage_error(usage, "report: no input (a REPORT.json or --lane ...)");
 	}
-	fill_from_catalog(&r);
+	kas_rep_fill_from_catalog(&r);
 	lane_failures_counted(&r);
 	kas_rep_recompute(&r);
 	if (!r.generated) {

@@ -18,7 +18,7 @@ static void print_text(const struct kas_rule *r)
 {
 	char versions[64], caps[512];
 
-	cli_format_versions(r->since, r->until, versions, sizeof(versions));
+	kas_rule_versions(r->since, r->until, versions, sizeof(versions));
 	kas_caps_format(r->caps, caps, sizeof(caps));
 	printf("%-14s %s\n", r->id, r->title);
 	printf("  category: %s   versions: %s   caps: %s\n",
@@ -51,7 +51,7 @@ static void print_json(const struct kas_rule *r, bool first)
 	cli_format_kver(r->until, buf, sizeof(buf));
 	kas_json_string(stdout, r->until ? buf : NULL);
 	fputs(", \"versions\": ", stdout);
-	cli_format_versions(r->since, r->until, versions, sizeof(versions));
+	kas_rule_versions(r->since, r->until, versions, sizeof(versions));
 	kas_json_string(stdout, versions);
 	fputs(", \"caps\": [", stdout);
 	for (unsigned bit = 0, n = 0; bit < 32; bit++) {

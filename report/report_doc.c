@@ -130,8 +130,7 @@ static struct kas_rep_rule *find_rule(struct kas_rep *r, const char *id)
 	return NULL;
 }
 
-/* The rule of that ID, appended (no verdicts, UNTESTED) when new. */
-static struct kas_rep_rule *get_rule(struct kas_rep *r, const char *id)
+struct kas_rep_rule *kas_rep_rule(struct kas_rep *r, const char *id)
 {
 	struct kas_rep_rule *x = find_rule(r, id), *nr;
 
@@ -188,7 +187,7 @@ int kas_rep_add_verdict(struct kas_rep *r, int lane, const char *rule_id, enum k
 {
 	struct kas_rep_rule *x;
 
-	if (lane < 0 || (size_t)lane >= r->nlanes || !(x = get_rule(r, rule_id)))
+	if (lane < 0 || (size_t)lane >= r->nlanes || !(x = kas_rep_rule(r, rule_id)))
 		return -1;
 	/* Several findings for one rule in one lane: keep the worst verdict. */
 	if (x->lane_status[lane] == KAS_REP_NO_VERDICT || is_failure(st) ||
@@ -233,7 +232,7 @@ int kas_rep_merge(struct kas_rep *into, int lane, const struct kas_rep *from)
 	into->traces += from->traces;
 	for (size_t i = 0; i < from->nrules; i++) {
 		const struct kas_rep_rule *src = &from->rules[i];
-		struct kas_rep_rule *x = get_rule(into, src->id);
+		struct kas_rep_rule *x = kas_rep_rule(into, src->id);
 
 		if (!x)
 			return -1;
@@ -253,6 +252,8 @@ int kas_rep_merge(struct kas_rep *into, int lane, const struct kas_rep *from)
 		into->faults[into->nfaults - 1].op = f->op;
 		into->faults[into->nfaults - 1].signal = dup_or_null(f->signal);
 	}
+	into->unlisted_crashes += from->unlisted_crashes;
+	into->unlisted_hangs += from->unlisted_hangs;
 	if (from->fuzz_plot_svg && !into->fuzz_plot_svg)
 		into->fuzz_plot_svg = strdup(from->fuzz_plot_svg);
 	kas_rep_recompute(into);
@@ -306,6 +307,8 @@ void kas_rep_totals(const struct kas_rep *r, uint64_t totals[KAS_STATUS__COUNT],
 		else
 			err++;
 	}
+	totals[KAS_CRASH] += r->unlisted_crashes;
+	totals[KAS_HANG] += r->unlisted_hangs;
 	if (errors)
 		*errors = err;
 }
@@ -321,5 +324,29 @@ void kas_rep_counts(const struct kas_rep *r, uint64_t *passed, uint64_t *failed)
 			f++;
 	}
 	*passed = p;
-	*failed = f + r->nfaults;
+	*failed = f + r->nfaults + r->unlisted_crashes + r->unlisted_hangs;
+}
+
+void kas_rep_fill_from_catalog(struct kas_rep *r)
+{
+	for (size_t i = 0; i < r->nrules; i++) {
+		struct kas_rep_rule *x = &r->rules[i];
+		int idx = kas_rule_index(x->id);
+		const struct kas_rule *k;
+		char v[64];
+
+		if (idx < 0)
+			continue;
+		k = kas_rule_at((size_t)idx);
+		if (!x->title) x->title = dup_or_null(k->title);
+		if (!x->category)
+			x->category = dup_or_null(kas_category_name((enum kas_rule_category)k->category));
+		if (!x->source) x->source = dup_or_null(k->doc);
+		if (!x->section) x->section = dup_or_null(k->section);
+		if (!x->quote) x->quote = dup_or_null(k->quote);
+		if (!x->versions) {
+			kas_rule_versions(k->since, k->until, v, sizeof(v));
+			x->versions = dup_or_null(v);
+		}
+	}
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON conformance report (schema in include/kallocspec/report.h). */
 #include <kallocspec/report.h>
+#include <kallocspec/version.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,116 +46,95 @@ void kas_iso8601_utc(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "1970-01-01T00:00:00Z");
 }
 
-static void write_rule(FILE *out, const struct kas_spec *s, size_t i,
-		       const struct kas_trace *cex_override)
+static char *trace_text(const struct kas_trace *t)
 {
-	const struct kas_rule *r = kas_rule_at(i);
+	return t ? kas_trace_to_string(t, SIZE_MAX) : NULL;
+}
+
+static int add_run_rule(struct kas_rep *r, const struct kas_spec *s, size_t i,
+			const struct kas_trace *cex_override)
+{
+	const struct kas_rule *k = kas_rule_at(i);
 	const struct kas_tally *t = kas_spec_tally(s, i);
-	enum kas_status st = kas_spec_status(s, i);
-	const struct kas_trace *cex = NULL;
-	char *text = NULL;
+	struct kas_rep_rule *x = kas_rep_rule(r, k->id);
 
-	if (st == KAS_FAIL || st == KAS_CRASH || st == KAS_HANG) {
-		if (cex_override)
-			cex = cex_override;
-		else if (t && t->has_counterexample)
-			cex = &t->counterexample;
-	}
-	if (cex)
-		text = kas_trace_to_string(cex, SIZE_MAX);
-
-	fputs("    {\"id\": ", out);
-	kas_json_string(out, r->id);
-	fputs(", \"title\": ", out);
-	kas_json_string(out, r->title);
-	fputs(", \"category\": ", out);
-	kas_json_string(out, kas_category_name((enum kas_rule_category)r->category));
-	fputs(",\n     \"source\": ", out);
-	kas_json_string(out, r->doc);
-	fputs(", \"section\": ", out);
-	kas_json_string(out, r->section);
-	fputs(",\n     \"status\": ", out);
-	kas_json_string(out, kas_status_name(st));
-	fprintf(out, ", \"exercised\": %" PRIu64 ", \"failed\": %" PRIu64 ", \"message\": ",
-		t ? t->exercised : 0, t ? t->failed : 0);
-	kas_json_string(out, t && t->failed ? t->message : NULL);
-	fputs(",\n     \"counterexample\": ", out);
-	kas_json_string(out, text);
-	fputs("}", out);
-	free(text);
+	if (!x)
+		return -1;
+	x->status = kas_spec_status(s, i);
+	x->exercised = t ? t->exercised : 0;
+	x->failed = t ? t->failed : 0;
+	if (t && t->failed && !(x->message = strdup(t->message)))
+		return -1;
+	/* the counterexample of a failure: the one given (minimised), else the tally's */
+	if (x->status == KAS_FAIL || x->status == KAS_CRASH || x->status == KAS_HANG)
+		x->counterexample = trace_text(cex_override ? cex_override
+					       : t && t->has_counterexample ? &t->counterexample
+					       : NULL);
+	return 0;
 }
 
-static void write_fault(FILE *out, const struct kas_report_fault *f, bool first)
+int kas_rep_from_run(struct kas_rep *r, const struct kas_report_meta *m, const struct kas_spec *s,
+		     const struct kas_trace *const *counterexamples)
 {
-	char *text = f->counterexample ? kas_trace_to_string(f->counterexample, SIZE_MAX) : NULL;
+	const struct kas_profile *prof = kas_spec_profile(s);
+	uint64_t listed_crashes = 0, listed_hangs = 0;
+	char when[32];
 
-	fputs(first ? "\n    {\"status\": " : ",\n    {\"status\": ", out);
-	kas_json_string(out, f->hang ? "HANG" : "CRASH");
-	fputs(", \"signal\": ", out);
-	kas_json_string(out, f->hang ? NULL : f->signal);
-	fputs(", \"trace\": ", out);
-	kas_json_string(out, f->trace);
-	if (f->op == SIZE_MAX)
-		fputs(", \"op\": null", out);
-	else
-		fprintf(out, ", \"op\": %zu", f->op);
-	fputs(",\n     \"counterexample\": ", out);
-	kas_json_string(out, text);
-	fputs("}", out);
-	free(text);
+	kas_rep_init(r);
+	kas_iso8601_utc(m->generated ? m->generated : time(NULL), when, sizeof(when));
+	r->port = m->port ? strdup(m->port) : NULL;
+	r->profile = prof ? strdup(prof->name) : NULL;
+	r->generated = strdup(when);
+	r->tool = strdup(kas_tool_string());
+	r->seed = m->seed;
+	r->ops = m->ops;
+	r->traces = m->traces;
+	r->has_run_meta = true;
+	r->mem_bytes = m->mem_bytes;
+	r->content_full = m->content_full;
+	r->peak_rss_bytes = m->peak_rss_bytes;
+	r->time_budget_s = m->time_budget_s;
+	r->witness_skipped = m->witness_skipped;
+	r->random_ops_skipped = m->random_ops_skipped;
+	r->unminimised = m->unminimised;
+	for (size_t i = 0; i < kas_rule_count(); i++) {
+		if (prof && !kas_rule_in_profile(kas_rule_at(i), prof))
+			continue;
+		if (add_run_rule(r, s, i, counterexamples ? counterexamples[i] : NULL) != 0)
+			return -1;
+	}
+	kas_rep_fill_from_catalog(r);
+	for (size_t i = 0; i < m->nfaults; i++) {
+		const struct kas_report_fault *f = &m->faults[i];
+		char *text = trace_text(f->counterexample);
+		struct kas_rep_fault *rf;
+
+		if (kas_rep_add_fault(r, f->hang ? "HANG" : "CRASH", NULL, f->trace, NULL, text) != 0) {
+			free(text);
+			return -1;
+		}
+		free(text);
+		rf = &r->faults[r->nfaults - 1];
+		rf->op = f->op == SIZE_MAX ? -1 : (long long)f->op;
+		rf->signal = !f->hang && f->signal ? strdup(f->signal) : NULL;
+		*(f->hang ? &listed_hangs : &listed_crashes) += 1;
+	}
+	r->unlisted_crashes = m->crashes > listed_crashes ? m->crashes - listed_crashes : 0;
+	r->unlisted_hangs = m->hangs > listed_hangs ? m->hangs - listed_hangs : 0;
+	return 0;
 }
 
+/* The one writer of the schema is kas_rep_write_json (report_doc_json.c). */
 int kas_report_json_write(FILE *out, const struct kas_report_meta *m, const struct kas_spec *s,
 			  const struct kas_trace *const *counterexamples)
 {
-	const struct kas_profile *prof = kas_spec_profile(s);
-	uint64_t totals[KAS_STATUS__COUNT] = { 0 };
-	char when[32];
-	bool first = true;
+	struct kas_rep r;
+	int rc = kas_rep_from_run(&r, m, s, counterexamples);
 
-	kas_iso8601_utc(m->generated ? m->generated : time(NULL), when, sizeof(when));
-	fprintf(out, "{\n  \"schema\": \"%s\",\n  \"port\": ", KAS_REPORT_SCHEMA);
-	kas_json_string(out, m->port);
-	fputs(",\n  \"profile\": ", out);
-	kas_json_string(out, prof ? prof->name : NULL);
-	fprintf(out, ",\n  \"generated\": \"%s\",\n  \"seed\": %" PRIu64 ",\n  \"ops\": %" PRIu64
-		",\n  \"traces\": %" PRIu64, when, m->seed, m->ops, m->traces);
-	/* the machine the port ran on, and what a time budget left out */
-	fprintf(out, ",\n  \"mem_bytes\": %zu,\n  \"content\": \"%s\"", m->mem_bytes,
-		m->content_full ? "full" : "sampled");
-	if (m->peak_rss_bytes)
-		fprintf(out, ",\n  \"peak_rss_bytes\": %zu", m->peak_rss_bytes);
-	if (m->time_budget_s)
-		fprintf(out, ",\n  \"time_budget_s\": %" PRIu64 ",\n  \"left_out\": "
-			"{\"witness_traces\": %zu, \"random_ops\": %" PRIu64
-			", \"unminimised\": %zu}", m->time_budget_s, m->witness_skipped,
-			m->random_ops_skipped, m->unminimised);
-	fputs(",\n  \"rules\": [\n", out);
-	for (size_t i = 0; i < kas_rule_count(); i++) {
-		const struct kas_rule *r = kas_rule_at(i);
-		enum kas_status st;
-
-		if (prof && !kas_rule_in_profile(r, prof))
-			continue;
-		st = kas_spec_status(s, i);
-		if ((unsigned)st < KAS_STATUS__COUNT)
-			totals[st]++;
-		if (!first)
-			fputs(",\n", out);
-		first = false;
-		write_rule(out, s, i, counterexamples ? counterexamples[i] : NULL);
-	}
-	totals[KAS_CRASH] += m->crashes;
-	totals[KAS_HANG] += m->hangs;
-	fputs("\n  ],\n  \"totals\": {", out);
-	for (int st = 0; st < KAS_STATUS__COUNT; st++)
-		fprintf(out, "%s\"%s\": %" PRIu64, st ? ", " : "",
-			kas_status_name((enum kas_status)st), totals[st]);
-	fputs("},\n  \"faults\": [", out);
-	for (size_t i = 0; i < m->nfaults; i++)
-		write_fault(out, &m->faults[i], i == 0);
-	fputs(m->nfaults ? "\n  ]\n}\n" : "]\n}\n", out);
-	return ferror(out) ? -1 : 0;
+	if (rc == 0)
+		rc = kas_rep_write_json(out, &r);
+	kas_rep_free(&r);
+	return rc;
 }
 
 /* fsync the directory so the rename itself survives a crash. */

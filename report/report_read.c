@@ -112,6 +112,19 @@ int kas_rep_from_json(struct kas_rep *r, const struct kas_json *doc, char *err, 
 	r->seed = kas_json_u64(kas_json_get(doc, "seed"));
 	r->ops = kas_json_u64(kas_json_get(doc, "ops"));
 	r->traces = kas_json_u64(kas_json_get(doc, "traces"));
+	if (kas_json_get(doc, "mem_bytes")) {
+		const struct kas_json *left = kas_json_get(doc, "left_out");
+		const char *content = kas_json_str(kas_json_get(doc, "content"));
+
+		r->has_run_meta = true;
+		r->mem_bytes = (size_t)kas_json_u64(kas_json_get(doc, "mem_bytes"));
+		r->content_full = content && strcmp(content, "full") == 0;
+		r->peak_rss_bytes = (size_t)kas_json_u64(kas_json_get(doc, "peak_rss_bytes"));
+		r->time_budget_s = kas_json_u64(kas_json_get(doc, "time_budget_s"));
+		r->witness_skipped = (size_t)kas_json_u64(kas_json_get(left, "witness_traces"));
+		r->random_ops_skipped = kas_json_u64(kas_json_get(left, "random_ops"));
+		r->unminimised = (size_t)kas_json_u64(kas_json_get(left, "unminimised"));
+	}
 	if (gate && kas_json_get(gate, "wall_seconds"))
 		r->wall_seconds = kas_json_num(kas_json_get(gate, "wall_seconds"));
 	if (read_lanes(r, kas_json_get(doc, "lanes"), err, errlen) != 0)
@@ -134,6 +147,17 @@ int kas_rep_from_json(struct kas_rep *r, const struct kas_json *doc, char *err, 
 		r->faults[r->nfaults - 1].signal = jdup(jf, "signal");
 		r->faults[r->nfaults - 1].op = op && op->type == KAS_JSON_NUMBER ? (long long)op->u64
 									       : -1;
+	}
+	/* a single run counts more faults than it lists: keep the difference */
+	if (!r->merged) {
+		const struct kas_json *jt = kas_json_get(doc, "totals");
+		uint64_t t[KAS_STATUS__COUNT], crash, hang;
+
+		kas_rep_totals(r, t, NULL);
+		crash = kas_json_u64(kas_json_get(jt, "CRASH"));
+		hang = kas_json_u64(kas_json_get(jt, "HANG"));
+		r->unlisted_crashes = crash > t[KAS_CRASH] ? crash - t[KAS_CRASH] : 0;
+		r->unlisted_hangs = hang > t[KAS_HANG] ? hang - t[KAS_HANG] : 0;
 	}
 	return 0;
 }

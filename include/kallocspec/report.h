@@ -156,9 +156,27 @@ struct kas_rep {
 	double wall_seconds;        /* < 0 unknown */
 	char *fuzz_plot_svg;        /* inline SVG of the fuzz campaign, or NULL */
 	bool merged;                /* has lanes (written with "lanes" members) */
+	/* A single run's machine and budget (kas_report_meta), written when
+	 * has_run_meta; faults counted in the totals but not listed. */
+	bool has_run_meta;
+	bool content_full;
+	size_t mem_bytes, peak_rss_bytes, witness_skipped, unminimised;
+	uint64_t time_budget_s, random_ops_skipped;
+	uint64_t unlisted_crashes, unlisted_hangs;
 };
 
 void kas_rep_init(struct kas_rep *r);
+/* A single run as a report document: the rules of the spec's profile with
+ * their tallies and counterexamples (counterexamples[i], if given, in place
+ * of rule i's own), the faults, and the run's machine and budget. */
+int kas_rep_from_run(struct kas_rep *r, const struct kas_report_meta *m, const struct kas_spec *s,
+		     const struct kas_trace *const *counterexamples);
+/* The rule of that ID, appended (UNTESTED, no verdicts) when new; NULL on
+ * allocation failure. */
+struct kas_rep_rule *kas_rep_rule(struct kas_rep *r, const char *id);
+/* Fills what the rules lack (title, category, source, section, quote,
+ * versions) from the catalog this binary was built with. */
+void kas_rep_fill_from_catalog(struct kas_rep *r);
 void kas_rep_free(struct kas_rep *r);
 /* Reads a kallocspec-report/1 document (plain or merged). */
 int kas_rep_from_json(struct kas_rep *r, const struct kas_json *doc, char *err, size_t errlen);

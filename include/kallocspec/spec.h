@@ -43,6 +43,9 @@ enum kas_rule_category {
 	KAS_CAT__COUNT
 };
 const char *kas_category_name(enum kas_rule_category c);
+/* The kernel versions a rule holds for ("all", "5.4+", "up to 6.0",
+ * "5.17–6.0") from its since/until (until exclusive). */
+void kas_rule_versions(uint32_t since, uint32_t until, char *buf, size_t len);
 
 /* A checker's answer for one call. */
 enum kas_verdict { KAS_V_NA = 0, KAS_V_PASS, KAS_V_FAIL };

@@ -6,6 +6,6 @@ if(KAS_LAYER_CHECK)
   kas_add_test(NAME layers_upward_call_fails_to_link
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/test_layers.sh ${CMAKE_C_COMPILER}
             ${CMAKE_CURRENT_LIST_DIR}/upward_call.c ${CMAKE_CURRENT_BINARY_DIR}/layers
-            "$<TARGET_OBJECTS:kas_layer_lang>")
+            "$<TARGET_OBJECTS:kas_layer_lang>" $<TARGET_LINKER_FILE:json-c::json-c>)
   set_tests_properties(layers_upward_call_fails_to_link PROPERTIES LABELS lang TIMEOUT 60)
 endif()
