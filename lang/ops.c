@@ -30,3 +30,17 @@ bool kas_op_in_kver(enum kas_opcode op, uint32_t kver)
 		return false;
 	return true;
 }
+
+bool kas_op_is_free(enum kas_opcode op)
+{
+	switch (op) {
+	case KAS_OP_KFREE: case KAS_OP_KFREE_SENSITIVE: case KAS_OP_KFREE_RCU:
+	case KAS_OP_KVFREE: case KAS_OP_KVFREE_RCU: case KAS_OP_KVFREE_RCU_ARG_2:
+	case KAS_OP_VFREE: case KAS_OP_KMEM_CACHE_FREE: case KAS_OP_FREE_PAGES:
+	case KAS_OP___FREE_PAGES: case KAS_OP_FREE_PAGES_EXACT:
+	case KAS_OP_KMEM_CACHE_FREE_BULK: case KAS_OP_KFREE_BULK:
+		return true;
+	default:
+		return false;
+	}
+}

@@ -284,6 +284,20 @@ static void fill_new(struct run *r, struct kas_call *c, bool judged_failing)
 	}
 }
 
+void kas__name_caller(struct kas_call *c, const char *caller_rule)
+{
+	int i = kas_caller_rule_index(caller_rule);
+
+	c->caller = i >= 0 ? (uint8_t)(i + 1) : 0;
+}
+
+void kas__refuse(struct kas_call *c, const char *caller_rule)
+{
+	c->status = KAS_CALL_SKIPPED;
+	c->skip = KAS_SKIP_UNDEFINED;
+	kas__name_caller(c, caller_rule);
+}
+
 void kas__reset_call(struct run *r, struct kas_call *c, const struct kas_op *op, size_t index)
 {
 	memset(c, 0, sizeof(*c));
@@ -321,8 +335,8 @@ static void after_commit(struct run *r, struct kas_call *c)
 }
 
 /* kfree_rcu / kvfree_rcu of memory their free function does not take is
- * undefined: never hand it to the port (the spec's precheck should say so
- * first; this is the harness's guard until it does). */
+ * undefined (CALLER-8, CALLER-10): never hand it to the port.  The spec's
+ * precheck says so first; this guard holds where no spec judges. */
 static bool rcu_free_undefined(struct run *r, const struct kas_call *c)
 {
 	if (c->in_obj == KAS_NO_OBJ)
@@ -426,10 +440,8 @@ static unsigned run_op(struct run *r, struct kas_call *c, size_t i)
 		if (c->status == KAS_CALL_DONE && !kas_port_has_op(r->port, op->code))
 			c->status = KAS_CALL_UNSUPPORTED;
 		if (c->status == KAS_CALL_DONE && kas_op_is_rcu_free(op->code) &&
-		    rcu_free_undefined(r, c)) {
-			c->status = KAS_CALL_SKIPPED;
-			c->skip = KAS_SKIP_UNDEFINED;
-		}
+		    rcu_free_undefined(r, c))
+			kas__refuse(c, op->code == KAS_OP_KFREE_RCU ? "CALLER-8" : "CALLER-10");
 	}
 	unsigned fails = 0;
 	if (c->status == KAS_CALL_DONE)

@@ -8,6 +8,7 @@
 #include "kallocspec/port.h"
 #include "kallocspec/profile.h"
 #include "kallocspec/content.h"
+#include "world_internal.h"
 
 /* One trace run in progress (harness.c and its helpers). */
 struct run {

@@ -55,7 +55,10 @@ void kas__log_call(struct run *r, const struct kas_call *c, unsigned fails)
 		kas_op_format(r->t, c->index, text, sizeof(text));
 	else
 		snprintf(text, sizeof(text), "%s (end of trace)", kas_op_table[c->op->code].name);
-	if (c->status == KAS_CALL_SKIPPED)
+	if (c->status == KAS_CALL_SKIPPED && c->caller) {
+		const struct kas_caller_rule *cr = kas_caller_rule_at(c->caller - 1u);
+		fprintf(f, "%4zu  %-48s SKIPPED %s: %s\n", c->index, text, cr->id, cr->title);
+	} else if (c->status == KAS_CALL_SKIPPED)
 		fprintf(f, "%4zu  %-48s SKIPPED (%s)\n", c->index, text, skip_names[c->skip]);
 	else if (c->status == KAS_CALL_UNSUPPORTED)
 		fprintf(f, "%4zu  %-48s UNSUPPORTED by the port\n", c->index, text);

@@ -43,6 +43,14 @@ static size_t requested_size(struct run *r, const struct kas_call *c)
 	}
 }
 
+/* An argument whose object the trace already freed: the call is skipped
+ * (a dead handle) and names the caller rule it breaks. */
+static void dead_object(struct kas_call *c)
+{
+	c->skip = KAS_SKIP_DEAD_HANDLE;
+	kas__name_caller(c, kas_op_is_free((enum kas_opcode)c->op->code) ? "CALLER-1" : "CALLER-2");
+}
+
 /* Resolve one handle to a live object; false (with c->skip) if it is not. */
 static bool resolve_obj_slot(struct run *r, struct kas_call *c, uint32_t slot, uintptr_t *val,
 			     uint32_t *obj)
@@ -58,7 +66,7 @@ static bool resolve_obj_slot(struct run *r, struct kas_call *c, uint32_t slot, u
 		/* its index may hold another object by now: the id says */
 		const struct kas_obj *o = kas_model_obj_ref(r->m, b->obj, b->obj_id);
 		if (!o || !o->live) {
-			c->skip = KAS_SKIP_DEAD_HANDLE;
+			dead_object(c);
 			return false;
 		}
 	}
@@ -98,12 +106,12 @@ static bool resolve_list(struct run *r, struct kas_call *c)
 		/* KAS_NO_OBJ: a member whose index now holds another object */
 		const struct kas_obj *o = kas_model_obj(r->m, r->list_objs[i]);
 		if (!o || !o->live) {
-			c->skip = KAS_SKIP_DEAD_HANDLE;
+			dead_object(c);
 			return false;
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (r->list_objs[j] == r->list_objs[i]) {
-				c->skip = KAS_SKIP_BAD_ARG;   /* the same object twice */
+				kas__refuse(c, "CALLER-19");   /* the same object twice */
 				return false;
 			}
 		}
@@ -161,7 +169,12 @@ bool kas__resolve(struct run *r, struct kas_call *c)
 			}
 			struct kas_cache *k = kas_model_cache(r->m, b->obj);
 			if (!k->live) {
+				/* a destroyed cache: destroyed again, allocated from, freed to */
+				unsigned code = c->op->code;
 				c->skip = KAS_SKIP_DEAD_HANDLE;
+				kas__name_caller(c, code == KAS_OP_KMEM_CACHE_DESTROY ? "CALLER-18"
+						 : kas_op_is_free((enum kas_opcode)code) ? "CALLER-15"
+						 : "CALLER-16");
 				return false;
 			}
 			c->arg[i] = (uintptr_t)k->handle;

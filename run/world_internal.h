@@ -73,6 +73,11 @@ struct kas_world {
 };
 
 /* world.c */
+/* The harness refuses c as a caller error: SKIPPED, naming the caller
+ * rule "CALLER-n" (run/harness.c). */
+void kas__refuse(struct kas_call *c, const char *caller_rule);
+/* Names the caller rule of a call skipped for another reason (a dead handle). */
+void kas__name_caller(struct kas_call *c, const char *caller_rule);
 /* The harness's growable-buffer helper (run/harness.c). */
 bool kas__grow_buf(void **buf, size_t *cap, size_t need, size_t elem);
 /* Allocate up to n ballast pages of kind through the port; stops when the

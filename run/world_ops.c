@@ -74,7 +74,7 @@ void kas__world_exec(struct kas_world *w, struct kas_call *c)
 		break;
 	case KAS_OP_PREEMPT_ENABLE: case KAS_OP_SPIN_UNLOCK:
 		if (!w->preempt_depth) {
-			bad_arg(c);
+			kas__refuse(c, "CALLER-25");   /* an exit without its entry */
 			return;
 		}
 		w->preempt_depth--;
@@ -84,7 +84,7 @@ void kas__world_exec(struct kas_world *w, struct kas_call *c)
 		break;
 	case KAS_OP_IRQ_EXIT:
 		if (!w->irq_depth) {
-			bad_arg(c);
+			kas__refuse(c, "CALLER-25");   /* an exit without its entry */
 			return;
 		}
 		w->irq_depth--;
@@ -94,7 +94,7 @@ void kas__world_exec(struct kas_world *w, struct kas_call *c)
 		break;
 	case KAS_OP_LOCAL_IRQ_ENABLE:
 		if (!w->irqoff_depth) {
-			bad_arg(c);
+			kas__refuse(c, "CALLER-25");   /* an exit without its entry */
 			return;
 		}
 		w->irqoff_depth--;
@@ -104,7 +104,7 @@ void kas__world_exec(struct kas_world *w, struct kas_call *c)
 		break;
 	case KAS_OP_NMI_EXIT:
 		if (!w->nmi_depth) {
-			bad_arg(c);
+			kas__refuse(c, "CALLER-25");   /* an exit without its entry */
 			return;
 		}
 		w->nmi_depth--;

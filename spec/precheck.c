@@ -3,16 +3,18 @@
  * The undefined-behaviour veto.  A call the documented API leaves undefined
  * (kfree of vmalloc memory, kmem_cache_free with the wrong cache, ...) is
  * not executed: its outcome would say nothing about the port, and a correct
- * port may legitimately crash on it.  Everything not listed here runs.
+ * port may legitimately crash on it.  Every veto names the caller rule the
+ * call breaks (catalog/caller.def).  Everything not listed here runs.
  */
 #include <stdlib.h>
 #include "spec_internal.h"
 #include "kallocspec/world.h"
 
-static void veto(struct kas_call *c)
+static void veto(struct kas_call *c, enum kas_caller_no rule)
 {
 	c->status = KAS_CALL_SKIPPED;
 	c->skip = KAS_SKIP_UNDEFINED;
+	c->caller = (uint8_t)(rule + 1);
 }
 
 static bool has_in(const struct kas_call *c)
@@ -203,26 +205,29 @@ static bool blocks_in_atomic(const struct kas_call *c)
  *     (might_sleep(); only interrupts defer);
  *   interrupts off (local_irq_disable, hard irq, NMI): the bulk slab
  *     functions ("interrupts must be enabled when calling these functions"). */
-static bool forbidden_here(const struct kas_spec *s, const struct kas_call *c)
+/* The caller rule a call breaks by its context, or KAS_C__COUNT. */
+static enum kas_caller_no forbidden_here(const struct kas_spec *s, const struct kas_call *c)
 {
 	if (!c->world.enabled)
-		return false;
+		return KAS_C__COUNT;
 	unsigned ctx = c->world.context, op = c->op->code;
 	uint32_t cap = kas_op_table[op].cap;
 	/* concurrent_kmalloc's calls come from other tasks, whatever this one's context */
 	if (ctx == KAS_CTX_NMI && cap && cap != KAS_CAP_OVERFLOW && op != KAS_OP_CONCURRENT_KMALLOC)
-		return true;
+		return KAS_C_IN_NMI;
 	bool vmalloc_op = op == KAS_OP_VMALLOC || op == KAS_OP_VZALLOC || op == KAS_OP_VMALLOC_GFP ||
 			  op == KAS_OP_VMALLOC_NODE || op == KAS_OP_VREALLOC;
 	if (vmalloc_op && (ctx == KAS_CTX_IRQ ||
 			   (ctx != KAS_CTX_PROCESS && s->profile->kver < KAS_KVER(6, 19))))
-		return true;
+		return KAS_C_VMALLOC_IN_IRQ;
 	bool atomic_process = ctx == KAS_CTX_ATOMIC || ctx == KAS_CTX_IRQS_OFF;
 	if ((op == KAS_OP_VFREE || op == KAS_OP_KVFREE) && atomic_process)
-		return true;
+		return KAS_C_VFREE_IN_ATOMIC;
 	bool bulk = op == KAS_OP_KMEM_CACHE_ALLOC_BULK || op == KAS_OP_KMEM_CACHE_FREE_BULK ||
 		    op == KAS_OP_KFREE_BULK;
-	return bulk && (ctx == KAS_CTX_IRQS_OFF || ctx == KAS_CTX_IRQ);
+	if (bulk && (ctx == KAS_CTX_IRQS_OFF || ctx == KAS_CTX_IRQ))
+		return KAS_C_BULK_IRQS_OFF;
+	return KAS_C__COUNT;
 }
 
 void kas_spec_precheck(struct kas_spec *s, struct kas_call *c)
@@ -233,29 +238,34 @@ void kas_spec_precheck(struct kas_spec *s, struct kas_call *c)
 	const struct kas_cache *k;
 	/* an argument object the model knows to be dead: use after free */
 	if (has_in(c) && !c->in.live) {
-		veto(c);
+		veto(c, kas_op_is_free((enum kas_opcode)c->op->code) ? KAS_C_DOUBLE_FREE : KAS_C_USE_AFTER_FREE);
 		return;
 	}
-	if (blocks_in_atomic(c) || forbidden_here(s, c)) {
-		veto(c);
+	if (blocks_in_atomic(c)) {
+		veto(c, KAS_C_BLOCKING_IN_ATOMIC);
+		return;
+	}
+	enum kas_caller_no ctx_rule = forbidden_here(s, c);
+	if (ctx_rule != KAS_C__COUNT) {
+		veto(c, ctx_rule);
 		return;
 	}
 	switch (c->op->code) {
 	case KAS_OP_KFREE: case KAS_OP_KFREE_SENSITIVE: case KAS_OP_KSIZE:
 		if (has_in(c) && !fits_kfree(s, c, c->op->code == KAS_OP_KSIZE))
-			veto(c);
+			veto(c, KAS_C_KFREE_FOREIGN);
 		else if (c->op->code == KAS_OP_KFREE_SENSITIVE && ctor_object(s, c))
-			veto(c);
+			veto(c, KAS_C_KFREE_SENSITIVE_CTOR);
 		break;
 	case KAS_OP_KFREE_RCU:
 		/* kfree_rcu takes what kfree takes (cache objects from 6.4, RCU-2) */
 		if (has_in(c) && !fits_kfree(s, c, false))
-			veto(c);
+			veto(c, KAS_C_KFREE_FOREIGN);
 		break;
 	case KAS_OP_KVFREE:
 	case KAS_OP_KVFREE_RCU:
 		if (has_in(c) && !fits_kvfree(s, c))
-			veto(c);
+			veto(c, KAS_C_KVFREE_FOREIGN);
 		break;
 	case KAS_OP_KVFREE_RCU_ARG_2:
 		/* kfree_rcu(ptr, rhf): ptr->rhf is an embedded struct rcu_head, so
@@ -264,55 +274,56 @@ void kas_spec_precheck(struct kas_spec *s, struct kas_call *c)
 		 * otherwise); NULL is a no-op (the macro tests it) */
 		if (p == 0 && !has_in(c))
 			break;
-		if (!has_in(c) || !fits_kvfree(s, c) || c->arg[1] >= KAS_RCU_HEAD_MAX_OFFSET ||
-		    c->arg[1] % 8 || c->in.size < KAS_RCU_HEAD_SIZE ||
-		    c->arg[1] > c->in.size - KAS_RCU_HEAD_SIZE)
-			veto(c);
+		if (!has_in(c) || !fits_kvfree(s, c))
+			veto(c, KAS_C_KVFREE_FOREIGN);
+		else if (c->arg[1] >= KAS_RCU_HEAD_MAX_OFFSET || c->arg[1] % 8 ||
+			 c->in.size < KAS_RCU_HEAD_SIZE || c->arg[1] > c->in.size - KAS_RCU_HEAD_SIZE)
+			veto(c, KAS_C_RCU_HEAD_OUTSIDE);
 		break;
 	case KAS_OP_VFREE:
 		if (!fits_vfree(c, p) && !vfree_checked(s, c, p))
-			veto(c);
+			veto(c, KAS_C_VFREE_FOREIGN);
 		break;
 	case KAS_OP_VREALLOC:
 		if (!fits_vfree(c, p))
-			veto(c);
+			veto(c, KAS_C_VFREE_FOREIGN);
 		break;
 	case KAS_OP_KREALLOC: case KAS_OP_KREALLOC_ARRAY:
 		if (has_in(c) && c->in.family != KAS_FAM_KMALLOC)
-			veto(c);
+			veto(c, KAS_C_KREALLOC_FOREIGN);
 		break;
 	case KAS_OP_KVREALLOC:
 		if (has_in(c) && (c->in.family == KAS_FAM_CACHE || c->in.family == KAS_FAM_PAGES))
-			veto(c);
+			veto(c, KAS_C_KVREALLOC_FOREIGN);
 		break;
 	case KAS_OP_KMEM_CACHE_FREE:
 		if (!cache_usable(s, c) || !has_in(c) || c->in.family != KAS_FAM_CACHE ||
 		    c->in.cache != c->in_cache)
-			veto(c);
+			veto(c, KAS_C_WRONG_CACHE);
 		break;
 	case KAS_OP_KMEM_CACHE_ALLOC: case KAS_OP_KMEM_CACHE_ZALLOC:
 	case KAS_OP_KMEM_CACHE_ALLOC_BULK:
 		k = kas_call_cache(s, c);
 		if (!k || !k->live)
-			veto(c);
-		/* ZERO-7: zeroing a constructed object is unsupported */
+			veto(c, KAS_C_DEAD_CACHE);
+		/* zeroing a constructed object is unsupported */
 		else if (k->ctor && (c->op->code == KAS_OP_KMEM_CACHE_ZALLOC || (c->gfp & __GFP_ZERO)))
-			veto(c);
+			veto(c, KAS_C_ZERO_CTOR);
 		break;
 	case KAS_OP_KMEM_CACHE_DESTROY:
 		k = kas_call_cache(s, c);
 		if (c->in_cache != KAS_NO_OBJ && (!k || !k->live))
-			veto(c);         /* destroying a released cache again */
+			veto(c, KAS_C_DESTROY_TWICE);
 		break;
 	case KAS_OP_KMEM_CACHE_FREE_BULK:
 		if (c->in_cache != KAS_NO_OBJ && !cache_usable(s, c))
-			veto(c);
+			veto(c, KAS_C_WRONG_CACHE);
 		else if (!list_fits(s, c, c->in_cache) || list_names_null(s, c))
-			veto(c);
+			veto(c, KAS_C_BULK_LIST);
 		break;
 	case KAS_OP_KFREE_BULK:
 		if (!list_fits(s, c, KAS_NO_OBJ) || list_names_null(s, c))
-			veto(c);
+			veto(c, KAS_C_BULK_LIST);
 		break;
 	case KAS_OP_FREE_PAGES:
 	case KAS_OP___FREE_PAGES:
@@ -321,30 +332,30 @@ void kas_spec_precheck(struct kas_spec *s, struct kas_call *c)
 			break;
 		if (!has_in(c) || c->in.family != KAS_FAM_PAGES || c->in.order != c->arg[1] ||
 		    c->in.op == (uint8_t)KAS_OP_ALLOC_PAGES_EXACT)
-			veto(c);
+			veto(c, KAS_C_FREE_PAGES_MISMATCH);
 		break;
 	case KAS_OP_ALLOC_PAGES_EXACT:
 		/* get_order(0) is undefined */
 		if (c->arg[0] == 0)
-			veto(c);
+			veto(c, KAS_C_EXACT_ZERO);
 		break;
 	case KAS_OP_FREE_PAGES_EXACT:
 		/* "Memory allocated by this function must be released by
 		 * free_pages_exact()", with the size given at allocation */
 		if (!has_in(c) || c->in.family != KAS_FAM_PAGES ||
 		    c->in.op != (uint8_t)KAS_OP_ALLOC_PAGES_EXACT || c->in.size != c->arg[1])
-			veto(c);
+			veto(c, KAS_C_EXACT_MISMATCH);
 		break;
 	case KAS_OP_KMEM_CACHE_CREATE: case KAS_OP_KMEM_CACHE_CREATE_USERCOPY:
 		/* 0-byte objects: with SLAB_HWCACHE_ALIGN calculate_alignment()
 		 * ("while (size <= ralign / 2) ralign /= 2;") never terminates */
 		if (c->arg[1] == 0 || !cache_align_ok(s, c->arg[2]))
-			veto(c);
+			veto(c, KAS_C_CACHE_CREATE_ARGS);
 		break;
 	case KAS_OP_VMALLOC_NODE:
 		/* alloc_vmap_area: BUG_ON(!is_power_of_2(align)) */
 		if (!kas_is_pow2(c->arg[1]))
-			veto(c);
+			veto(c, KAS_C_VMALLOC_ALIGN);
 		break;
 	default:
 		break;

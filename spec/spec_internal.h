@@ -121,6 +121,14 @@ enum kas_rule_no {
 	KAS_R__COUNT
 };
 
+/* Caller rules, numbered in catalog order (catalog/caller.def). */
+enum kas_caller_no {
+#define CALLER(E, ID, TITLE, DOC, SEC, QUOTE, NOTES) KAS_C_##E,
+#include "catalog/caller.def"
+#undef CALLER
+	KAS_C__COUNT
+};
+
 /* Opcodes each rule looks at (catalog order); the checker is never called
  * for other opcodes.  And the facts each needs (see above). */
 extern const kas_opmask_t kas_rule_opmask[KAS_R__COUNT];

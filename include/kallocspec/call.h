@@ -177,6 +177,7 @@ struct kas_call {
 	size_t index;                  /* op index in the trace */
 	uint8_t status;                /* enum kas_call_status */
 	uint8_t skip;                  /* enum kas_skip_reason */
+	uint8_t caller;                /* refused as a caller error: caller rule index + 1 */
 	uint64_t arg[KAS_MAX_ARGS];    /* resolved arguments: numbers, flags, pointers */
 	kas_gfp_t gfp;                 /* the gfp argument as given (0 if none) */
 	/* Bytes the caller asked for: the size of the object a successful call

@@ -43,6 +43,20 @@ enum kas_rule_category {
 	KAS_CAT__COUNT
 };
 const char *kas_category_name(enum kas_rule_category c);
+/*
+ * Caller rules (spec/catalog/caller.def): calls the API leaves undefined,
+ * which the harness refuses to run.  A refused call has status SKIPPED,
+ * skip KAS_SKIP_UNDEFINED and caller = the rule's index + 1.
+ */
+struct kas_caller_rule {
+	const char *id;             /* "CALLER-8" */
+	const char *title, *doc, *section, *quote, *notes;
+};
+size_t kas_caller_rule_count(void);
+const struct kas_caller_rule *kas_caller_rule_at(size_t i);
+/* Index of "CALLER-n", or -1. */
+int kas_caller_rule_index(const char *id);
+
 /* The kernel versions a rule holds for ("all", "5.4+", "up to 6.0",
  * "5.17–6.0") from its since/until (until exclusive). */
 void kas_rule_versions(uint32_t since, uint32_t until, char *buf, size_t len);

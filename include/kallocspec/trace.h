@@ -62,6 +62,9 @@ extern const struct kas_op_info kas_op_table[KAS_OP__COUNT];
 /* Opcode for a kernel function name, or -1. */
 int kas_op_lookup(const char *name, size_t len);
 bool kas_op_in_kver(enum kas_opcode op, uint32_t kver);
+/* Is the op a free function (kfree, vfree, kmem_cache_free,
+ * free_pages, the RCU and bulk frees, ...)?  A second one is a double free. */
+bool kas_op_is_free(enum kas_opcode op);
 
 /* How one argument was written. */
 enum kas_ref {

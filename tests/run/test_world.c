@@ -259,8 +259,9 @@ static void test_context(void)
 	CHECK(W(5)->context == KAS_CTX_IRQ && W(5)->reserve_uses == 1 && calls[5].ret,
 	      "irq + reserves");
 	CHECK(W(5)->sleeps == 0 && W(5)->reclaim_rounds == 0, "GFP_ATOMIC does not sleep");
-	CHECK(calls[7].status == KAS_CALL_SKIPPED && calls[7].skip == KAS_SKIP_BAD_ARG,
-	      "unbalanced irq_exit skipped");
+	CHECK(calls[7].status == KAS_CALL_SKIPPED && calls[7].skip == KAS_SKIP_UNDEFINED &&
+	      calls[7].caller && !strcmp(kas_caller_rule_at(calls[7].caller - 1u)->id, "CALLER-25"),
+	      "unbalanced irq_exit refused as CALLER-25");
 	CHECK(W(8)->context == KAS_CTX_PROCESS, "back to process context");
 	CHECK(W(8)->attempts >= 2 && W(8)->attempt[0].what == KAS_ATTEMPT_KMALLOC &&
 	      (W(8)->attempt[0].gfp & __GFP_NORETRY) && W(8)->attempt[1].what == KAS_ATTEMPT_VMALLOC,
