@@ -59,3 +59,10 @@ endif()
 # replay --expect (issue 21).
 kas_add_test(NAME cli_bounded
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_bounded.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/bounded)
+
+# The README's sample output is what the binary prints.
+kas_add_test(NAME cli_readme_sample
+  COMMAND sh ${KAS_CLI_TESTS}/test_readme_sample.sh ${KAS_CLI_BIN} ${KAS_SOURCE_DIR}/README.md
+          ${KAS_CLI_TMP}/readme)
+kas_add_test(NAME cli_readme_layout
+  COMMAND sh ${KAS_CLI_TESTS}/test_readme_layout.sh ${KAS_SOURCE_DIR})
