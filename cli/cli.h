@@ -27,6 +27,7 @@ int kas_cmd_check(int argc, char **argv);
 int kas_cmd_decode(int argc, char **argv);
 int kas_cmd_encode(int argc, char **argv);
 int kas_cmd_ports(int argc, char **argv);
+int kas_cmd_profiles(int argc, char **argv);
 
 /* "kallocspec: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,6 +7,7 @@
 #include "cmd_report.h"
 
 #include <string.h>
+#include <kallocspec/version.h>
 
 static const char usage[] =
 	"usage: kallocspec <command> [options]\n"
@@ -16,6 +17,7 @@ static const char usage[] =
 	"  replay   run text traces on a port and print each failure\n"
 	"  rules    list the rule catalog (optionally of one profile)\n"
 	"  ports    list the built-in ports and their capabilities\n"
+	"  profiles list the kernel versions (profiles) rules are checked against\n"
 	"  decode   turn binary fuzzer input into a text trace\n"
 	"  encode   turn a text trace into binary fuzzer input\n"
 	"  fuzz     run a fuzzing campaign (the kas-fuzz program)\n"
@@ -33,6 +35,7 @@ static const struct {
 	{ "replay", kas_cmd_replay },
 	{ "rules", kas_cmd_rules },
 	{ "ports", kas_cmd_ports },
+	{ "profiles", kas_cmd_profiles },
 	{ "decode", kas_cmd_decode },
 	{ "encode", kas_cmd_encode },
 	{ "fuzz", kas_cmd_fuzz },
@@ -56,7 +59,7 @@ int main(int argc, char **argv)
 		return KAS_EXIT_OK;
 	}
 	if (strcmp(cmd, "--version") == 0) {
-		printf("kallocspec %s (port ABI %u.%u)\n", KAS_CLI_VERSION,
+		printf("%s (port ABI %u.%u)\n", kas_tool_string(),
 		       KAS_PORT_ABI_MAJOR(KAS_PORT_ABI_VERSION), KAS_PORT_ABI_VERSION & 0xffffu);
 		return KAS_EXIT_OK;
 	}
