@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "cmd_report.h"
+#include <kallocspec/version.h>
 
 #include <kallocspec/report.h>
 
@@ -18,9 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#ifndef KAS_CLI_VERSION
-#define KAS_CLI_VERSION "0"
-#endif
 
 static const char usage[] =
 	"usage: kallocspec report [--out DIR] [--formats LIST] [REPORT.json]\n"
@@ -470,8 +468,8 @@ int kas_cmd_report(int argc, char **argv)
 	if (!r.tool) {
 		char tool[128];
 
-		snprintf(tool, sizeof(tool), "kallocspec %s (%zu rules, port ABI %u.%u)",
-			 KAS_CLI_VERSION, kas_rule_count(), KAS_PORT_ABI_MAJOR(KAS_PORT_ABI_VERSION),
+		snprintf(tool, sizeof(tool), "%s (%zu rules, port ABI %u.%u)",
+			 kas_tool_string(), kas_rule_count(), KAS_PORT_ABI_MAJOR(KAS_PORT_ABI_VERSION),
 			 KAS_PORT_ABI_VERSION & 0xffffu);
 		r.tool = strdup(tool);
 	}

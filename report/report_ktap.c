@@ -49,6 +49,10 @@ int kas_rep_write_ktap(FILE *out, const struct kas_rep *r)
 
 	kas_rep_counts(r, &passed, &failed);
 	fputs("KTAP version 1\n", out);
+	/* a diagnostic line, which KTAP parsers pass over: who made the report */
+	fputs("# ", out);
+	ktap_text(out, r->tool ? r->tool : "kallocspec");
+	fputs("\n", out);
 	fprintf(out, "1..%zu\n", r->nrules + r->nfaults);
 	for (size_t i = 0; i < r->nrules; i++) {
 		const struct kas_rep_rule *x = &r->rules[i];
