@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -225,6 +226,32 @@ static int add_findings(struct kas_rep *r, int lane, const char *dir)
 	return 0;
 }
 
+/* Position of a rule in the catalog this binary was built with; IDs it
+ * does not know come last. */
+static int catalog_pos(const char *id)
+{
+	int i = kas_rule_index(id);
+
+	return i < 0 ? INT_MAX : i;
+}
+
+/* Rules in catalog order (kas_rule_at), as `kallocspec check` writes them,
+ * whatever order the input listed them in: a findings lane declared before
+ * the report lanes, a report.json written with an older catalog.  Stable:
+ * IDs the catalog does not know keep their order, at the end. */
+static void order_by_catalog(struct kas_rep *r)
+{
+	for (size_t i = 1; i < r->nrules; i++) {
+		struct kas_rep_rule x = r->rules[i];
+		int pos = catalog_pos(x.id);
+		size_t j = i;
+
+		for (; j > 0 && catalog_pos(r->rules[j - 1].id) > pos; j--)
+			r->rules[j] = r->rules[j - 1];
+		r->rules[j] = x;
+	}
+}
+
 /* A lane that failed without naming a rule or a fault still fails the gate. */
 static void lane_failures_counted(struct kas_rep *r)
 {
@@ -295,6 +322,7 @@ static int run_matrix(char **files, int nfiles, const char *out_path, const char
 			rc = KAS_EXIT_USAGE;
 		}
 		kas_rep_fill_from_catalog(&reps[i]);
+		order_by_catalog(&reps[i]);
 		ptrs[i] = &reps[i];
 	}
 	m.n = (size_t)nfiles;
@@ -459,6 +487,7 @@ int kas_cmd_report(int argc, char **argv)
 		return cli_usage_error(usage, "report: no input (a REPORT.json or --lane ...)");
 	}
 	kas_rep_fill_from_catalog(&r);
+	order_by_catalog(&r);
 	lane_failures_counted(&r);
 	kas_rep_recompute(&r);
 	if (!r.generated) {

@@ -7,6 +7,7 @@
 #include "report_html_internal.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <string.h>
 
 /* A table cell: '|' escaped, newlines flattened. */
@@ -169,7 +170,17 @@ static const struct kas_rep_rule *rule_in(const struct kas_rep *r, const char *i
 	return NULL;
 }
 
-/* Rule IDs over all reports, first appearance order, as pointers into them. */
+/* Position of a rule in the catalog; IDs it does not know come last. */
+static int catalog_pos(const char *id)
+{
+	int i = kas_rule_index(id);
+
+	return i < 0 ? INT_MAX : i;
+}
+
+/* Rule IDs over all reports, as pointers into them: in catalog order
+ * (kas_rule_at), then IDs the catalog does not know in first appearance
+ * order. */
 size_t kas_rep_matrix_rows(const struct kas_rep *const *reps, size_t n,
 			   const struct kas_rep_rule **rows, size_t cap)
 {
@@ -185,6 +196,15 @@ size_t kas_rep_matrix_rows(const struct kas_rep *const *reps, size_t n,
 			if (j == nrows && nrows < cap)
 				rows[nrows++] = &reps[k]->rules[i];
 		}
+	for (size_t i = 1; i < nrows; i++) {   /* stable insertion sort */
+		const struct kas_rep_rule *x = rows[i];
+		int pos = catalog_pos(x->id);
+		size_t j = i;
+
+		for (; j > 0 && catalog_pos(rows[j - 1]->id) > pos; j--)
+			rows[j] = rows[j - 1];
+		rows[j] = x;
+	}
 	return nrows;
 }
 

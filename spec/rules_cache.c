@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* CACHE-3: destroy with live objects warns; CACHE-5: constructor state.
- * (CACHE-4 and CACHE-6 are in rules_rcu.c with the RCU state they share.) */
+/*
+ * CACHE-3..7 and USERCOPY-1: kmem_cache_destroy with objects left or
+ * waiting for kfree_rcu, constructor state, SLAB_TYPESAFE_BY_RCU memory
+ * until the grace period, and the hardened-usercopy windows of usercopy
+ * caches, plain caches and kmalloc objects.  CACHE-3, -4 and -6 read the
+ * RCU tracker (track_rcu.c).
+ */
 #include <inttypes.h>
-#include "spec_internal.h"
+#include "world_util.h"
 
 #define PTRF "%#" PRIxPTR
 
@@ -91,5 +96,139 @@ enum kas_verdict kas_chk_cache_3(struct kas_check *cx, const struct kas_call *c)
 	if (!left && c->obs.warns)
 		return kas_fail(cx, "kmem_cache_destroy of an empty cache warned (%u warning%s)",
 				c->obs.warns, c->obs.warns == 1 ? "" : "s");
+	return KAS_V_PASS;
+}
+
+/* CACHE-4 (6.12+): destroying a cache whose only remaining objects wait
+ * in kfree_rcu does not warn: kmem_cache_destroy runs kvfree_rcu_barrier()
+ * first. */
+/* Its kas_rcu_track on calls it is not given is done by the dispatcher:
+ * CACHE-4 active means CACHE-3 active (every profile, fewer caps), and
+ * CACHE-3's ops, the same as CACHE-4's, are tracked on every call. */
+KAS_RULE_NEEDS(kas_chk_cache_4, KAS_F(IN_CACHE));
+enum kas_verdict kas_chk_cache_4(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_rcu_view *v = kas_rcu_track(cx->spec, c);
+	if (c->op->code != KAS_OP_KMEM_CACHE_DESTROY || !kas_done(c))
+		return KAS_V_NA;
+	const struct kas_cache *k = kas_call_cache(cx->spec, c);
+	if (!k || !k->live || k->live_objs || !v->pend_in_cache)
+		return KAS_V_NA;
+	if (c->obs.warns)
+		return kas_fail(cx, "kmem_cache_destroy warned although its %u remaining object%s only "
+				"waited for kfree_rcu (kvfree_rcu_barrier frees them first)",
+				v->pend_in_cache, v->pend_in_cache == 1 ? "" : "s");
+	return KAS_V_PASS;
+}
+
+/* Does [a, a+len) hit a freed typesafe object that only its own cache may
+ * hand out again before the grace period?  Returns the entry or -1. */
+static int ts_hit(const struct kas_rcu_track *t, uintptr_t a, size_t len, uint32_t cache)
+{
+	if (kas_zero_or_null(a))
+		return -1;
+	for (uint32_t i = 0; i < t->nts; i++) {
+		if (a < t->ts[i].addr + t->ts[i].size && t->ts[i].addr < a + len &&
+		    (t->ts[i].cache == KAS_NO_OBJ || t->ts[i].cache != cache))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* CACHE-6: the memory of a freed SLAB_TYPESAFE_BY_RCU object stays with
+ * its cache until a grace period ends: only that cache may hand it out
+ * again before synchronize_rcu / rcu_barrier. */
+KAS_RULE_NEEDS(kas_chk_cache_6, KAS_F(WORLD) | KAS_F(ALLOCATES));
+enum kas_verdict kas_chk_cache_6(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_world(c))
+		return KAS_V_NA;
+	kas_rcu_track(cx->spec, c);
+	const struct kas_rcu_track *t = &cx->spec->rcut;
+	unsigned op = c->op->code;
+	if (kas_op_family(op) == KAS_FAM_NONE || !t->nts)
+		return KAS_V_NA;
+	uint32_t cache = kas_op_family(op) == KAS_FAM_CACHE ? c->in_cache : KAS_NO_OBJ;
+	size_t len = c->req_size ? c->req_size : 1;
+	int hit = -1;
+	uintptr_t at = 0;
+	if (kas_op_table[op].result == R_BULK) {
+		for (size_t i = 0; c->bulk && i < c->ret && i < c->bulk_cap && hit < 0; i++)
+			hit = ts_hit(t, at = (uintptr_t)c->bulk[i], len, cache);
+	} else if (kas_op_table[op].result == R_PTR) {
+		if (!kas_got_object(c))
+			return KAS_V_NA;
+		hit = ts_hit(t, at = c->ret, len, cache);
+	} else {
+		return KAS_V_NA;
+	}
+	if (hit >= 0)
+		return kas_fail(cx, "%s returned " PTRF ", memory of a SLAB_TYPESAFE_BY_RCU object "
+				"freed at " PTRF " before a grace period ended%s", kas_opname(c), at,
+				t->ts[hit].addr, t->ts[hit].cache == KAS_NO_OBJ ?
+				" (its cache was destroyed)" : " (another allocator took it)");
+	return t->ts_lost ? KAS_V_NA : KAS_V_PASS;
+}
+
+/* CACHE-7 (hardened usercopy): a copy to user space from an object of a
+ * kmem_cache_create_usercopy cache is allowed inside the whitelisted
+ * [useroffset, useroffset + usersize) window and refused outside it; an
+ * invalid window was cleared at creation (nothing allowed).  The port's
+ * usercopy_check verdict is c->ret (1 allowed, 0 refused). */
+KAS_RULE_NEEDS(kas_chk_cache_7, KAS_F(IN_OBJ) | KAS_F(IN_CACHE_OBJ));
+enum kas_verdict kas_chk_cache_7(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ || c->in.family != KAS_FAM_CACHE)
+		return KAS_V_NA;
+	const struct kas_cache *k = kas_model_cache(kas_check_model(cx), c->in.cache);
+	const struct kas_trace *t = c->trace ? c->trace : cx->spec->trace;
+	if (!k || !t || k->def_op >= t->nops ||
+	    t->ops[k->def_op].code != KAS_OP_KMEM_CACHE_CREATE_USERCOPY)
+		return KAS_V_NA;
+	uint64_t off = c->arg[1], len = c->arg[2];
+	if (len == 0 || off > k->size || len > k->size - off)
+		return KAS_V_NA;   /* empty copies return early; beyond the object is another rule */
+	uint64_t lo = k->useroffset, hi = (uint64_t)k->useroffset + k->usersize;
+	bool valid = k->usersize && hi <= k->size;
+	bool allowed = valid && off >= lo && off + len <= hi;
+	if (allowed && !c->ret)
+		return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") inside the usercopy window "
+				"[%" PRIu64 ", %" PRIu64 ") was refused", off, off + len, lo, hi);
+	if (!allowed && c->ret)
+		return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") outside the usercopy window "
+				"[%" PRIu64 ", %" PRIu64 ")%s was allowed", off, off + len, lo, hi,
+				valid ? "" : " (invalid, cleared)");
+	return KAS_V_PASS;
+}
+
+/* USERCOPY-1: kmalloc objects are whitelisted whole; objects of caches
+ * made by plain kmem_cache_create have no usercopy window at all. */
+KAS_RULE_NEEDS(kas_chk_usercopy_1, KAS_F(IN_OBJ));
+enum kas_verdict kas_chk_usercopy_1(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ)
+		return KAS_V_NA;
+	uint64_t off = c->arg[1], len = c->arg[2];
+	if (len == 0)
+		return KAS_V_NA;
+	if (c->in.family == KAS_FAM_KMALLOC) {
+		if (off > c->in.size || len > c->in.size - off)
+			return KAS_V_NA;   /* beyond the request: bucket slack or a neighbour */
+		if (!c->ret)
+			return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") inside a %zu-byte "
+					"kmalloc object was refused", off, off + len, c->in.size);
+		return KAS_V_PASS;
+	}
+	if (c->in.family != KAS_FAM_CACHE)
+		return KAS_V_NA;
+	const struct kas_cache *k = kas_model_cache(kas_check_model(cx), c->in.cache);
+	const struct kas_trace *t = c->trace ? c->trace : cx->spec->trace;
+	if (!k || !t || k->def_op >= t->nops || t->ops[k->def_op].code != KAS_OP_KMEM_CACHE_CREATE)
+		return KAS_V_NA;   /* usercopy caches are CACHE-7's */
+	if (off > k->size || len > k->size - off)
+		return KAS_V_NA;
+	if (c->ret)
+		return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") from a kmem_cache_create "
+				"cache (no usercopy window) was allowed", off, off + len);
 	return KAS_V_PASS;
 }

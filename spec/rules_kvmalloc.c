@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* KVMALLOC-1, -3..-9: when kvmalloc may and may not use vmalloc, and its flags. */
+/* KVMALLOC-1 .. -9 and -4W: when kvmalloc may and may not use vmalloc, its
+ * flags, its size limit and the warning above it. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include "world_util.h"
@@ -81,6 +82,35 @@ enum kas_verdict kas_chk_kvmalloc_4(struct kas_check *cx, const struct kas_call 
 	return KAS_V_PASS;
 }
 
+/* KVMALLOC-4W: kvmalloc above INT_MAX warns (5.15-5.16 always, 5.17+
+ * unless __GFP_NOWARN). */
+KAS_RULE_NEEDS(kas_chk_kvmalloc_4w, KAS_F(NULL) | KAS_F(REQ_HUGE));
+enum kas_verdict kas_chk_kvmalloc_4w(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_done(c) || !kas_call_request(cx, c, &n) || n <= (size_t)0x7fffffff || c->ret)
+		return KAS_V_NA;
+	/* the size check sits on the vmalloc fallback path: only requests
+	 * that may fall back reach it (same split as KVMALLOC-6) */
+	uint32_t kver = kas_cx_kver(cx);
+	const kas_gfp_t kernel = __GFP_RECLAIM | __GFP_IO | __GFP_FS;
+	bool reaches = kver < KAS_KVER(5, 17) ? (c->gfp & kernel) == kernel :
+		       kver < KAS_KVER(6, 19) ? (c->gfp & __GFP_DIRECT_RECLAIM) != 0 : true;
+	if (!reaches)
+		return KAS_V_NA;
+	bool quiet_ok = (c->gfp & __GFP_NOWARN) && kver >= KAS_KVER(5, 17);
+	if (quiet_ok) {
+		if (kas_warned_kind(c, KAS_WARN_TOO_LARGE))
+			return kas_fail(cx, "%s of %zu bytes with __GFP_NOWARN warned", kas_opname(c), n);
+		return KAS_V_PASS;
+	}
+	if (!kas_spec_first_in_trace(cx))
+		return KAS_V_NA;
+	if (!kas_warned_kind(c, KAS_WARN_TOO_LARGE))
+		return kas_fail(cx, "%s of %zu bytes (> INT_MAX) did not warn", kas_opname(c), n);
+	return KAS_V_PASS;
+}
+
 /* KVMALLOC-6 (< 6.19): no vmalloc fallback for gfp that does not allow it. */
 KAS_RULE_NEEDS(kas_chk_kvmalloc_6, 0);
 enum kas_verdict kas_chk_kvmalloc_6(struct kas_check *cx, const struct kas_call *c)
@@ -117,7 +147,54 @@ enum kas_verdict kas_chk_kvmalloc_9(struct kas_check *cx, const struct kas_call 
 	return KAS_V_PASS;
 }
 
-/* ---- KVMALLOC-5, -7, -8: flag handling seen through the world ---- */
+/* ---- KVMALLOC-2, -5, -7, -8: flag handling seen through the world ---- */
+
+/* The flags kvmalloc hands its kmalloc attempt in kver (kernel-rules.md §5.2). */
+static kas_gfp_t kvmalloc_kmalloc_gfp(uint32_t kver, kas_gfp_t g, size_t size, size_t page)
+{
+	const kas_gfp_t kernel = __GFP_RECLAIM | __GFP_IO | __GFP_FS;
+	if (size <= page)
+		return g;
+	if (kver < KAS_KVER(5, 17) && (g & kernel) != kernel)
+		return g;                       /* kmalloc only, no adjustment */
+	g |= __GFP_NOWARN;
+	if (kver >= KAS_KVER(6, 16)) {
+		if (!(g & __GFP_RETRY_MAYFAIL))
+			g &= ~(kas_gfp_t)__GFP_DIRECT_RECLAIM;
+	} else if (!(g & __GFP_RETRY_MAYFAIL)) {
+		g |= __GFP_NORETRY;
+	}
+	if (kver >= KAS_KVER(5, 17))
+		g &= ~(kas_gfp_t)__GFP_NOFAIL;
+	return g;
+}
+
+/* KVMALLOC-2: the kmalloc attempt of kvmalloc gets the adjusted flags. */
+KAS_RULE_NEEDS(kas_chk_kvmalloc_2, KAS_F(WORLD));
+enum kas_verdict kas_chk_kvmalloc_2(struct kas_check *cx, const struct kas_call *c)
+{
+	const struct kas_world_obs *w = kas_world(c);
+	if (!w || kas_call_overflows(c) || c->req_size == 0)
+		return KAS_V_NA;
+	unsigned n = w->attempts < KAS_MAX_ATTEMPTS ? w->attempts : KAS_MAX_ATTEMPTS;
+	const struct kas_attempt_obs *a = NULL;
+	for (unsigned i = 0; i < n && !a; i++)
+		if (w->attempt[i].what == KAS_ATTEMPT_KMALLOC)
+			a = &w->attempt[i];
+	if (!a)
+		return KAS_V_NA;
+	const kas_gfp_t judged = __GFP_NOWARN | __GFP_NORETRY | __GFP_NOFAIL | __GFP_DIRECT_RECLAIM |
+				 __GFP_RETRY_MAYFAIL;
+	kas_gfp_t g = c->gfp;
+	if (c->op->code == KAS_OP_KVZALLOC || c->op->code == KAS_OP_KVCALLOC)
+		g |= __GFP_ZERO;
+	kas_gfp_t want = kvmalloc_kmalloc_gfp(kas_cx_kver(cx), g, c->req_size,
+					      kas_cx_profile(cx)->page_size);
+	if ((a->gfp & judged) != (want & judged))
+		return kas_fail(cx, "%s(%zu, %#x) tried kmalloc with gfp %#x; expected %#x in the bits "
+				"%#x", kas_opname(c), c->req_size, c->gfp, a->gfp, want, judged);
+	return KAS_V_PASS;
+}
 
 /* The first alloc_attempt of kind `what`, or NULL. */
 static const struct kas_attempt_obs *first_attempt(const struct kas_world_obs *w, unsigned what)
@@ -213,3 +290,4 @@ enum kas_verdict kas_chk_kvmalloc_8(struct kas_check *cx, const struct kas_call 
 	}
 	return judged || w->reclaim_rounds ? KAS_V_PASS : KAS_V_NA;
 }
+

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* SIZE-1, SIZE-2, SIZE-5: ksize, kmalloc_size_roundup, the kmalloc limit. */
+/* SIZE-1, SIZE-2, SIZE-5, SIZE-5W: ksize, kmalloc_size_roundup, the kmalloc
+ * limit and the warning above it. */
 #include <inttypes.h>
 #include "spec_internal.h"
 
@@ -94,5 +95,29 @@ enum kas_verdict kas_chk_size_5(struct kas_check *cx, const struct kas_call *c)
 	if (c->ret != 0)
 		return kas_fail(cx, "%s of %zu bytes (> KMALLOC_MAX_SIZE %" PRIu64 ") returned " PTRF
 				", expected NULL", kas_opname(c), n, max, c->ret);
+	return KAS_V_PASS;
+}
+
+/* SIZE-5W: kmalloc above KMALLOC_MAX_SIZE warns unless __GFP_NOWARN. */
+KAS_RULE_NEEDS(kas_chk_size_5w, KAS_F(NULL));
+enum kas_verdict kas_chk_size_5w(struct kas_check *cx, const struct kas_call *c)
+{
+	size_t n;
+	if (!kas_done(c) || !kas_call_request(cx, c, &n) || n <= kas_cx_profile(cx)->kmalloc_max_size ||
+	    c->ret)
+		return KAS_V_NA;
+	bool loud = kas_warned_kind(c, KAS_WARN_TOO_LARGE) || kas_warned_kind(c, KAS_WARN_ALLOC_FAILURE);
+	if (c->gfp & __GFP_NOWARN) {
+		if (kas_cx_kver(cx) < KAS_KVER(6, 1))
+			return KAS_V_NA;   /* plain WARN_ON_ONCE before WARN_ON_ONCE_GFP */
+		if (loud)
+			return kas_fail(cx, "%s of %zu bytes with __GFP_NOWARN warned", kas_opname(c), n);
+		return KAS_V_PASS;
+	}
+	if (!kas_spec_first_at_site(cx, KAS_ONCE_PAGE_ORDER))
+		return KAS_V_NA;
+	if (!loud)
+		return kas_fail(cx, "%s of %zu bytes (> KMALLOC_MAX_SIZE) failed without a warning",
+				kas_opname(c), n);
 	return KAS_V_PASS;
 }

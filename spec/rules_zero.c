@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* ZERO-1, ZERO-3, ZERO-4, ZERO-6: zero sizes, NULL frees, zeroed memory. */
+/* ZERO-1, ZERO-3, ZERO-4, ZERO-6, ZERO-6W: zero sizes, NULL frees, zeroed
+ * memory, vmalloc(0) and its warning. */
 #include <inttypes.h>
 #include "spec_internal.h"
 
@@ -78,5 +79,16 @@ enum kas_verdict kas_chk_zero_6(struct kas_check *cx, const struct kas_call *c)
 		return KAS_V_NA;
 	if (c->ret != 0)
 		return kas_fail(cx, "%s(0) returned " PTRF ", expected NULL", kas_opname(c), c->ret);
+	return KAS_V_PASS;
+}
+
+/* ZERO-6W: vmalloc(0) WARNs (WARN_ON_ONCE: the first one of a trace). */
+KAS_RULE_NEEDS(kas_chk_zero_6w, KAS_F(REQ_ZERO));
+enum kas_verdict kas_chk_zero_6w(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_done(c) || c->arg[0] != 0 || !kas_spec_first_in_trace(cx))
+		return KAS_V_NA;
+	if (!c->obs.warns)
+		return kas_fail(cx, "%s(0) did not warn", kas_opname(c));
 	return KAS_V_PASS;
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ZONE-1..4, 7, 8, ACCOUNT-2/3 and USERCOPY-1: what zone modifiers do to
- * the flags an allocator passes down (judged on its alloc_attempt reports),
- * where memory lands (judged on the port's page_zone of every page), what
- * the memcg is charged beyond the page allocator, and the hardened-usercopy
- * whitelist of kmalloc and plain caches (kernel-rules.md §1.1, §2.1, §3,
- * §4, §6.1, §12).
+ * ZONE-1..8 and PHYS-1: what zone modifiers do to the flags an allocator
+ * passes down (judged on its alloc_attempt reports), where memory lands
+ * (judged on the port's page_zone of every page, and on the physical
+ * address for GFP_DMA / GFP_DMA32), and that kmalloc and page allocator
+ * memory is physically contiguous (kernel-rules.md §1.1, §2.1, §4, §6.1,
+ * §12).
  */
 #include <inttypes.h>
 #include "world_util.h"
@@ -17,11 +17,6 @@
 static unsigned nattempts(const struct kas_world_obs *w)
 {
 	return w->attempts < KAS_MAX_ATTEMPTS ? w->attempts : KAS_MAX_ATTEMPTS;
-}
-
-static bool warned_kind(const struct kas_call *c, enum kas_warn_kind k)
-{
-	return (c->obs.warn_kinds >> k) & 1u;
 }
 
 /* 6.19+ __vmalloc() filters its gfp through GFP_VMALLOC_SUPPORTED
@@ -72,7 +67,7 @@ enum kas_verdict kas_chk_zone_1(struct kas_check *cx, const struct kas_call *c)
 	}
 	if (!took)
 		return KAS_V_NA;   /* served from an existing slab: no fix-up runs */
-	if (!warned_kind(c, KAS_WARN_BAD_FLAGS))
+	if (!kas_warned_kind(c, KAS_WARN_BAD_FLAGS))
 		return kas_fail(cx, "%s with gfp %#x took new pages without the \"Unexpected gfp\" "
 				"warning", kas_opname(c), c->gfp);
 	if (leaked)
@@ -121,7 +116,7 @@ enum kas_verdict kas_chk_zone_3(struct kas_check *cx, const struct kas_call *c)
 	bool judged = false;
 	if (exact && kas_spec_first_in_trace(cx)) {
 		judged = true;
-		if (!warned_kind(c, KAS_WARN_BAD_FLAGS) && !warned_kind(c, KAS_WARN_OTHER))
+		if (!kas_warned_kind(c, KAS_WARN_BAD_FLAGS) && !kas_warned_kind(c, KAS_WARN_OTHER))
 			return kas_fail(cx, "alloc_pages_exact(%zu, %#x) did not warn about "
 					"__GFP_COMP/__GFP_HIGHMEM", c->req_size, c->gfp);
 	}
@@ -159,6 +154,35 @@ enum kas_verdict kas_chk_zone_4(struct kas_check *cx, const struct kas_call *c)
 					low ? "the DMA bit kept, no __GFP_HIGHMEM" : "__GFP_HIGHMEM added");
 	}
 	return seen ? KAS_V_PASS : KAS_V_NA;
+}
+
+static enum kas_verdict phys_below(struct kas_check *cx, const struct kas_call *c, kas_gfp_t flag,
+				   uint64_t limit, const char *zone)
+{
+	if (!(c->gfp & flag) || !kas_got_object(c) || !c->obs.phys_known)
+		return KAS_V_NA;
+	uint64_t size = c->req_size ? c->req_size : 1;
+	if (c->obs.phys >= limit || c->obs.phys + size > limit)
+		return kas_fail(cx, "%s with %s returned physical %#" PRIx64 "..%#" PRIx64 ", not below "
+				"%#" PRIx64, kas_opname(c), zone, c->obs.phys, c->obs.phys + size, limit);
+	return KAS_V_PASS;
+}
+
+/* ZONE-5: GFP_DMA memory lies in ZONE_DMA: physically below 16 MiB. */
+KAS_RULE_NEEDS(kas_chk_zone_5, KAS_F(OBJECT) | KAS_F(ZONE_GFP));
+enum kas_verdict kas_chk_zone_5(struct kas_check *cx, const struct kas_call *c)
+{
+	return phys_below(cx, c, __GFP_DMA, (uint64_t)16 << 20, "GFP_DMA");
+}
+
+/* ZONE-6: GFP_DMA32 pages lie below 4 GiB (page allocator only: kmalloc
+ * does not honour __GFP_DMA32). */
+KAS_RULE_NEEDS(kas_chk_zone_6, KAS_F(OBJECT) | KAS_F(ZONE_GFP));
+enum kas_verdict kas_chk_zone_6(struct kas_check *cx, const struct kas_call *c)
+{
+	if (!kas_is_page_op(c) || (c->gfp & __GFP_DMA))
+		return KAS_V_NA;
+	return phys_below(cx, c, __GFP_DMA32, (uint64_t)4 << 30, "GFP_DMA32");
 }
 
 /* May the call's memory lie in ZONE_MOVABLE?  1 yes, 0 no, -1 not judged. */
@@ -235,81 +259,19 @@ enum kas_verdict kas_chk_zone_8(struct kas_check *cx, const struct kas_call *c)
 	return KAS_V_PASS;
 }
 
-/* ACCOUNT-2: SLAB_ACCOUNT caches charge every object, whatever the gfp:
- * after each success the memcg's pages cover every live accounted byte. */
-KAS_RULE_NEEDS(kas_chk_account_2, KAS_F(WORLD) | KAS_F(IN_CACHE));
-enum kas_verdict kas_chk_account_2(struct kas_check *cx, const struct kas_call *c)
+/* PHYS-1: what the guide and kernel-doc promise about physical contiguity.
+ * kmalloc and the page allocator hand out physically contiguous memory;
+ * vmalloc (and kvmalloc's fallback) need not, and the spec judges only the
+ * former.  The harness walks the result page by page through the port's
+ * virt_to_phys (obs.phys_contig). */
+KAS_RULE_NEEDS(kas_chk_phys_1, KAS_F(OBJECT));
+enum kas_verdict kas_chk_phys_1(struct kas_check *cx, const struct kas_call *c)
 {
-	const struct kas_world_obs *w = kas_world(c);
-	if (!w)
+	if (!kas_got_object(c) || !c->obs.phys_known)
 		return KAS_V_NA;
-	const struct kas_cache *k = kas_call_cache(cx->spec, c);
-	if (!k || !(k->flags & KAS_SLAB_ACCOUNT))
-		return KAS_V_NA;
-	bool nofail = (c->gfp & __GFP_NOFAIL) != 0;
-	size_t got = c->op->code == KAS_OP_KMEM_CACHE_ALLOC_BULK ? (size_t)c->ret : (c->ret != 0);
-	if (!got)
-		return w->memcg_charge_fails ? KAS_V_PASS : KAS_V_NA;
-	if (w->memcg_charge_fails && !w->memcg_charged && !nofail)
-		return kas_fail(cx, "%s from SLAB_ACCOUNT cache succeeded after its memcg charge was "
-				"refused", kas_opname(c));
-	size_t live = kas_model_accounted_bytes(kas_check_model(cx)) + (nofail ? 0 : got * k->size);
-	size_t page = kas_cx_profile(cx)->page_size;
-	if (w->memcg_usage * page < live)
-		return kas_fail(cx, "%s from SLAB_ACCOUNT cache: memcg holds %zu pages (%zu bytes) for "
-				"%zu bytes of live accounted objects", kas_opname(c), w->memcg_usage,
-				w->memcg_usage * page, live);
-	return KAS_V_PASS;
-}
-
-/* ACCOUNT-3: vmalloc with __GFP_ACCOUNT charges each backing page. */
-KAS_RULE_NEEDS(kas_chk_account_3, KAS_F(WORLD) | KAS_F(ACCOUNT));
-enum kas_verdict kas_chk_account_3(struct kas_check *cx, const struct kas_call *c)
-{
-	const struct kas_world_obs *w = kas_world(c);
-	if (!w || !(c->gfp & __GFP_ACCOUNT) || c->req_size == 0 || kas_call_overflows(c))
-		return KAS_V_NA;
-	if (c->ret == 0)
-		return w->memcg_charge_fails ? KAS_V_PASS : KAS_V_NA;
-	if (kas_op_family(c->op->code) == KAS_FAM_KVMALLOC &&
-	    !(c->obs.vmaddr_known && c->obs.is_vmalloc))
-		return KAS_V_NA;   /* served by kmalloc */
-	size_t page = kas_cx_profile(cx)->page_size;
-	size_t pages = c->req_size / page + (c->req_size % page != 0);
-	if (w->memcg_charged < pages)
-		return kas_fail(cx, "%s(%zu) with __GFP_ACCOUNT charged %zu of its %zu pages",
-				kas_opname(c), c->req_size, w->memcg_charged, pages);
-	return KAS_V_PASS;
-}
-
-/* USERCOPY-1: kmalloc objects are whitelisted whole; objects of caches
- * made by plain kmem_cache_create have no usercopy window at all. */
-KAS_RULE_NEEDS(kas_chk_usercopy_1, KAS_F(IN_OBJ));
-enum kas_verdict kas_chk_usercopy_1(struct kas_check *cx, const struct kas_call *c)
-{
-	if (!kas_done(c) || c->in_obj == KAS_NO_OBJ)
-		return KAS_V_NA;
-	uint64_t off = c->arg[1], len = c->arg[2];
-	if (len == 0)
-		return KAS_V_NA;
-	if (c->in.family == KAS_FAM_KMALLOC) {
-		if (off > c->in.size || len > c->in.size - off)
-			return KAS_V_NA;   /* beyond the request: bucket slack or a neighbour */
-		if (!c->ret)
-			return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") inside a %zu-byte "
-					"kmalloc object was refused", off, off + len, c->in.size);
-		return KAS_V_PASS;
-	}
-	if (c->in.family != KAS_FAM_CACHE)
-		return KAS_V_NA;
-	const struct kas_cache *k = kas_model_cache(kas_check_model(cx), c->in.cache);
-	const struct kas_trace *t = c->trace ? c->trace : cx->spec->trace;
-	if (!k || !t || k->def_op >= t->nops || t->ops[k->def_op].code != KAS_OP_KMEM_CACHE_CREATE)
-		return KAS_V_NA;   /* usercopy caches are CACHE-7's */
-	if (off > k->size || len > k->size - off)
-		return KAS_V_NA;
-	if (c->ret)
-		return kas_fail(cx, "copy_to_user of [%" PRIu64 ", %" PRIu64 ") from a kmem_cache_create "
-				"cache (no usercopy window) was allowed", off, off + len);
+	if (!c->obs.phys_contig)
+		return kas_fail(cx, "%s returned %#lx (physical %#" PRIx64 ") whose pages are not "
+				"physically contiguous", kas_opname(c), (unsigned long)c->ret,
+				c->obs.phys);
 	return KAS_V_PASS;
 }

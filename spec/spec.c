@@ -162,7 +162,7 @@ static void note_once_sites(struct kas_spec *s, const struct kas_call *c)
  * The state some rules keep across calls, brought up to date for every
  * call of the ops they follow before any rule runs, so that whether a rule
  * is called (its needs, kas_call_facts) never changes what the others see:
- * the RCU tracker (rules_rcu.c) and RCU-1's count of objects in flight.
+ * the RCU tracker and RCU-1's count of objects in flight (track_rcu.c).
  */
 static void track(struct kas_spec *s, const struct kas_call *c)
 {

@@ -14,7 +14,8 @@
 #include "kallocspec/port.h"
 #include "kallocspec/call.h"
 
-/* Kernel WARN_ON_ONCE sites whose "once" several rules share (world_util.h). */
+/* Kernel WARN_ON_ONCE sites whose "once" several rules share
+ * (kas_spec_first_at_site). */
 enum kas_once_site { KAS_ONCE_PAGE_ORDER, KAS_ONCE_SITE__COUNT };
 
 /* Bit of an opcode in a rule's applicability mask (128 opcodes at most;
@@ -153,7 +154,7 @@ void kas_addrset_clear(struct kas_addrset *s);
 void kas_addrset_free(struct kas_addrset *s);
 
 /* What a trace has in flight across calls, for the rules about RCU and
- * vfree (RCU-2/3, CACHE-3/4/6, FREE-3; spec/rules_rcu.c).  Fixed sizes:
+ * vfree (RCU-2/3, CACHE-3/4/6, FREE-3; spec/track_rcu.c).  Fixed sizes:
  * when one overflows, the rules that need it stop judging (lost). */
 #define KAS_RCUT_PEND 64
 #define KAS_RCUT_TS 256
@@ -209,7 +210,7 @@ struct kas_spec {
 	uint32_t rcu_in_flight;             /* RCU-1: kfree_rcu'd objects since the last grace period */
 	uint64_t call_seq;                  /* calls checked so far (teardown calls share one index) */
 	uint32_t rcu_in_flight_before;      /* RCU-1: rcu_in_flight as the current call began */
-	struct kas_rcu_track rcut;          /* rules_rcu.c */
+	struct kas_rcu_track rcut;          /* track_rcu.c */
 	/* What state the trackers keep for the active rules (spec.c, track):
 	 * the ops the RCU tracker follows always, and when the world watches;
 	 * the ops RCU-1 counts. */
@@ -236,6 +237,28 @@ static inline const struct kas_profile *kas_cx_profile(const struct kas_check *c
 	return cx->spec->profile;
 }
 static inline uint32_t kas_cx_kver(const struct kas_check *cx) { return cx->spec->profile->kver; }
+/* The port reported a warning of kind k during the call. */
+static inline bool kas_warned_kind(const struct kas_call *c, enum kas_warn_kind k)
+{
+	return (c->obs.warn_kinds >> k) & 1u;
+}
+
+/* Per-trace "once" state for WARN_ON_ONCE rules: true the first time. */
+bool kas_spec_first_in_trace(struct kas_check *cx);
+
+/* One kernel WARN_ON_ONCE site reached by several rules' calls: its "once"
+ * is spent by whichever call reaches it first, so later calls of any of
+ * those rules may be silent.  The order check in __alloc_pages() is hit by
+ * page-allocator calls (RECLAIM-11) and by kmalloc's large path (SIZE-5W)
+ * alike (mm/page_alloc.c, WARN_ON_ONCE_GFP). */
+bool kas_spec_first_at_site(struct kas_check *cx, enum kas_once_site site);
+
+/* One bit of per-trace history a rule keeps (a scope was used; the
+ * reserves have been dipped into: SCOPE-3, -5, -7, CONTEXT-2).  It lives in
+ * the spec's per-rule "once" flag, which kas_spec_begin clears for every
+ * trace. */
+static inline bool kas_trace_bit(const struct kas_check *cx) { return cx->spec->once[cx->rule]; }
+static inline void kas_set_trace_bit(struct kas_check *cx) { cx->spec->once[cx->rule] = true; }
 
 /* Requested byte count of an allocating/reallocating call.  Returns false
  * when the call has no size or the n*size product overflows size_t. */
@@ -279,11 +302,11 @@ static inline struct kas_tally *kas_tally_touch(struct kas_spec *s, size_t r)
 	return &s->tally[r];
 }
 
-/* rules_world.c: RCU-1's count of kfree_rcu objects in flight, kept up to
+/* track_rcu.c: RCU-1's count of kfree_rcu objects in flight, kept up to
  * date for every call of its ops (spec.c, track). */
 void kas_rcu1_track(struct kas_spec *s, const struct kas_call *c);
 
-/* rules_rcu.c: forget the trace's RCU/vfree state (kas_spec_begin), and
+/* track_rcu.c: forget the trace's RCU/vfree state (kas_spec_begin), and
  * bring it up to date with call c (idempotent per call; returns the state
  * as it was before c). */
 void kas_rcu_track_reset(struct kas_spec *s);

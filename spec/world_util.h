@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers of the world rules (RECLAIM, SCOPE, CONTEXT, ACCOUNT, RCU):
- * what the call asked for once the task's scopes apply, whether the page
- * allocator's slow path ran, and how much memory reclaim or the OOM killer
- * could still have freed when the call gave up.
+ * Helpers of the world rules (RECLAIM, SCOPE, CONTEXT, ACCOUNT, RCU and
+ * the world-observed ZONE, KVMALLOC and CACHE rules): what the call asked
+ * for once the task's scopes apply, whether the page allocator's slow path
+ * ran, how much memory reclaim or the OOM killer could still have freed
+ * when the call gave up, and what the RCU rules and their tracker
+ * (track_rcu.c) share.
  */
 #ifndef KAS_SPEC_WORLD_UTIL_H
 #define KAS_SPEC_WORLD_UTIL_H
@@ -133,14 +135,43 @@ static inline bool kas_call_lowmem_only(const struct kas_check *cx, const struct
 	return kas_lowmem_only(g);
 }
 
-/* Per-trace "once" state for WARN_ON_ONCE rules: true the first time. */
-bool kas_spec_first_in_trace(struct kas_check *cx);
+/* An allocating call (the reserve rules, SCOPE-5 and CONTEXT-2, also
+ * watch frees and kfree_rcu, only to learn about reserve uses). */
+static inline bool kas_allocates(const struct kas_call *c)
+{
+	return (KAS_OPS_NEW_OBJECT >> c->op->code) & 1;
+}
 
-/* One kernel WARN_ON_ONCE site reached by several rules' calls: its "once"
- * is spent by whichever call reaches it first, so later calls of any of
- * those rules may be silent.  The order check in __alloc_pages() is hit by
- * page-allocator calls (RECLAIM-11) and by kmalloc's large path (SIZE-5W)
- * alike (mm/page_alloc.c, WARN_ON_ONCE_GFP). */
-bool kas_spec_first_at_site(struct kas_check *cx, enum kas_once_site site);
+/* A request whose success the intact reserves guarantee: an order-0 page
+ * request without zone modifiers, memcg charge or array overflow. */
+static inline bool kas_reserve_probe(const struct kas_call *c)
+{
+	if (!kas_is_page_op(c))
+		return false;
+	unsigned order = c->op->code == KAS_OP_GET_ZEROED_PAGE ? 0 : (unsigned)c->arg[1];
+	return order == 0 && !(c->gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_ACCOUNT | __GFP_THISNODE)) &&
+	       !c->world.memcg_charge_fails;
+}
+
+/* kfree_rcu, kvfree_rcu or the two-argument kvfree_rcu (RCU-1 and its
+ * count, track_rcu.c). */
+static inline bool kas_is_rcu_free(unsigned op)
+{
+	return op == KAS_OP_KFREE_RCU || op == KAS_OP_KVFREE_RCU || op == KAS_OP_KVFREE_RCU_ARG_2;
+}
+
+/* kvfree_rcu of memory that kfree_rcu could not take: vmalloc-backed, or a
+ * large kmalloc (page allocator) object (RCU-3 and the RCU tracker). */
+static inline bool kas_rcu_kv_only(const struct kas_spec *s, const struct kas_call *c)
+{
+	switch (c->in.family) {
+	case KAS_FAM_VMALLOC: case KAS_FAM_KVMALLOC:
+		return true;
+	case KAS_FAM_KMALLOC:
+		return c->in.size > s->profile->kmalloc_max_cache_size;
+	default:
+		return false;
+	}
+}
 
 #endif

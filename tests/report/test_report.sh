@@ -95,6 +95,19 @@ cmp -s "$tmp/naive/report.json" "$tmp/again/report.json" || no "report.json does
 grep -q '| ALIGN-2 | .* | 5.4+ | PASS | \*\*FAIL\*\* |' "$tmp/matrix.md" || no "matrix.md row for ALIGN-2"
 grep -c 'class="rule"' "$tmp/matrix.html" | grep -q '^[1-9]' || no "matrix.html has no rows"
 
+# Rules in catalog order (`kallocspec rules`), whatever order the lanes
+# came in: here a findings lane (ZERO-3) declared before the report lane.
+"$bin" rules | awk '/^[A-Z]/ {print $1}' > "$tmp/catalog.ids"
+"$bin" report --out "$tmp/order" --formats json --lane props:failed:1 \
+  --lane-findings "props:$tmp/findings" --lane witness:failed:1 \
+  --lane-report "witness:$tmp/naive-witness.json" >/dev/null
+grep -o '{"id": "[^"]*"' "$tmp/order/report.json" | cut -d'"' -f4 > "$tmp/order.ids"
+[ -s "$tmp/order.ids" ] && grep -Fxf "$tmp/order.ids" "$tmp/catalog.ids" | cmp -s - "$tmp/order.ids" ||
+  no "report.json does not list the rules in catalog order"
+grep -o '^| [A-Z][A-Z0-9-]* |' "$tmp/matrix.md" | cut -d' ' -f2 > "$tmp/matrix.ids"
+[ -s "$tmp/matrix.ids" ] && grep -Fxf "$tmp/matrix.ids" "$tmp/catalog.ids" | cmp -s - "$tmp/matrix.ids" ||
+  no "matrix.md does not list the rules in catalog order"
+
 # Bad input: exit 2 and a reason.
 "$bin" report --out "$tmp/x" /nonexistent.json 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q nonexistent "$tmp/err" || no "missing input: exit $rc"
