@@ -159,7 +159,7 @@ static kas_gfp_t cacheGfp(const GenState &s, int cache)
 {
 	kas_gfp_t g = slabGfp(s);
 	// __GFP_ZERO on a cache with a constructor is not a supported
-	// combination (ZERO-7); leave it out rather than test a misuse.
+	// combination (CALLER-17); leave it out rather than test a misuse.
 	if (s.caches.at(cache).ctor)
 		g &= ~(kas_gfp_t)__GFP_ZERO;
 	return g;

@@ -316,7 +316,7 @@ static Outcome roundupClasses(const char *name)
 	}));
 }
 
-// ---- ksize(kmalloc(n)) == kmalloc_size_roundup(n) (SIZE-3) ----
+// ---- ksize(kmalloc(n)) == kmalloc_size_roundup(n) (SIZE-2) ----
 static Outcome ksizeMatchesRoundup(const char *name)
 {
 	const kas_port *p = g_cfg.port;

@@ -99,7 +99,7 @@ static void test_values(void)
 	CHECK(t.nops == 16, "nops %zu", t.nops);
 	CHECK(strcmp(t.profile->name, "linux-6.12") == 0, "profile");
 	CHECK(strcmp(t.profile_name, "linux-6.12") == 0, "profile name");
-	CHECK(t.nmeta == 2 && strcmp(kas_trace_meta(&t, "exercises"), "ALIGN-1 ZERO-2") == 0 &&
+	CHECK(t.nmeta == 2 && strcmp(kas_trace_meta(&t, "exercises"), "ALIGN-1 ZERO-1") == 0 &&
 	      strcmp(kas_trace_meta(&t, "port"), "libc-naive") == 0 && !kas_trace_meta(&t, "x"),
 	      "meta");
 	CHECK(t.ops[0].code == KAS_OP_KMALLOC && t.ops[0].v[0] == 64 &&

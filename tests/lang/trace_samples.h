@@ -12,7 +12,7 @@
 static const char *const kas_test_samples[] = {
 	/* 0: kmalloc family */
 	"# kallocspec trace v1\n"
-	"# exercises: ALIGN-1 ZERO-2\n"
+	"# exercises: ALIGN-1 ZERO-1\n"
 	"# port: libc-naive\n"
 	"profile linux-6.12\n"
 	"\n"
@@ -56,7 +56,7 @@ static const char *const kas_test_samples[] = {
 
 	/* 2: caches and bulk */
 	"# kallocspec trace v1\n"
-	"# exercises: CACHE-1\n"
+	"# exercises: CACHE-3\n"
 	"profile linux-6.6\n"
 	"c = kmem_cache_create foo 48 8 SLAB_HWCACHE_ALIGN ctor\n"
 	"u = kmem_cache_create_usercopy bar-cache 256 64 SLAB_ACCOUNT|SLAB_RED_ZONE 16 32\n"

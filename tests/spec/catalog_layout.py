@@ -34,8 +34,9 @@ def main():
     included = re.findall(r'^#include "catalog/(\w+)\.def"', (spec / "rules.def").read_text(), re.M)
     if included != [c.lower() for c in cats]:
         errors.append(f"rules.def includes {included}, expected {[c.lower() for c in cats]}")
+    # the rule categories, and the caller rules (caller.def, their own kind)
     files = sorted(p.stem for p in (spec / "catalog").glob("*.def"))
-    if files != sorted(c.lower() for c in cats):
+    if files != sorted([c.lower() for c in cats] + ["caller"]):
         errors.append(f"spec/catalog holds {files}")
 
     checkers = {}

@@ -173,7 +173,7 @@ static void test_precheck_and_commit(const char *profile, bool kfree_cache_ok)
 	CHECK(vetoed(s, &c));
 	c = call_for(&t, 10); set_in(&c, s, w.g, 0); c.arg[1] = 2;
 	CHECK(!vetoed(s, &c));
-	/* ZERO-7: zeroing a ctor cache */
+	/* CALLER-17: zeroing a ctor cache */
 	c = call_for(&t, 11); c.in_cache = w.kc;
 	CHECK(vetoed(s, &c));
 	c = call_for(&t, 11); c.in_cache = w.k;
