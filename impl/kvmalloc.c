@@ -2,7 +2,8 @@
 /*
  * kvmalloc: kmalloc first, vmalloc as the fallback, with the flag
  * adjustments and fallback conditions of the profile's kernel version
- * (kernel-rules.md §5.2), and kvrealloc in both of its generations.
+ * (mm/util.c kvmalloc_node(), kmalloc_gfp_adjust()), and kvrealloc in both of its
+ * generations.
  */
 #include "ref_internal.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The page allocator's slow path, after the kernel's __alloc_pages_slowpath
- * (kernel-rules.md §6.2):
+ * (mm/page_alloc.c):
  *
  *   wake kswapd (__GFP_KSWAPD_RECLAIM) -> free lists at the min watermark
  *   (half of it for __GFP_HIGH, none for __GFP_MEMALLOC) -> no direct

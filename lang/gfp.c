@@ -3,7 +3,7 @@
  * GFP and SLAB flag names.  Single bits are a table; composites are
  * computed per kernel version because their definitions changed
  * (GFP_ATOMIC lost __GFP_ATOMIC in 6.4, GFP_NOWAIT gained __GFP_NOWARN
- * in 6.8; kernel-rules.md §1.1-1.2).
+ * in 6.8, 16f5dfbc851b; include/linux/gfp_types.h).
  */
 #include <stdio.h>
 #include <string.h>

@@ -236,7 +236,7 @@ static Outcome gfpRoundTrip(const char *name)
 	}));
 }
 
-// ---- composites: inclusions and values per profile (kernel-rules.md §1.2) ----
+// ---- composites: inclusions and values per profile (include/linux/gfp_types.h) ----
 static Outcome gfpComposites(const char *name)
 {
 	struct Sub {

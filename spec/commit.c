@@ -124,8 +124,8 @@ static void commit_cache_create(struct kas_spec *s, struct kas_call *c)
 }
 
 /* kmem_cache_destroy ends the cache.  With objects left the kernel WARNs
- * and leaks the cache and its objects (kernel-rules.md §3: "the cache is
- * not released when objects remain"); the caller may not use either again
+ * and leaks the cache and its objects (mm/slab_common.c kmem_cache_destroy(): the cache is
+ * not released when objects remain); the caller may not use either again
  * ("only after freeing all the allocated objects first"), so the model
  * forgets both: the harness then neither frees the leaked objects nor
  * destroys the cache a second time at teardown. */

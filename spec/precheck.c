@@ -194,7 +194,7 @@ static bool blocks_in_atomic(const struct kas_call *c)
 }
 
 /* CONTEXT-2..7: calls the documentation forbids in the current context are
- * the caller's bug, so undefined (kernel-rules.md §12 CONTEXT):
+ * the caller's bug, so undefined (the kernel-doc quoted per case):
  *   NMI: every port call but the overflow helpers (GFP_ATOMIC "not from
  *     NMI"; vfree BUG_ON(in_nmi()); kvfree "not-NMI interrupt";
  *     __free_pages "not in NMI context");

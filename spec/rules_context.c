@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CONTEXT-1..8: what the calling context (atomic, interrupts off, IRQ,
- * NMI) demands of the port (kernel-rules.md §8, §9, §12).  The caller's
+ * NMI) demands of the port (include/linux/gfp_types.h, the Context: lines of
+ * the kernel-docs).  The caller's
  * half of each rule (no vfree in NMI, no bulk free with interrupts off,
  * ...) is the precheck's veto; these checkers judge what the port did with
  * the calls that are allowed, from the world events of each call.

@@ -149,7 +149,8 @@ enum kas_verdict kas_chk_kvmalloc_9(struct kas_check *cx, const struct kas_call 
 
 /* ---- KVMALLOC-2, -5, -7, -8: flag handling seen through the world ---- */
 
-/* The flags kvmalloc hands its kmalloc attempt in kver (kernel-rules.md §5.2). */
+/* The flags kvmalloc hands its kmalloc attempt in kver (mm/util.c kvmalloc_node(),
+ * kmalloc_gfp_adjust()). */
 static kas_gfp_t kvmalloc_kmalloc_gfp(uint32_t kver, kas_gfp_t g, size_t size, size_t page)
 {
 	const kas_gfp_t kernel = __GFP_RECLAIM | __GFP_IO | __GFP_FS;

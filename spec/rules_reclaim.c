@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * RECLAIM: the page allocator's reclaim policy per gfp (kernel-rules.md
- * §1.3-1.4, §6.2), judged on the world events of one call (call.h).  Each
+ * RECLAIM: the page allocator's reclaim policy per gfp (mm/page_alloc.c
+ * __alloc_pages_slowpath()), judged on the world events of one call (call.h).  Each
  * checker looks only at calls where the slow path left evidence (a failure,
  * a kswapd wake-up, a reclaim round, ...): a call served from the free
  * lists says nothing about reclaim policy.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SCOPE-1..7: what the task's memalloc scopes (nofs, noio, noreclaim, pin)
- * demand of the port (kernel-rules.md §8, §12), judged on the world events
+ * demand of the port (include/linux/sched/mm.h current_gfp_context()), judged on the world events
  * of each call.  SCOPE-3, -5 and -7 need one bit of per-trace history
  * (kas_trace_bit).
  */

@@ -4,8 +4,8 @@
  * passes down (judged on its alloc_attempt reports), where memory lands
  * (judged on the port's page_zone of every page, and on the physical
  * address for GFP_DMA / GFP_DMA32), and that kmalloc and page allocator
- * memory is physically contiguous (kernel-rules.md §1.1, §2.1, §4, §6.1,
- * §12).
+ * memory is physically contiguous (include/linux/gfp_types.h, mm/page_alloc.c
+ * gfp_zone(), mm/slab_common.c kmalloc_fix_flags(), mm/slub.c).
  */
 #include <inttypes.h>
 #include "world_util.h"

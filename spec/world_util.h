@@ -107,7 +107,7 @@ static inline size_t kas_reclaimable_left(const struct kas_world_obs *w, kas_gfp
  * the trace's own.  The kernel would loop (and OOM-kill the caller) without
  * end; a port that returns NULL there and one that hangs are both outside
  * what a finite trace can tell apart from the documented "block
- * indefinitely" (kernel-rules.md §1.3). */
+ * indefinitely" (include/linux/gfp_types.h __GFP_NOFAIL). */
 static inline bool kas_nofail_loop_endless(const struct kas_world_obs *w)
 {
 	return w->starvation_exhausted != 0;

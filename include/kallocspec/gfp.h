@@ -3,7 +3,7 @@
  * kallocspec canonical GFP and SLAB flag values.
  *
  * Bits 0..23 follow the Linux layout that has been stable since ~v4.15
- * (include/linux/gfp_types.h; kernel-rules.md §1.1).  Bit 9 carries
+ * (include/linux/gfp_types.h).  Bit 9 carries
  * __GFP_ATOMIC, which only exists in profiles before 6.4; newer profiles
  * never set it.  Config-dependent bits (SKIP_ZERO, SKIP_KASAN, NOLOCKDEP,
  * NO_OBJ_EXT) are not modelled.  A port whose values differ translates in

@@ -20,7 +20,8 @@ struct kas_profile {
 	const char *name;            /* "linux-6.12" */
 	uint32_t kver;               /* KAS_KVER(6, 12) */
 	const char *description;
-	/* x86-64, 4 KiB pages, default config (kernel-rules.md §2.2) */
+	/* x86-64, 4 KiB pages, default config (include/linux/slab.h KMALLOC_*,
+	 * include/linux/mmzone.h MAX_PAGE_ORDER) */
 	uint64_t page_size;
 	uint64_t kmalloc_max_cache_size;  /* 2 * PAGE_SIZE (SLUB) */
 	uint64_t kmalloc_max_size;        /* 4 MiB */

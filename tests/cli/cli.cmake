@@ -66,3 +66,7 @@ kas_add_test(NAME cli_readme_sample
           ${KAS_CLI_TMP}/readme)
 kas_add_test(NAME cli_readme_layout
   COMMAND sh ${KAS_CLI_TESTS}/test_readme_layout.sh ${KAS_SOURCE_DIR})
+# docs/rules.md is `kallocspec rules --format markdown`, regenerated with it.
+kas_add_test(NAME cli_rules_doc_current
+  COMMAND sh -c "\"$0\" rules --format markdown | diff -u \"$1\" - >/dev/null || { echo \"docs/rules.md is stale: run build/kallocspec rules --format markdown > docs/rules.md\"; exit 1; }"
+          ${KAS_CLI_BIN} ${KAS_SOURCE_DIR}/docs/rules.md)

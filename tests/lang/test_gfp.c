@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * GFP and SLAB names: single bits <-> names per version, composite values
- * per version (kernel-rules.md §1.1), and kas_gfp_format output parsing
+ * per version (include/linux/gfp_types.h), and kas_gfp_format output parsing
  * back to the same value for many random values in every profile.
  */
 #include <stdio.h>

@@ -2,7 +2,7 @@
 /*
  * A toy port for the world RULES: a pool of WT_PAGES pages with a min
  * watermark and a page allocator whose slow path follows the kernel's
- * (kernel-rules.md §6.2): scopes, kswapd, reserves, direct reclaim rounds,
+ * (mm/page_alloc.c __alloc_pages_slowpath()): scopes, kswapd, reserves, direct reclaim rounds,
  * NORETRY / costly / RETRY_MAYFAIL exits, OOM, NOFAIL looping, warnings,
  * memcg charges, call_rcu, physical addresses.  Each `wt.bug` value makes
  * it break exactly one rule, for tests/test_spec_world.c.
