@@ -48,7 +48,7 @@ kas_add_test(NAME cli_report COMMAND test_cli_report ${KAS_CLI_TMP}/report)
 
 # The reference port conforms under every profile (once it is built in).
 if(TARGET kas_port_ref)
-  foreach(profile linux-5.15 linux-6.1 linux-6.6 linux-6.12 linux-latest)
+  foreach(profile ${KAS_PROFILES})
     kas_add_test(NAME cli_check_ref_${profile}
       COMMAND sh ${KAS_CLI_TESTS}/test_cli_check_ref.sh ${KAS_CLI_BIN} ${profile}
               ${KAS_CLI_TMP}/check-ref)
