@@ -16,12 +16,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
 static uint64_t rng(void)
 {
-	uint64_t x = rng_state;   /* xorshift64* */
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545F4914F6CDD1Dull;
+	return kas_test_rng(&rng_state);
 }
 
 static const struct kas_profile *prof(const char *name)

@@ -18,12 +18,7 @@ static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
 
 static uint64_t rng(void)
 {
-	uint64_t x = rng_state;   /* xorshift64* */
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545F4914F6CDD1Dull;
+	return kas_test_rng(&rng_state);
 }
 
 static void dump_hex(const uint8_t *d, size_t n)

@@ -11,6 +11,7 @@
 #define KAS_TEST_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,17 @@ static void kas_test_failed(const char *file, int line, const char *cond, const 
 /* The message, if any, is glued to ": " so the format stays a literal. */
 #define CHECK(cond, ...) do { if (!(cond)) \
 	kas_test_failed(__FILE__, __LINE__, #cond, ":" " " __VA_ARGS__); } while (0)
+
+/* xorshift64*: a deterministic number stream for randomised tests. */
+static inline uint64_t kas_test_rng(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545F4914F6CDD1Dull;
+}
 
 /* main()'s return value: 0 when every CHECK held. */
 static inline int kas_test_exit(const char *name)
