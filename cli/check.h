@@ -42,6 +42,8 @@ struct check_run {
 	struct check_fault *faults;
 	size_t nfaults;
 	uint64_t crashes, hangs;
+	/* Calls refused as caller errors, per caller rule (all traces). */
+	uint64_t refused[KAS_CALLER_RULES_MAX];
 };
 
 /* A trace that crashed or hung the port. */

@@ -249,6 +249,7 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 	struct rusage ru;
 	size_t peak = getrusage(RUSAGE_CHILDREN, &ru) == 0 ? (size_t)ru.ru_maxrss * 1024 : 0;
 	printf("peak resident memory of a port process: %zu MiB\n", peak >> 20);
+	cli_print_refused(stdout, cr->refused);
 	if (cr->witness_skipped || cr->random_ops_skipped || cr->unminimised)
 		printf("left out by --time %" PRIu64 ": %zu of %zu witness traces, %" PRIu64
 		       " random ops; %zu failures not minimised\n", cr->time_budget_s,
@@ -270,6 +271,7 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 			.random_ops_skipped = cr->random_ops_skipped,
 			.unminimised = cr->unminimised,
 			.peak_rss_bytes = peak,
+			.caller_refused = cr->refused,
 		};
 		char err[512];
 

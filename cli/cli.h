@@ -27,6 +27,9 @@ int kas_cmd_check(int argc, char **argv);
 int kas_cmd_decode(int argc, char **argv);
 int kas_cmd_encode(int argc, char **argv);
 int kas_cmd_ports(int argc, char **argv);
+/* "calls refused as caller errors (not run):" and a line per caller rule
+ * with a non-zero count (counts indexed like kas_caller_rule_at). */
+void cli_print_refused(FILE *out, const uint64_t *counts);
 int kas_cmd_profiles(int argc, char **argv);
 
 /* "kallocspec: <message>" on stderr. */

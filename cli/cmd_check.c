@@ -121,6 +121,8 @@ static int run_trace(struct check_run *cr, const struct kas_trace *t, const char
 	}
 	if (res.status != KAS_RUN_OK)
 		note_fault(cr, t, name, &res);
+	for (size_t i = 0; i < KAS_CALLER_RULES_MAX; i++)
+		cr->refused[i] += res.refused[i];
 	cr->traces++;
 	cr->ops += t->nops;
 	cr->progress.traces = cr->traces;

@@ -154,6 +154,13 @@ static int replay_one(const char *path, const struct kas_port *port,
 	if (!ro->quiet)
 		printf("%s: %zu ops run, %zu skipped, %zu unsupported: %s\n", path, res.ops_run,
 		       res.ops_skipped, res.ops_unsupported, bad ? "FAIL" : "no rule failed");
+	if (!ro->quiet) {
+		uint64_t refused[KAS_CALLER_RULES_MAX];
+
+		for (size_t i = 0; i < KAS_CALLER_RULES_MAX; i++)
+			refused[i] = res.refused[i];
+		cli_print_refused(stdout, refused);
+	}
 	if (ro->expect >= 0)
 		bad = kas_spec_status(spec, (size_t)ro->expect) == KAS_FAIL ? 0 : 1;
 	kas_spec_free(spec);

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -231,4 +232,20 @@ int cli_opt_content(const char *usage, const char *cmd, const char *arg, bool *f
 		return 0;
 	}
 	return cli_usage_error(usage, "%s: bad --content '%s' (sampled or full)", cmd, arg);
+}
+
+void cli_print_refused(FILE *out, const uint64_t *counts)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < kas_caller_rule_count() && i < KAS_CALLER_RULES_MAX; i++) {
+		const struct kas_caller_rule *r = kas_caller_rule_at(i);
+
+		if (!counts[i])
+			continue;
+		if (!any)
+			fputs("calls refused as caller errors (not run):\n", out);
+		fprintf(out, "  %-10s x%-4" PRIu64 " %s\n", r->id, counts[i], r->title);
+		any = true;
+	}
 }

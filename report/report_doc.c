@@ -253,6 +253,8 @@ int kas_rep_merge(struct kas_rep *into, int lane, const struct kas_rep *from)
 		into->faults[into->nfaults - 1].signal = dup_or_null(f->signal);
 	}
 	into->unlisted_crashes += from->unlisted_crashes;
+	for (size_t i = 0; i < KAS_CALLER_RULES_MAX; i++)
+		into->caller_refused[i] += from->caller_refused[i];
 	into->unlisted_hangs += from->unlisted_hangs;
 	if (from->fuzz_plot_svg && !into->fuzz_plot_svg)
 		into->fuzz_plot_svg = strdup(from->fuzz_plot_svg);

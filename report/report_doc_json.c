@@ -109,6 +109,27 @@ static void write_run_meta(FILE *out, const struct kas_rep *r)
 			r->random_ops_skipped, r->unminimised);
 }
 
+/* Calls the harness refused as caller errors, by caller rule (only when any). */
+static void write_refused(FILE *out, const struct kas_rep *r)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < kas_caller_rule_count() && i < KAS_CALLER_RULES_MAX; i++) {
+		const struct kas_caller_rule *c = kas_caller_rule_at(i);
+
+		if (!r->caller_refused[i])
+			continue;
+		fputs(first ? ",\n  \"refused_calls\": [\n    {\"id\": " : ",\n    {\"id\": ", out);
+		kas_json_string(out, c->id);
+		fputs(", \"title\": ", out);
+		kas_json_string(out, c->title);
+		fprintf(out, ", \"calls\": %" PRIu64 "}", r->caller_refused[i]);
+		first = false;
+	}
+	if (!first)
+		fputs("\n  ]", out);
+}
+
 int kas_rep_write_json(FILE *out, const struct kas_rep *r)
 {
 	uint64_t totals[KAS_STATUS__COUNT], errors, passed, failed;
@@ -145,6 +166,7 @@ int kas_rep_write_json(FILE *out, const struct kas_rep *r)
 		fputs(i + 1 < r->nfaults ? ",\n" : "\n  ", out);
 	}
 	fputs("]", out);
+	write_refused(out, r);
 	if (r->merged) {
 		fputs(",\n  \"lanes\": [\n", out);
 		for (size_t l = 0; l < r->nlanes; l++) {

@@ -97,6 +97,8 @@ int kas_rep_from_run(struct kas_rep *r, const struct kas_report_meta *m, const s
 	r->witness_skipped = m->witness_skipped;
 	r->random_ops_skipped = m->random_ops_skipped;
 	r->unminimised = m->unminimised;
+	for (size_t i = 0; m->caller_refused && i < KAS_CALLER_RULES_MAX; i++)
+		r->caller_refused[i] = m->caller_refused[i];
 	for (size_t i = 0; i < kas_rule_count(); i++) {
 		if (prof && !kas_rule_in_profile(kas_rule_at(i), prof))
 			continue;

@@ -53,6 +53,10 @@ int kas_rep_write_ktap(FILE *out, const struct kas_rep *r)
 	fputs("# ", out);
 	ktap_text(out, r->tool ? r->tool : "kallocspec");
 	fputs("\n", out);
+	for (size_t i = 0; i < kas_caller_rule_count() && i < KAS_CALLER_RULES_MAX; i++)
+		if (r->caller_refused[i])
+			fprintf(out, "# refused %" PRIu64 " call(s) as %s: %s\n", r->caller_refused[i],
+				kas_caller_rule_at(i)->id, kas_caller_rule_at(i)->title);
 	fprintf(out, "1..%zu\n", r->nrules + r->nfaults);
 	for (size_t i = 0; i < r->nrules; i++) {
 		const struct kas_rep_rule *x = &r->rules[i];

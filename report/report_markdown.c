@@ -42,6 +42,30 @@ static void md_fence(FILE *out, const char *text)
 		text[0] && text[strlen(text) - 1] == '\n' ? "" : "\n", fence);
 }
 
+/* Calls the harness refused to run, by the caller rule they break. */
+static void write_refused(FILE *out, const struct kas_rep *r)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < kas_caller_rule_count() && i < KAS_CALLER_RULES_MAX; i++) {
+		const struct kas_caller_rule *c = kas_caller_rule_at(i);
+
+		if (!r->caller_refused[i])
+			continue;
+		if (!any)
+			fputs("## Calls refused as caller errors\n\n"
+			      "Not run: the API leaves them undefined (`kallocspec rules`, caller "
+			      "rules).\n\n| caller rule | what the trace did | calls |\n|---|---|---:|\n",
+			      out);
+		fprintf(out, "| %s | ", c->id);
+		md_cell(out, c->title);
+		fprintf(out, " | %" PRIu64 " |\n", r->caller_refused[i]);
+		any = true;
+	}
+	if (any)
+		fputs("\n", out);
+}
+
 int kas_rep_write_markdown(FILE *out, const struct kas_rep *r)
 {
 	uint64_t totals[KAS_STATUS__COUNT], errors, passed, failed;
@@ -67,6 +91,7 @@ int kas_rep_write_markdown(FILE *out, const struct kas_rep *r)
 	if (r->wall_seconds >= 0)
 		fprintf(out, "; gate wall time %.1f s", r->wall_seconds);
 	fputs(".\nUNTESTED and UNSUPPORTED rules are never counted as passed.\n\n", out);
+	write_refused(out, r);
 
 	if (r->nlanes) {
 		fputs("## Lanes\n\n| lane | state | time | note |\n|---|---|---:|---|\n", out);

@@ -148,6 +148,14 @@ int kas_rep_from_json(struct kas_rep *r, const struct kas_json *doc, char *err, 
 		r->faults[r->nfaults - 1].op = op && op->type == KAS_JSON_NUMBER ? (long long)op->u64
 									       : -1;
 	}
+	const struct kas_json *refused = kas_json_get(doc, "refused_calls");
+	for (size_t i = 0; refused && refused->type == KAS_JSON_ARRAY && i < refused->n; i++) {
+		const struct kas_json *e = &refused->items[i];
+		int k = kas_caller_rule_index(kas_json_str(kas_json_get(e, "id")));
+
+		if (k >= 0 && k < KAS_CALLER_RULES_MAX)
+			r->caller_refused[k] += kas_json_u64(kas_json_get(e, "calls"));
+	}
 	/* a single run counts more faults than it lists: keep the difference */
 	if (!r->merged) {
 		const struct kas_json *jt = kas_json_get(doc, "totals");

@@ -408,9 +408,11 @@ unsigned kas__execute(struct run *r, struct kas_call *c)
 void kas__note_result(struct run *r, const struct kas_call *c, unsigned fails)
 {
 	struct kas_trace_result *res = r->res;
-	if (c->status == KAS_CALL_SKIPPED)
+	if (c->status == KAS_CALL_SKIPPED) {
 		res->ops_skipped++;
-	else if (c->status == KAS_CALL_UNSUPPORTED)
+		if (c->caller && c->caller <= KAS_CALLER_RULES_MAX)
+			res->refused[c->caller - 1]++;
+	} else if (c->status == KAS_CALL_UNSUPPORTED)
 		res->ops_unsupported++;
 	else
 		res->ops_run++;

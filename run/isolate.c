@@ -45,6 +45,7 @@ struct rec {
 	int32_t init_error;
 	uint64_t ops_run, ops_skipped, ops_unsupported, first_fail_op, starvation;
 	uint32_t fails;
+	uint16_t refused[KAS_CALLER_RULES_MAX];   /* saturating */
 	char msg[256];
 };
 _Static_assert(sizeof(struct rec) <= 512, "records must stay well below PIPE_BUF");
@@ -147,6 +148,8 @@ static void run_child(int fd, const struct kas_port *port, struct kas_spec *spec
 	r.first_fail_op = res.first_fail_op;
 	r.fails = res.fails;
 	r.starvation = res.starvation_releases;
+	for (size_t i = 0; i < KAS_CALLER_RULES_MAX; i++)
+		r.refused[i] = res.refused[i] > UINT16_MAX ? UINT16_MAX : (uint16_t)res.refused[i];
 	send_rec(fd, &r);
 	if (opts->log)
 		fflush(opts->log);
@@ -207,6 +210,8 @@ static void take_rec(struct parent *p, const struct rec *r)
 		p->res->first_fail_op = (size_t)r->first_fail_op;
 		p->res->fails = r->fails;
 		p->res->starvation_releases = (size_t)r->starvation;
+		for (size_t i = 0; i < KAS_CALLER_RULES_MAX; i++)
+			p->res->refused[i] = r->refused[i];
 	}
 }
 

@@ -11,7 +11,8 @@ static const struct kas_caller_rule caller_rules[] = {
 };
 _Static_assert(sizeof(caller_rules) / sizeof(caller_rules[0]) == KAS_C__COUNT,
 	       "one table row per caller rule");
-_Static_assert(KAS_C__COUNT < 255, "kas_call.caller holds index + 1 in a byte");
+_Static_assert(KAS_C__COUNT <= KAS_CALLER_RULES_MAX, "kas_call.caller holds index + 1 in a "
+	       "byte; results count refusals in arrays of KAS_CALLER_RULES_MAX");
 
 size_t kas_caller_rule_count(void)
 {

@@ -110,6 +110,10 @@ struct kas_trace_result {
 	size_t fault_op;            /* CRASH/HANG: op index in progress (t->nops =
 				     * teardown / end of trace), KAS_NOT_FOUND if unknown */
 	size_t starvation_releases; /* NOFAIL starvation releases the world made */
+	/* ---- appended (caller rules) ---- */
+	/* Calls refused as caller errors, per caller rule (kas_caller_rule_at);
+	 * also counted in ops_skipped. */
+	uint32_t refused[KAS_CALLER_RULES_MAX];
 };
 
 /* Run t on port, judged by spec (which must have been created with the

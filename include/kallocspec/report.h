@@ -59,6 +59,8 @@ struct kas_report_meta {
 	uint64_t random_ops_skipped;
 	size_t unminimised;
 	size_t peak_rss_bytes;      /* largest resident size of a port process (0 = unknown) */
+	/* calls refused as caller errors, per caller rule (NULL = none) */
+	const uint64_t *caller_refused;
 };
 
 /*
@@ -163,6 +165,8 @@ struct kas_rep {
 	size_t mem_bytes, peak_rss_bytes, witness_skipped, unminimised;
 	uint64_t time_budget_s, random_ops_skipped;
 	uint64_t unlisted_crashes, unlisted_hangs;
+	/* Calls refused as caller errors, per caller rule (kas_caller_rule_at). */
+	uint64_t caller_refused[KAS_CALLER_RULES_MAX];
 };
 
 void kas_rep_init(struct kas_rep *r);

@@ -52,6 +52,8 @@ struct kas_caller_rule {
 	const char *id;             /* "CALLER-8" */
 	const char *title, *doc, *section, *quote, *notes;
 };
+/* Room for the caller rules in fixed arrays (kas_trace_result.refused). */
+#define KAS_CALLER_RULES_MAX 32
 size_t kas_caller_rule_count(void);
 const struct kas_caller_rule *kas_caller_rule_at(size_t i);
 /* Index of "CALLER-n", or -1. */

@@ -9,6 +9,7 @@ import pathlib
 import re
 import subprocess
 import sys
+import tempfile
 
 
 def main():
@@ -38,6 +39,22 @@ def main():
         if want not in out.stdout:
             print(f"FAIL: {rid}: replay does not say '{want}':")
             print(out.stdout + out.stderr)
+            fails += 1
+    # a check over the whole caller corpus counts each refusal by its rule,
+    # in the text summary and in the JSON report
+    with tempfile.TemporaryDirectory() as tmp:
+        jpath = pathlib.Path(tmp) / "report.json"
+        out = subprocess.run([cli, "check", "--port", "ref", "--corpus", str(corpus), "--ops", "0",
+                              "-q", "--json", str(jpath)], capture_output=True, text=True,
+                             timeout=300)
+        refused = {e["id"]: e["calls"] for e in
+                   json.loads(jpath.read_text()).get("refused_calls", [])} if jpath.exists() else {}
+    for r in rules:
+        if refused.get(r["id"], 0) < 1:
+            print(f"FAIL: check over corpora/caller: the JSON report counts no refusal of {r['id']}")
+            fails += 1
+        if not re.search(rf"^  {re.escape(r['id'])} +x\d+ +{re.escape(r['title'])}$", out.stdout, re.M):
+            print(f"FAIL: check over corpora/caller: the summary has no line for {r['id']}")
             fails += 1
     print(f"{len(rules)} caller rules, {fails} failures")
     return 1 if fails else 0
