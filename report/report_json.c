@@ -3,13 +3,9 @@
 #include <kallocspec/report.h>
 #include <kallocspec/version.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 void kas_json_string(FILE *out, const char *s)
 {
@@ -137,84 +133,6 @@ int kas_report_json_write(FILE *out, const struct kas_report_meta *m, const stru
 		rc = kas_rep_write_json(out, &r);
 	kas_rep_free(&r);
 	return rc;
-}
-
-/* fsync the directory so the rename itself survives a crash. */
-static void sync_dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[4096];
-	int fd;
-
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
-/* Writes through a temporary file in the target's directory, fsyncs it and
- * the directory, then renames: a reader sees the old file or the new one,
- * never half of either.  The messages are documented in docs/exit-codes.md. */
-int kas_write_file_atomic(const char *path, int (*fn)(FILE *out, const void *arg),
-			  const void *arg, char *err, size_t errlen)
-{
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	FILE *f;
-	int fd, rc;
-
-	if (!tmp) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	/* Same directory as the target, so rename() cannot cross file systems. */
-	snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot create temporary file: %s", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	rc = fn(f, arg);
-	if (fflush(f) != 0 || rc != 0 || fsync(fileno(f)) != 0) {
-		snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	/* mkstemp creates 0600; a report is an ordinary artifact. */
-	fchmod(fileno(f), 0644);
-	if (fclose(f) != 0) {
-		snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: cannot rename %s: %s", path, tmp, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	sync_dir_of(path);
-	free(tmp);
-	return 0;
 }
 
 struct json_save_args {

@@ -70,3 +70,6 @@ kas_add_test(NAME cli_readme_layout
 kas_add_test(NAME cli_rules_doc_current
   COMMAND sh -c "\"$0\" rules --format markdown | diff -u \"$1\" - >/dev/null || { echo \"docs/rules.md is stale: run build/kallocspec rules --format markdown > docs/rules.md\"; exit 1; }"
           ${KAS_CLI_BIN} ${KAS_SOURCE_DIR}/docs/rules.md)
+# Output paths: symlinks, FIFOs and devices stay what they are.
+kas_add_test(NAME cli_output_paths
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_outputs.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/outputs)

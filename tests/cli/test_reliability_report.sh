@@ -46,13 +46,13 @@ if [ "$(id -u)" -ne 0 ]; then
 		{ fail "chmod 000: message"; cat "$tmp/err"; }
 fi
 
-# the target is a directory: the rename fails, the temporary file goes
+# the target is a directory: refused before anything is written
 cases=$((cases + 1))
 mkdir -p "$tmp/out/isdir.json"
 check_json "$tmp/out/isdir.json"
 rc=$?
 [ "$rc" -eq 2 ] || fail "--json DIR: exit $rc, want 2"
-grep -qF "kallocspec: $tmp/out/isdir.json: cannot rename" "$tmp/err" ||
+grep -qF "kallocspec: $tmp/out/isdir.json: is a directory" "$tmp/err" ||
 	{ fail "--json DIR: message"; cat "$tmp/err"; }
 [ -d "$tmp/out/isdir.json" ] || fail "--json DIR: the folder was replaced"
 
