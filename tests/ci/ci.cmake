@@ -1,0 +1,5 @@
+# The CI scripts (ci/): ci/gate's exit status for bad usage and its --out.
+kas_add_test(NAME ci_gate_usage
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/test_gate_usage.sh ${KAS_SOURCE_DIR} ${CMAKE_BINARY_DIR}
+          ${CMAKE_CURRENT_BINARY_DIR}/gate-usage)
+set_tests_properties(ci_gate_usage PROPERTIES LABELS ci TIMEOUT 300)
