@@ -4,7 +4,7 @@
  * kernel allocation API ("a port").
  *
  * A port is one `struct kas_port` returned by the exported function
- * `kallocspec_port()` (see KAS_PORT_SYMBOL).  Built-in ports are linked
+ * `kallocspec_port()` (declared below; KAS_PORT_EXPORT defines it).  Built-in ports are linked
  * statically; a port given to the CLI as a path is dlopen()ed and the
  * symbol looked up.  Every function pointer may be NULL: the ops that need
  * it are then reported UNSUPPORTED and so are the rules that need it.
@@ -351,6 +351,30 @@ struct kas_port {
 /* Capabilities actually usable: the declared mask, minus groups whose
  * functions are missing. */
 uint32_t kas_port_effective_caps(const struct kas_port *port);
+
+/* ---- what a port module provides ---- */
+
+/* The one symbol a port module exports (KAS_PORT_SYMBOL): its port table.
+ * KAS_PORT_EXPORT(table) defines it, visible even in a module built with
+ * -fvisibility=hidden:
+ *
+ *     static const struct kas_port my_port = { .abi_version = ..., ... };
+ *     KAS_PORT_EXPORT(my_port)
+ */
+const struct kas_port *kallocspec_port(void);
+#define KAS_PORT_EXPORT(table)                                                     \
+	__attribute__((visibility("default"))) const struct kas_port *kallocspec_port(void) \
+	{                                                                          \
+		return &(table);                                                   \
+	}
+
+/* The kernel's ZERO_SIZE_PTR (include/linux/slab.h): what kmalloc(0) returns
+ * and every free function takes as a no-op.  An adapter over malloc must
+ * return it for size 0 [ZERO-1] and never pass it on to free(). */
+#define KAS_PORT_ZERO_SIZE_PTR ((void *)16)
+#ifndef ZERO_SIZE_PTR
+#define ZERO_SIZE_PTR ((void *)16)
+#endif
 
 /* Find a port by name among the built-in ones, or load it from a path to a
  * shared object exporting KAS_PORT_SYMBOL.  On failure returns NULL and

@@ -4,10 +4,4 @@
 
 extern const struct kas_port kas_port_libc_naive;
 
-__attribute__((visibility("default")))
-const struct kas_port *kallocspec_port(void);
-
-const struct kas_port *kallocspec_port(void)
-{
-	return &kas_port_libc_naive;
-}
+KAS_PORT_EXPORT(kas_port_libc_naive)

@@ -73,3 +73,7 @@ kas_add_test(NAME cli_rules_doc_current
 # Output paths: symlinks, FIFOs and devices stay what they are.
 kas_add_test(NAME cli_output_paths
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_outputs.sh ${KAS_CLI_BIN} ${KAS_CLI_TMP}/outputs)
+# The README's port adapter builds with its own command and is a port.
+kas_add_test(NAME cli_readme_port
+  COMMAND sh ${KAS_CLI_TESTS}/test_readme_port.sh ${KAS_CLI_BIN} ${KAS_SOURCE_DIR}
+          ${KAS_CLI_TMP}/readme-port ${CMAKE_C_COMPILER})

@@ -30,7 +30,7 @@ cat >"$tmp/myport/myport.c" <<'SRC'
 #include <stdlib.h>
 #include <string.h>
 
-#define ZSP ((void *)16)
+/* ZERO_SIZE_PTR comes from port.h */
 
 static int my_init(const struct kas_port_env *env) { (void)env; return 0; }
 static void my_fini(void) { }
@@ -38,7 +38,7 @@ static void *my_kmalloc(size_t size, kas_gfp_t gfp)
 {
 	void *p;
 	if (size == 0)
-		return ZSP;
+		return ZERO_SIZE_PTR;
 	if (size > ((size_t)4 << 20))
 		return NULL;
 	p = malloc(size);
@@ -47,7 +47,7 @@ static void *my_kmalloc(size_t size, kas_gfp_t gfp)
 	return p;
 }
 static void *my_kzalloc(size_t size, kas_gfp_t gfp) { return my_kmalloc(size, gfp | __GFP_ZERO); }
-static void my_kfree(const void *p) { if (p != NULL && p != ZSP) free((void *)p); }
+static void my_kfree(const void *p) { if (p != NULL && p != ZERO_SIZE_PTR) free((void *)p); }
 
 const struct kas_port kas_port_myport = {
 	.abi_version = KAS_PORT_ABI_VERSION,
@@ -122,12 +122,11 @@ export PKG_CONFIG_PATH
 PKG_CONFIG_PATH=$(dirname "$(ls "$prefix"/lib*/pkgconfig/kallocspec.pc | head -n 1)")
 cflags=$(pkg-config --cflags kallocspec) || fail "pkg-config --cflags"
 libs=$(pkg-config --libs kallocspec) || fail "pkg-config --libs"
-printf '#include <kallocspec/port.h>\nextern const struct kas_port kas_port_myport;\n%s\n%s\n' \
-	'__attribute__((visibility("default"))) const struct kas_port *kallocspec_port(void);' \
-	'const struct kas_port *kallocspec_port(void) { return &kas_port_myport; }' \
+# the module's entry point, as port.h says to write it
+printf '#include <kallocspec/port.h>\nextern const struct kas_port kas_port_myport;\nKAS_PORT_EXPORT(kas_port_myport)\n' \
 	>"$tmp/myport/export.c"
 # shellcheck disable=SC2086
-"$cc" -shared -fPIC $cflags "$tmp/myport/myport.c" "$tmp/myport/export.c" \
+"$cc" -shared -fPIC -fvisibility=hidden $cflags "$tmp/myport/myport.c" "$tmp/myport/export.c" \
 	-o "$tmp/libmyport-pc.so" || fail "pkg-config: adapter does not compile"
 # shellcheck disable=SC2086
 "$cc" $cflags "$tmp/myport/uses_core.c" -o "$tmp/uses-core-pc" $libs ||
