@@ -27,6 +27,8 @@ struct check_run {
 	bool isolate;               /* each trace in a child process (default) */
 	unsigned timeout_ms;        /* HANG after a port call this long (0 = default) */
 	uint64_t traces, ops;
+	uint64_t calls_run;         /* ops that ran (not refused, skipped or unsupported) */
+	size_t unparsed;            /* corpus traces that did not parse */
 	uint64_t seed;              /* random traces and the content sample */
 	size_t mem_bytes;           /* the machine size (0 = none) */
 	bool content_full;          /* --content full */

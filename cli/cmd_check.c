@@ -123,6 +123,7 @@ static int run_trace(struct check_run *cr, const struct kas_trace *t, const char
 		note_fault(cr, t, name, &res);
 	for (size_t i = 0; i < KAS_CALLER_RULES_MAX; i++)
 		cr->refused[i] += res.refused[i];
+	cr->calls_run += res.ops_run;
 	cr->traces++;
 	cr->ops += t->nops;
 	cr->progress.traces = cr->traces;
@@ -251,6 +252,7 @@ static int run_corpus(struct check_run *cr, const char *dir, bool explicit_dir)
 			kas_parse_error_format(&perr, msg, sizeof(msg));
 			fprintf(stderr, "kallocspec: note: skipping witness under %s: %s\n",
 				cr->profile->name, msg);
+			cr->unparsed++;
 		} else if (rc == 0 && run_trace(cr, &t, path) != 0) {
 			rc = -1;
 		}
@@ -491,6 +493,16 @@ int kas_cmd_check(int argc, char **argv)
 		rc = check_report(&cr, json_path, seed);
 	else
 		rc = KAS_EXIT_USAGE;
+	/* nothing judged is not a success: no trace ran, or no call in them */
+	if (rc != KAS_EXIT_USAGE && cr.traces == 0) {
+		cli_error("check: nothing was judged: no trace ran (%zu of the corpus did not parse, "
+			  "%" PRIu64 " random ops asked for)", cr.unparsed, nops);
+		rc = KAS_EXIT_USAGE;
+	} else if (rc != KAS_EXIT_USAGE && cr.calls_run == 0) {
+		cli_error("check: nothing was judged: no call ran in %" PRIu64 " traces (every one "
+			  "refused, skipped or unsupported)", cr.traces);
+		rc = KAS_EXIT_USAGE;
+	}
 	cli_progress_end(&cr.progress);
 	for (size_t i = 0; cr.worst_trace && i < kas_rule_count(); i++)
 		if (cr.worst_trace[i]) {

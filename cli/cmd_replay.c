@@ -95,6 +95,12 @@ static int replay_one(const char *path, const struct kas_port *port,
 		kas_trace_free(&t);
 		return KAS_EXIT_USAGE;
 	}
+	/* nothing to judge is not a success */
+	if (t.nops == 0) {
+		cli_error("%s: the trace has no ops: nothing to judge", path);
+		kas_trace_free(&t);
+		return KAS_EXIT_USAGE;
+	}
 	spec = kas_spec_new(t.profile, kas_port_effective_caps(port));
 	if (!spec) {
 		cli_error("out of memory");
@@ -163,6 +169,13 @@ static int replay_one(const char *path, const struct kas_port *port,
 	}
 	if (ro->expect >= 0)
 		bad = kas_spec_status(spec, (size_t)ro->expect) == KAS_FAIL ? 0 : 1;
+	if (res.ops_run == 0 && res.status == KAS_RUN_OK) {
+		cli_error("%s: no call ran (%zu refused or skipped, %zu unsupported): nothing was "
+			  "judged", path, res.ops_skipped, res.ops_unsupported);
+		kas_spec_free(spec);
+		kas_trace_free(&t);
+		return KAS_EXIT_USAGE;
+	}
 	kas_spec_free(spec);
 	kas_trace_free(&t);
 	return bad ? KAS_EXIT_FAIL : KAS_EXIT_OK;

@@ -77,3 +77,7 @@ kas_add_test(NAME cli_output_paths
 kas_add_test(NAME cli_readme_port
   COMMAND sh ${KAS_CLI_TESTS}/test_readme_port.sh ${KAS_CLI_BIN} ${KAS_SOURCE_DIR}
           ${KAS_CLI_TMP}/readme-port ${CMAKE_C_COMPILER})
+# Nothing judged is not success; refusals are named by their caller rule.
+kas_add_test(NAME cli_nothing_judged
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_nothing_judged.sh ${KAS_CLI_BIN}
+          ${KAS_SOURCE_DIR}/corpora/caller ${KAS_CLI_TMP}/nothing-judged)

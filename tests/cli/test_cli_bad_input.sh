@@ -2,8 +2,9 @@
 # Every trace in tests/cli/bad-input whose first line is "# expect-error: L:C: text"
 # makes `replay` exit 2 with "FILE:L:C: text..." on stderr; one whose first
 # line is "# expect-output: text" is accepted: exit 0 and "FILE: text" on
-# stdout.  A file with neither (only the 0-byte empty.ktrace) must replay
-# as 0 ops.  Directories and missing files are bad input too.
+# stdout.  A file with neither (only empty.ktrace, comments and no op) has
+# nothing to judge: exit 2 and "FILE: the trace has no ops: nothing to
+# judge".  Directories and missing files are bad input too.
 #   test_cli_bad_input.sh KALLOCSPEC BAD-INPUT-DIR TMPDIR
 set -u
 ks=$1 dir=$2 tmp=$3
@@ -14,10 +15,13 @@ for f in "$dir"/*.ktrace; do
 	cases=$((cases + 1))
 	exp=$(sed -n '1s/^# expect-error: //p' "$f" | tr -d '\r')
 	out=$(sed -n '1s/^# expect-output: //p' "$f" | tr -d '\r')
-	[ -n "$exp$out" ] || out="0 ops run, 0 skipped, 0 unsupported: no rule failed"
 	"$ks" replay "$f" --port libc-naive >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	if [ -z "$exp" ]; then
+	if [ -z "$exp$out" ]; then
+		if [ "$rc" -ne 2 ] || ! grep -qF -- "$f: the trace has no ops: nothing to judge" "$tmp/err"; then
+			echo "FAIL: $f: no ops: exit $rc (want 2), stderr:"; cat "$tmp/err"; fails=$((fails + 1))
+		fi
+	elif [ -z "$exp" ]; then
 		if [ "$rc" -ne 0 ]; then
 			echo "FAIL: $f: exit $rc, expected 0"; cat "$tmp/err"; fails=$((fails + 1))
 		elif ! grep -qxF -- "$f: $out" "$tmp/out"; then

@@ -60,9 +60,11 @@ rc=$?
 	{ fail "stdin invalid UTF-8: exit $rc"; cat "$tmp/err"; }
 # a truly empty file (0 bytes; tests/cli/bad-input/empty.ktrace has a comment)
 : >"$tmp/zero-bytes.ktrace"
-replay_expect "$tmp/zero-bytes.ktrace" 0 "" "zero-bytes.ktrace: 0 ops run, 0 skipped, 0 unsupported: no rule failed"
-# /dev/null and a FIFO are not regular files but can be read
-replay_expect /dev/null 0 "" "/dev/null: 0 ops run"
+# has nothing to judge: exit 2, said so
+replay_expect "$tmp/zero-bytes.ktrace" 2 "zero-bytes.ktrace: the trace has no ops: nothing to judge" ""
+# /dev/null and a FIFO are not regular files but can be read (and /dev/null
+# holds no op)
+replay_expect /dev/null 2 "/dev/null: the trace has no ops: nothing to judge" ""
 # a directory as --corpus is fine; a file as --corpus is bad input
 cases=$((cases + 1))
 : >"$tmp/not-a-dir"
