@@ -186,6 +186,8 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 {
 	size_t nrules = kas_rule_count();
 	struct kas_trace **cex = calloc(nrules ? nrules : 1, sizeof(*cex));
+	/* each rule's message as the counterexample shown gives it, for every format */
+	char **msgs = calloc(nrules ? nrules : 1, sizeof(*msgs));
 	struct kas_report_fault faults[CHECK_MAX_FAULTS];
 	uint64_t totals[KAS_STATUS__COUNT] = { 0 };
 	bool save_failed = false;
@@ -194,7 +196,9 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 	cr->progress.phase = "reporting";
 	cr->progress.total = 0;
 	memset(faults, 0, sizeof(faults));
-	if (!cex) {
+	if (!cex || !msgs) {
+		free(cex);
+		free(msgs);
 		cli_error("out of memory");
 		return KAS_EXIT_USAGE;
 	}
@@ -221,10 +225,12 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 		if (st == KAS_FAIL)
 			cex[i] = minimised(cr, i);
 		char msg[sizeof(t->message)];
-		if (cex[i] && message_of(cr, cex[i], i, msg, sizeof(msg)))
+		if (cex[i] && message_of(cr, cex[i], i, msg, sizeof(msg))) {
 			printf("  %s\n", msg);
-		else if (t && t->message[0])
+			msgs[i] = strdup(msg);
+		} else if (t && t->message[0]) {
 			printf("  %s\n", t->message);
+		}
 		const struct kas_trace *shown = cex[i] ? cex[i] :
 			t && t->has_counterexample ? &t->counterexample : NULL;
 		if (!shown)
@@ -272,6 +278,7 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 			.unminimised = cr->unminimised,
 			.peak_rss_bytes = peak,
 			.caller_refused = cr->refused,
+			.rule_messages = (const char *const *)msgs,
 		};
 		char err[512];
 
@@ -292,6 +299,9 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 			free((void *)faults[i].counterexample);
 		}
 	free(cex);
+	for (size_t i = 0; i < nrules; i++)
+		free(msgs[i]);
+	free(msgs);
 	fflush(stdout);
 	return rc;
 }

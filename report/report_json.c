@@ -48,7 +48,7 @@ static char *trace_text(const struct kas_trace *t)
 }
 
 static int add_run_rule(struct kas_rep *r, const struct kas_spec *s, size_t i,
-			const struct kas_trace *cex_override)
+			const struct kas_trace *cex_override, const char *msg_override)
 {
 	const struct kas_rule *k = kas_rule_at(i);
 	const struct kas_tally *t = kas_spec_tally(s, i);
@@ -59,7 +59,7 @@ static int add_run_rule(struct kas_rep *r, const struct kas_spec *s, size_t i,
 	x->status = kas_spec_status(s, i);
 	x->exercised = t ? t->exercised : 0;
 	x->failed = t ? t->failed : 0;
-	if (t && t->failed && !(x->message = strdup(t->message)))
+	if (t && t->failed && !(x->message = strdup(msg_override ? msg_override : t->message)))
 		return -1;
 	/* the counterexample of a failure: the one given (minimised), else the tally's */
 	if (x->status == KAS_FAIL || x->status == KAS_CRASH || x->status == KAS_HANG)
@@ -98,7 +98,8 @@ int kas_rep_from_run(struct kas_rep *r, const struct kas_report_meta *m, const s
 	for (size_t i = 0; i < kas_rule_count(); i++) {
 		if (prof && !kas_rule_in_profile(kas_rule_at(i), prof))
 			continue;
-		if (add_run_rule(r, s, i, counterexamples ? counterexamples[i] : NULL) != 0)
+		if (add_run_rule(r, s, i, counterexamples ? counterexamples[i] : NULL,
+				 m->rule_messages ? m->rule_messages[i] : NULL) != 0)
 			return -1;
 	}
 	kas_rep_fill_from_catalog(r);

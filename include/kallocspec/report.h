@@ -61,6 +61,10 @@ struct kas_report_meta {
 	size_t peak_rss_bytes;      /* largest resident size of a port process (0 = unknown) */
 	/* calls refused as caller errors, per caller rule (NULL = none) */
 	const uint64_t *caller_refused;
+	/* NULL, or per rule index a message to report instead of the tally's:
+	 * the one the reported counterexample gives (a NULL entry keeps the
+	 * tally's), so message and counterexample come from the same call */
+	const char *const *rule_messages;
 };
 
 /*

@@ -81,3 +81,8 @@ kas_add_test(NAME cli_readme_port
 kas_add_test(NAME cli_nothing_judged
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_nothing_judged.sh ${KAS_CLI_BIN}
           ${KAS_SOURCE_DIR}/corpora/caller ${KAS_CLI_TMP}/nothing-judged)
+# A failing rule's message and counterexample come from the same call.
+find_package(Python3 COMPONENTS Interpreter REQUIRED)
+kas_add_test(NAME cli_message_matches_counterexample
+  COMMAND ${Python3_EXECUTABLE} ${KAS_CLI_TESTS}/message_matches_cex.py ${KAS_CLI_BIN} libc-naive
+          ${KAS_CLI_TMP}/message-cex)
