@@ -44,7 +44,9 @@ int cli_bad_option(const char *usage, const char *cmd, int c, char **argv);
 /* Profile by name with an error listing the known ones; NULL after printing. */
 const struct kas_profile *cli_profile(const char *name);
 /* Port by name or path; NULL after printing the registry's reason. */
-const struct kas_port *cli_port(const char *name);
+/* The port of --port, or NULL with a message and *exit_code: 1 when the
+ * module crashed, aborted, exited or hung while loading, else 2. */
+const struct kas_port *cli_port(const char *name, int *exit_code);
 
 /* "5.4+", "6.1–6.18", "all", ... for a [since, until) kver range. */
 /* "6.12" */

@@ -452,8 +452,9 @@ int kas_cmd_check(int argc, char **argv)
 	cr.profile = profile_name ? cli_profile(profile_name) : kas_profile_find("linux-latest");
 	if (!cr.profile)
 		return KAS_EXIT_USAGE;
-	if (!(cr.port = cli_port(port_name)))
-		return KAS_EXIT_USAGE;
+	int port_rc;
+	if (!(cr.port = cli_port(port_name, &port_rc)))
+		return port_rc;
 	cr.port_arg = port_name;
 	/* before the run, not after it: a long check must not end in "No such
 	 * file or directory" for every counterexample */

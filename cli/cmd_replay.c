@@ -255,8 +255,9 @@ int kas_cmd_replay(int argc, char **argv)
 		return cli_usage_error(usage, "replay: --port is required");
 	if (profile_name && !(force = cli_profile(profile_name)))
 		return KAS_EXIT_USAGE;
-	if (!(port = cli_port(port_name)))
-		return KAS_EXIT_USAGE;
+	int port_rc;
+	if (!(port = cli_port(port_name, &port_rc)))
+		return port_rc;
 
 	for (int i = optind; i < argc; i++) {
 		int one = replay_one(argv[i], port, force, &ro);

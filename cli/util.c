@@ -62,13 +62,22 @@ const struct kas_profile *cli_profile(const char *name)
 	return NULL;
 }
 
-const struct kas_port *cli_port(const char *name)
+const struct kas_port *cli_port(const char *name, int *exit_code)
 {
 	char err[512];
-	const struct kas_port *p = kas_port_open(name, err, sizeof(err));
+	bool crashed = false;
+	const struct kas_port *p = kas_port_load(name, err, sizeof(err), &crashed);
 
-	if (!p)
+	if (!p && crashed) {
+		/* the port's fault: a verdict on it, not a usage error */
+		printf("CRASH %s\n", err);
+		fflush(stdout);
 		cli_error("%s", err);
+		*exit_code = KAS_EXIT_FAIL;
+	} else if (!p) {
+		cli_error("%s", err);
+		*exit_code = KAS_EXIT_USAGE;
+	}
 	return p;
 }
 

@@ -9,7 +9,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 /* The built-in ports, in the order `kallocspec ports` lists them: generated
  * by CMake (kallocspec_add_port / kallocspec_register_builtin_port in
@@ -153,7 +157,68 @@ static bool looks_like_path(const char *s)
 	return strchr(s, '/') || (n >= 3 && strcmp(s + n - 3, ".so") == 0);
 }
 
-static const struct kas_port *load_port(const char *path, char *err, size_t errlen)
+enum { PROBE_LOADED = 0, PROBE_NOT_A_PORT = 100 };
+#define PROBE_TIMEOUT_MS 30000
+
+/* A port's own code runs as soon as it is loaded (its constructors, its
+ * entry point).  Run that first in a child: a port that crashes, aborts,
+ * exits or hangs while loading must not take kallocspec down.  0 when the
+ * child loaded it (or could not tell: the caller loads it and says why);
+ * -1 with err when loading killed or stopped the child. */
+static int probe_load(const char *path, char *err, size_t errlen)
+{
+	typedef const struct kas_port *(*entry_fn)(void);
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 0;   /* no child to spare: load in this process, as before */
+	if (pid == 0) {
+		void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		entry_fn entry;
+
+		if (!dl)
+			_exit(PROBE_NOT_A_PORT);
+		*(void **)&entry = dlsym(dl, KAS_PORT_SYMBOL);
+		if (!entry)
+			_exit(PROBE_NOT_A_PORT);
+		(void)entry();
+		_exit(PROBE_LOADED);
+	}
+	for (int waited_ms = 0;; waited_ms += 10) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return 0;
+		if (waited_ms >= PROBE_TIMEOUT_MS) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(err, errlen, "%s: the port did not finish loading in %d s", path,
+				 PROBE_TIMEOUT_MS / 1000);
+			return -1;
+		}
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+	if (WIFSIGNALED(status)) {
+		snprintf(err, errlen, "%s: the port crashed while loading (%s)", path,
+			 strsignal(WTERMSIG(status)));
+		return -1;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) != PROBE_LOADED &&
+	    WEXITSTATUS(status) != PROBE_NOT_A_PORT) {
+		snprintf(err, errlen, "%s: the port exited with status %d while loading", path,
+			 WEXITSTATUS(status));
+		return -1;
+	}
+	return 0;
+}
+
+static const struct kas_port *load_port(const char *path, char *err, size_t errlen,
+					bool *crashed)
 {
 	typedef const struct kas_port *(*entry_fn)(void);
 	struct stat st;
@@ -167,6 +232,11 @@ static const struct kas_port *load_port(const char *path, char *err, size_t errl
 	}
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "%s: cannot load port: is a directory", path);
+		return NULL;
+	}
+	if (probe_load(path, err, errlen) != 0) {
+		if (crashed)
+			*crashed = true;
 		return NULL;
 	}
 	/* Never closed: the port's functions and strings stay in use until exit. */
@@ -209,6 +279,12 @@ static const struct kas_port *load_port(const char *path, char *err, size_t errl
 
 const struct kas_port *kas_port_open(const char *name_or_path, char *err, size_t errlen)
 {
+	return kas_port_load(name_or_path, err, errlen, NULL);
+}
+
+const struct kas_port *kas_port_load(const char *name_or_path, char *err, size_t errlen,
+				     bool *crashed)
+{
 	char names[256];
 	size_t n = 0;
 
@@ -219,7 +295,7 @@ const struct kas_port *kas_port_open(const char *name_or_path, char *err, size_t
 		return NULL;
 	}
 	if (looks_like_path(name_or_path))
-		return load_port(name_or_path, err, errlen);
+		return load_port(name_or_path, err, errlen, crashed);
 	for (size_t i = 0; i < N_BUILTIN; i++)
 		if (strcmp(builtin_ports[i]->name, name_or_path) == 0)
 			return builtin_ports[i];

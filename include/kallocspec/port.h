@@ -380,6 +380,11 @@ const struct kas_port *kallocspec_port(void);
  * shared object exporting KAS_PORT_SYMBOL.  On failure returns NULL and
  * writes a one-line reason into err. */
 const struct kas_port *kas_port_open(const char *name_or_path, char *err, size_t errlen);
+/* The same; a module is first loaded in a child process, and *crashed (if
+ * given) is set when loading it crashed, aborted, exited or hung there --
+ * the port's fault, not the caller's. */
+const struct kas_port *kas_port_load(const char *name_or_path, char *err, size_t errlen,
+				     bool *crashed);
 size_t kas_builtin_port_count(void);
 const struct kas_port *kas_builtin_port_at(size_t i);
 

@@ -25,6 +25,16 @@ add_library(kas-test-small-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
 target_compile_definitions(kas-test-small-port PRIVATE KAS_BADPORT_SMALL=1)
 add_library(kas-test-crashy-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
 target_compile_definitions(kas-test-crashy-port PRIVATE KAS_BADPORT_CRASHY=1)
+add_library(kas-test-ctor-crash-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
+target_compile_definitions(kas-test-ctor-crash-port PRIVATE KAS_BADPORT_CTOR_CRASH=1)
+add_library(kas-test-ctor-exit-port MODULE ${KAS_CLI_TESTS}/test_cli_badport.c)
+target_compile_definitions(kas-test-ctor-exit-port PRIVATE KAS_BADPORT_CTOR_EXIT=1)
+# A port that dies while being loaded is a CRASH of the port (exit 1), with
+# a message; kallocspec itself survives it.
+kas_add_test(NAME cli_port_dies_loading
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_load_crash.sh ${KAS_CLI_BIN}
+          $<TARGET_FILE:kas-test-ctor-crash-port> $<TARGET_FILE:kas-test-ctor-exit-port>
+          ${KAS_CLI_TMP}/load-crash)
 kas_add_test(NAME cli_faults
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_faults.sh ${KAS_CLI_BIN}
           $<TARGET_FILE:kas-test-crashy-port> ${KAS_CLI_TMP}/faults)

@@ -2,7 +2,8 @@
 /*
  * Deliberately broken loadable ports for the CLI tests, one per build
  * variant: no entry point, a future ABI major, a table that is too small,
- * and a working port whose kzalloc crashes and whose ksize never returns.
+ * a working port whose kzalloc crashes and whose ksize never returns, and
+ * ports whose constructor crashes or exits while the module is loaded.
  */
 #include <kallocspec/port.h>
 
@@ -63,6 +64,27 @@ const struct kas_port *kallocspec_port(void)
 
 #if defined(KAS_BADPORT_CRASHY)
 /* above */
+#elif defined(KAS_BADPORT_CTOR_CRASH) || defined(KAS_BADPORT_CTOR_EXIT)
+#include <signal.h>
+#include <stdlib.h>
+
+/* Runs at dlopen(), before kallocspec sees the port at all. */
+__attribute__((constructor)) static void die_while_loading(void)
+{
+#ifdef KAS_BADPORT_CTOR_CRASH
+	raise(SIGSEGV);
+#else
+	exit(3);
+#endif
+}
+
+static const struct kas_port ctor_port = {
+	.abi_version = KAS_PORT_ABI_VERSION,
+	.table_size = sizeof(struct kas_port),
+	.name = "dies-loading",
+	.description = "its constructor crashes or exits",
+};
+KAS_PORT_EXPORT(ctor_port)
 #elif defined(KAS_BADPORT_OLD_ABI) || defined(KAS_BADPORT_SMALL)
 static const struct kas_port bad_port = {
 #ifdef KAS_BADPORT_OLD_ABI
