@@ -15,12 +15,12 @@ clone=$tmp/clone
 git clone -q "$src" "$clone" || exit 2
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-run() {   # run LOG WANT-EXIT CMD...: in the clone, output kept in TMPDIR/LOG
+run() {   # run LOG WANT-EXITS CMD...: in the clone, output in TMPDIR/LOG; WANT-EXITS "0" or "0|1"
 	log=$1 want=$2; shift 2
 	(cd "$clone" && "$@") >"$tmp/$log" 2>&1
 	rc=$?
 	echo "ran: $* (exit $rc)"
-	[ "$rc" -eq "$want" ] || { fail "$*: exit $rc, want $want"; tail -5 "$tmp/$log"; }
+	case "|$want|" in *"|$rc|"*) ;; *) fail "$*: exit $rc, want $want"; tail -5 "$tmp/$log" ;; esac
 }
 run gate-witness.log 0 ci/gate --no-build --build-dir "$build" --lanes witness --profile linux-6.12
 run gate-nope.log 2 ci/gate --no-build --build-dir "$build" --profile nope
@@ -28,7 +28,8 @@ run check.log 0 "$build/kallocspec" check --port ref --ops 200 -q
 run rules.log 0 "$build/kallocspec" rules --format markdown
 fuzzb=$src/build-fuzz-libfuzzer-plain
 if [ -x "$fuzzb/fuzz/fuzz_ops" ]; then
-	run fuzz.log 0 "$build/kallocspec" fuzz --engine libfuzzer --flavour plain --port ref --time 5 \
+	# a finding (exit 1) is no matter here: where it is written is
+	run fuzz.log "0|1" "$build/kallocspec" fuzz --engine libfuzzer --flavour plain --port ref --time 5 \
 		--build-dir "$fuzzb" --replay-build none --no-build --quiet
 else
 	echo "note: no libFuzzer flavour build at $fuzzb: 'kallocspec fuzz' left out"
