@@ -29,7 +29,9 @@ grep -q '^kallocspec: \[ *[0-9.]*s\] witness traces' "$tmp/n.err" || fail "no pr
 grep -q '^kallocspec: FAIL ALIGN-2 ' "$tmp/n.err" || fail "ALIGN-2's FAIL not streamed"
 grep -q '^kallocspec: \[.*\] done' "$tmp/n.err" || fail "no final progress line"
 "$ks" check --port libc-naive --profile linux-6.12 --ops 200 -q >/dev/null 2>"$tmp/q.err"
-[ -s "$tmp/q.err" ] && { fail "-q still printed:"; head -3 "$tmp/q.err"; }
+# (a sanitizer's own notes on refused huge allocations are not kallocspec's)
+grep -v '^==[0-9]*==WARNING: AddressSanitizer failed to allocate' "$tmp/q.err" >"$tmp/q.own"
+[ -s "$tmp/q.own" ] && { fail "-q still printed:"; head -3 "$tmp/q.own"; }
 
 # the counterexample names its machine; replay applies it and --expect answers
 f=$tmp/cex/ZERO-1.ktrace
