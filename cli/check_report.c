@@ -234,9 +234,18 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 			 * whose call the tally's message is about, so that message
 			 * and counterexample stay one call in every format. */
 			if (cex[i] && t && t->has_counterexample) {
+				const char *meta[] = { "fails", r->id, "port", cr->port->name,
+						       "minimised", "no (the minimised trace's failure "
+						       "depends on the process's heap)", NULL };
+
 				kas_trace_free(cex[i]);
-				free(cex[i]);
-				cex[i] = NULL;
+				kas_trace_init(cex[i]);
+				if (kas_trace_copy(cex[i], &t->counterexample, SIZE_MAX) != 0 ||
+				    check_set_meta(cr, cex[i], meta) != 0) {
+					kas_trace_free(cex[i]);
+					free(cex[i]);
+					cex[i] = NULL;
+				}
 			}
 			if (t && t->message[0])
 				printf("  %s\n", t->message);
