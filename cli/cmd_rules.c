@@ -110,47 +110,43 @@ static void md(const char *s)
 	}
 }
 
-static void print_markdown_rule(const struct kas_rule *r)
+/* One markdown section: the fields a rule and a caller rule share;
+ * versions is NULL for a caller rule (it holds wherever its op exists). */
+static void print_markdown_entry(const char *id, const char *title, const char *doc,
+				 const char *section, const char *versions, const char *quote,
+				 const char *notes)
 {
-	char versions[64];
-
-	kas_rule_versions(r->since, r->until, versions, sizeof(versions));
-	printf("### %s: ", r->id);
-	md(r->title);
-	printf("\n\n- source: `%s`, ", r->doc);
-	md(r->section);
-	printf("\n- kernel versions: %s\n", versions);
-	if (r->quote && *r->quote) {
+	printf("### %s: ", id);
+	md(title);
+	printf("\n\n- source: `%s`, ", doc);
+	md(section);
+	fputs("\n", stdout);
+	if (versions)
+		printf("- kernel versions: %s\n", versions);
+	if (quote && *quote) {
 		fputs("- kernel text: \"", stdout);
-		md(r->quote);
+		md(quote);
 		fputs("\"\n", stdout);
 	}
-	if (r->notes && *r->notes) {
+	if (notes && *notes) {
 		fputs("\n", stdout);
-		md(r->notes);
+		md(notes);
 		fputs("\n", stdout);
 	}
 	fputs("\n", stdout);
 }
 
+static void print_markdown_rule(const struct kas_rule *r)
+{
+	char versions[64];
+
+	kas_rule_versions(r->since, r->until, versions, sizeof(versions));
+	print_markdown_entry(r->id, r->title, r->doc, r->section, versions, r->quote, r->notes);
+}
+
 static void print_markdown_caller(const struct kas_caller_rule *r)
 {
-	printf("### %s: ", r->id);
-	md(r->title);
-	printf("\n\n- source: `%s`, ", r->doc);
-	md(r->section);
-	fputs("\n", stdout);
-	if (*r->quote) {
-		fputs("- kernel text: \"", stdout);
-		md(r->quote);
-		fputs("\"\n", stdout);
-	}
-	if (*r->notes) {
-		fputs("\n", stdout);
-		md(r->notes);
-		fputs("\n", stdout);
-	}
-	fputs("\n", stdout);
+	print_markdown_entry(r->id, r->title, r->doc, r->section, NULL, r->quote, r->notes);
 }
 
 static void print_markdown_head(const struct kas_profile *prof)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What every C test shares: CHECK, which records a failure and goes on (a
- * test reports all it finds in one run), and the failure count a test's
- * main() turns into its exit status with kas_test_exit().
+ * test reports all it finds in one run), the failure count a test's main()
+ * turns into its exit status, and a deterministic number stream.
  *
  *   CHECK(cond);                          file:line: CHECK(cond) failed
  *   CHECK(cond, "size %zu", n);           file:line: CHECK(cond) failed: size 16
@@ -44,14 +44,6 @@ static inline uint64_t kas_test_rng(uint64_t *state)
 	x ^= x >> 27;
 	*state = x;
 	return x * 0x2545F4914F6CDD1Dull;
-}
-
-/* main()'s return value: 0 when every CHECK held. */
-static inline int kas_test_exit(const char *name)
-{
-	if (failures)
-		fprintf(stderr, "%s: %d check(s) failed\n", name, failures);
-	return failures ? 1 : 0;
 }
 
 #endif
