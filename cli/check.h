@@ -38,6 +38,7 @@ struct check_run {
 	size_t witness_total, witness_skipped;
 	uint64_t random_ops_skipped;
 	size_t unminimised;         /* failures reported without minimising */
+	bool no_minimise;           /* --no-minimise: every failure as it ran */
 	struct cli_progress progress;
 	char phase_buf[64];
 	/* Traces that crashed or hung the port (isolated runs only). */

@@ -29,8 +29,8 @@ static struct kas_trace *minimised(struct check_run *cr, size_t rule)
 	m = malloc(sizeof(*m));
 	if (!m)
 		return NULL;
-	if (check_out_of_time(cr)) {
-		/* the --time budget is spent: the failing trace as it ran */
+	if (check_out_of_time(cr) || cr->no_minimise) {
+		/* the --time budget is spent, or --no-minimise: the failing trace as it ran */
 		kas_trace_init(m);
 		if (kas_trace_copy(m, from, SIZE_MAX) != 0) {
 			kas_trace_free(m);
@@ -39,7 +39,7 @@ static struct kas_trace *minimised(struct check_run *cr, size_t rule)
 		}
 		cr->unminimised++;
 		meta[4] = "minimised";
-		meta[5] = "no (the --time budget was spent)";
+		meta[5] = cr->no_minimise ? "no (--no-minimise)" : "no (the --time budget was spent)";
 		check_set_meta(cr, m, meta);
 		return m;
 	}
@@ -122,7 +122,7 @@ static void report_faults(struct check_run *cr, struct kas_report_fault *out)
 		       f->op < f->trace.nops ? " at: " : f->op == f->trace.nops ? " in teardown" : "",
 		       opbuf);
 		shown = malloc(sizeof(*shown));
-		if (shown && !hang && !check_out_of_time(cr)) {
+		if (shown && !hang && !check_out_of_time(cr) && !cr->no_minimise) {
 			/* 1: it did not crash again on its own; shown is a copy */
 			if (kas_minimize(cr->port, cr->profile, &f->trace, KAS_MINIMIZE_CRASH, &opts,
 					 shown, &stats) < 0) {
@@ -275,7 +275,9 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 	size_t peak = getrusage(RUSAGE_CHILDREN, &ru) == 0 ? (size_t)ru.ru_maxrss * 1024 : 0;
 	printf("peak resident memory of a port process: %zu MiB\n", peak >> 20);
 	cli_print_refused(stdout, cr->refused);
-	if (cr->witness_skipped || cr->random_ops_skipped || cr->unminimised)
+	if (cr->no_minimise && cr->unminimised)
+		printf("%zu failures not minimised (--no-minimise)\n", cr->unminimised);
+	else if (cr->witness_skipped || cr->random_ops_skipped || cr->unminimised)
 		printf("left out by --time %" PRIu64 ": %zu of %zu witness traces, %" PRIu64
 		       " random ops; %zu failures not minimised\n", cr->time_budget_s,
 		       cr->witness_skipped, cr->witness_total, cr->random_ops_skipped,

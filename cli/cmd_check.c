@@ -49,6 +49,8 @@ static const char usage[] =
 	"                 a 16 GiB request fails as on a machine that small\n"
 	"  --time S       stop starting traces and minimisations after S seconds\n"
 	"                 and say what was left out (default: no limit)\n"
+	"  --no-minimise  report each failure with the trace it failed in, as it\n"
+	"                 ran (faster: minimising a failure can take seconds)\n"
 	"  --content M    sampled (default): objects above 4 KiB are examined at\n"
 	"                 both ends and on a fixed, seeded sample of pages; full:\n"
 	"                 every byte of every object (slow on large objects)\n"
@@ -386,6 +388,7 @@ int kas_cmd_check(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'M' },
 		{ "time", required_argument, NULL, 't' },
 		{ "content", required_argument, NULL, 'C' },
+		{ "no-minimise", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -403,7 +406,7 @@ int kas_cmd_check(int argc, char **argv)
 	cr.isolate = true;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":hvqIP:p:s:n:j:c:S:T:M:t:C:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hvqINP:p:s:n:j:c:S:T:M:t:C:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -421,6 +424,7 @@ int kas_cmd_check(int argc, char **argv)
 			break;
 		case 'v': cr.verbose = true; break;
 		case 'q': quiet = true; break;
+		case 'N': cr.no_minimise = true; break;
 		case 'M':
 			if (cli_opt_mem(usage, "check", optarg, &mem))
 				return KAS_EXIT_USAGE;

@@ -6,18 +6,30 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: kallocspec ports\n"
+	"usage: kallocspec ports [--mutants]\n"
 	"\n"
 	"Lists the built-in ports with their declared capabilities and the ones\n"
 	"usable (declared, with the functions present).  Any other port is given\n"
-	"to `check`/`replay` as a path to a shared object exporting kallocspec_port().\n";
+	"to `check`/`replay` as a path to a shared object exporting kallocspec_port().\n"
+	"  --mutants   list the mutant ports instead: mut-<name> is ref with one\n"
+	"              planted bug (ports/mutants/mutants.def), the broken\n"
+	"              allocators of the mutation self-test\n";
+
+/* Mutant ports are ref with one bug: listed apart so the real ports stay readable. */
+static bool is_mutant(const struct kas_port *p)
+{
+	return strncmp(p->name, "mut-", 4) == 0;
+}
 
 int kas_cmd_ports(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "mutants", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool mutants = false;
+	size_t n_mutants = 0;
 	int c;
 
 	opterr = 0;
@@ -26,6 +38,10 @@ int kas_cmd_ports(int argc, char **argv)
 		if (c == 'h') {
 			fputs(usage, stdout);
 			return KAS_EXIT_OK;
+		}
+		if (c == 'm') {
+			mutants = true;
+			continue;
 		}
 		return cli_bad_option(usage, "ports", c, argv);
 	}
@@ -37,6 +53,15 @@ int kas_cmd_ports(int argc, char **argv)
 		uint32_t eff = kas_port_effective_caps(p);
 		char caps[512];
 
+		if (is_mutant(p) != mutants) {
+			n_mutants += is_mutant(p);
+			continue;
+		}
+		if (mutants) {
+			printf("%s\n  %s\n", p->name, p->description ? p->description : "");
+			continue;
+		}
+
 		printf("%s\n  %s\n", p->name, p->description ? p->description : "");
 		kas_caps_format(eff, caps, sizeof(caps));
 		printf("  caps: %s\n", caps);
@@ -45,5 +70,8 @@ int kas_cmd_ports(int argc, char **argv)
 			printf("  declared but missing functions: %s\n", caps);
 		}
 	}
+	if (n_mutants)
+		printf("\n%zu mutant ports mut-*: ref with one planted bug each "
+		       "(`kallocspec ports --mutants`)\n", n_mutants);
 	return KAS_EXIT_OK;
 }

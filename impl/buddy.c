@@ -122,14 +122,12 @@ static void prep_new_block(int32_t f, unsigned order, ref_gfp_t gfp)
 
 int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
 {
-#ifdef KAS_MUTANT_SLOWPATH_UNSCOPED /* mutant: the slow path gets the caller's gfp, not the scoped one */
-	ref_gfp_t unscoped = gfp;
-#endif
+	ref_gfp_t unscoped = gfp; /* mutant SLOWPATH_UNSCOPED: the slow path gets this, not the scoped gfp */
 	gfp = ref_scoped(gfp);   /* current_gfp_context */
 	if (order > REF_MAX_PAGE_ORDER) {
-#ifdef KAS_MUTANT_HUGE_ORDER_SILENT /* mutant: no warning for order > MAX_PAGE_ORDER */
-		gfp |= REF_GFP_NOWARN;
-#endif
+		if (REF_MUTANT(HUGE_ORDER_SILENT)) { /* mutant: no warning for order > MAX_PAGE_ORDER */
+			gfp |= REF_GFP_NOWARN;
+		}
 		if (!(gfp & REF_GFP_NOWARN))
 			ref_warn(REF_WARN_TOO_LARGE, "order > MAX_PAGE_ORDER");
 		return REF_NO_FRAME;
@@ -146,23 +144,16 @@ int32_t ref_pages_alloc(ref_gfp_t gfp, unsigned order)
 	pthread_mutex_lock(&ref_m.lock);
 	int32_t f = ref_try_zones(zl, nz, order, REF_MARK_LOW, &reserves);
 	pthread_mutex_unlock(&ref_m.lock);
-#ifdef KAS_MUTANT_GFP_ZERO_SLOWPATH /* mutant: __GFP_ZERO lost on the slow path only */
+	if (REF_MUTANT(GFP_ZERO_SLOWPATH)) { /* mutant: __GFP_ZERO lost on the slow path only */
+		if (f == REF_NO_FRAME)
+			gfp &= ~REF_GFP_ZERO;
+	}
 	if (f == REF_NO_FRAME)
-		gfp &= ~REF_GFP_ZERO;
-#endif
-	if (f == REF_NO_FRAME)
-#ifdef KAS_MUTANT_SLOWPATH_UNSCOPED
-		f = ref_slowpath(unscoped, order, zl, nz);
-#else
-		f = ref_slowpath(gfp, order, zl, nz);
-#endif
+		f = ref_slowpath(REF_MUTANT(SLOWPATH_UNSCOPED) ? unscoped : gfp, order, zl, nz);
 	if (f == REF_NO_FRAME)
 		return f;
-#ifdef KAS_MUTANT_ACCOUNT_NOT_CHARGED /* mutant: __GFP_ACCOUNT is never charged */
-	if (0) {
-#else
-	if ((gfp & REF_GFP_ACCOUNT) && ref_m.world.memcg_charge) {
-#endif
+	/* mutant ACCOUNT_NOT_CHARGED: __GFP_ACCOUNT is never charged */
+	if (!REF_MUTANT(ACCOUNT_NOT_CHARGED) && (gfp & REF_GFP_ACCOUNT) && ref_m.world.memcg_charge) {
 		if (!ref_m.world.memcg_charge(ref_m.world.ctx, gfp, (size_t)1 << order)) {
 			ref_pages_free(f, order);
 			return REF_NO_FRAME;

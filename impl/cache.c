@@ -71,17 +71,17 @@ void ref_cache_destroy(struct ref_cache *c)
 	if (!c)
 		return;
 	/* 6.12+: wait for the cache's in-flight kfree_rcu() first */
-#ifndef KAS_MUTANT_DESTROY_NO_RCU_BARRIER /* mutant: kmem_cache_destroy skips kvfree_rcu_barrier() */
-	if (ref_kver_ge(6, 12))
-		ref_rcu_barrier_cache(c);
-#endif
+	if (!REF_MUTANT(DESTROY_NO_RCU_BARRIER)) { /* mutant: kmem_cache_destroy skips kvfree_rcu_barrier() */
+		if (ref_kver_ge(6, 12))
+			ref_rcu_barrier_cache(c);
+	}
 	pthread_mutex_lock(&c->lock);
 	size_t live = c->live;
 	pthread_mutex_unlock(&c->lock);
 	if (live) {
-#ifndef KAS_MUTANT_DESTROY_LIVE_SILENT /* mutant: no warning for live objects */
-		ref_warn(REF_WARN_DESTROY_LIVE, "kmem_cache_destroy: slab cache still has objects");
-#endif
+		if (!REF_MUTANT(DESTROY_LIVE_SILENT)) { /* mutant: no warning for live objects */
+			ref_warn(REF_WARN_DESTROY_LIVE, "kmem_cache_destroy: slab cache still has objects");
+		}
 		c->leaked = true;   /* the kernel leaks it; keep it usable */
 		return;
 	}
@@ -98,9 +98,9 @@ int ref_cache_alloc_bulk(struct ref_cache *c, ref_gfp_t gfp, size_t n, void **p)
 	for (size_t i = 0; i < n; i++) {
 		p[i] = ref_cache_alloc(c, gfp);
 		if (!p[i]) {
-#ifdef KAS_MUTANT_BULK_PARTIAL    /* mutant: a short bulk allocation keeps what it got */
-			return (int)i;
-#endif
+			if (REF_MUTANT(BULK_PARTIAL)) { /* mutant: a short bulk allocation keeps what it got */
+				return (int)i;
+			}
 			while (i-- > 0)
 				ref_cache_free(c, p[i]);
 			return 0;
@@ -116,9 +116,9 @@ void ref_cache_free_bulk(struct ref_cache *c, size_t n, void **p)
 			ref_kfree(p[i]);
 		else
 			ref_cache_free(c, p[i]);
-#ifdef KAS_MUTANT_BULK_FREE_RESCHED /* mutant: cond_resched() between the objects of a bulk free */
-		if (ref_m.world.may_sleep)
-			ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
-#endif
+		if (REF_MUTANT(BULK_FREE_RESCHED)) { /* mutant: cond_resched() between the objects of a bulk free */
+			if (ref_m.world.may_sleep)
+				ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
+		}
 	}
 }

@@ -32,9 +32,7 @@ static const uint8_t small_index[24] = {
 
 static struct ref_cache kmalloc_caches[2][NR_CLASSES];
 
-#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER
-#define LARGE_HEADER 64   /* mutant: bytes of header before a large kmalloc object */
-#endif
+#define LARGE_HEADER 64   /* mutant LARGE_KMALLOC_HEADER: bytes of header before a large kmalloc object */
 #define SLAB_BUG_MASK (REF_GFP_DMA32 | REF_GFP_HIGHMEM | ~REF_GFP_BITS_MASK)
 
 void ref_kmalloc_reset(void)
@@ -46,24 +44,24 @@ void ref_kmalloc_reset(void)
 		for (int i = 0; i < NR_CLASSES; i++) {
 			struct ref_cache *c = &kmalloc_caches[t][i];
 			unsigned csize = class_size[i];
-#ifdef KAS_MUTANT_ALIGN_LOST_ABOVE_64   /* mutant: 8-byte slack after each big object */
-			if (csize > 64 && !(csize & (csize - 1)))
-				csize += 8;
-#endif
-#ifdef KAS_MUTANT_ALIGN_96_192         /* mutant: 96/192 lose their 32/64 alignment */
-			if (csize == 96 || csize == 192)
-				csize += 8;
-#endif
+			if (REF_MUTANT(ALIGN_LOST_ABOVE_64)) { /* mutant: 8-byte slack after each big object */
+				if (csize > 64 && !(csize & (csize - 1)))
+					csize += 8;
+			}
+			if (REF_MUTANT(ALIGN_96_192)) { /* mutant: 96/192 lose their 32/64 alignment */
+				if (csize == 96 || csize == 192)
+					csize += 8;
+			}
 			ref_cache_setup(c, class_name[t][i], csize, 8,
 					t ? REF_SLAB_CACHE_DMA : 0, NULL);
 			c->is_kmalloc = true;
-#ifdef KAS_MUTANT_KMALLOC_MINALIGN_4  /* mutant: 96/192 objects packed at a 100/196 stride */
-			if (csize == 96 || csize == 192) {
-				c->size = csize + 4;
-				c->align = 4;
-				c->recip = (uint32_t)((((uint64_t)1 << 32) + c->size - 1) / c->size);
+			if (REF_MUTANT(KMALLOC_MINALIGN_4)) { /* mutant: 96/192 objects packed at a 100/196 stride */
+				if (csize == 96 || csize == 192) {
+					c->size = csize + 4;
+					c->align = 4;
+					c->recip = (uint32_t)((((uint64_t)1 << 32) + c->size - 1) / c->size);
+				}
 			}
-#endif
 			c->pcp_index = (int8_t)(t * NR_CLASSES + i);
 			ref_cache_link(c);
 		}
@@ -100,26 +98,26 @@ static ref_gfp_t fix_flags(ref_gfp_t gfp)
 
 static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 {
-#ifdef KAS_MUTANT_KMALLOC_MAX_OFF_BY_ONE /* mutant: KMALLOC_MAX_SIZE itself refused */
-	if (size >= REF_KMALLOC_MAX_SIZE)
-		return NULL;
-#endif
-#ifdef KAS_MUTANT_LARGE_KMALLOC_UNFIXED /* mutant: kmalloc_large skips kmalloc_fix_flags: no warning, DMA32/HIGHMEM reach the page allocator */
-	gfp |= REF_GFP_COMP;
-	(void)fix_flags;
-#else
-	gfp = fix_flags(gfp) | REF_GFP_COMP;
-#endif
-#ifdef KAS_MUTANT_KMALLOC_TOO_LARGE_SILENT /* mutant: oversize refused before the page allocator's warning */
-	if (get_order(size) > REF_MAX_PAGE_ORDER)
-		return NULL;
-#endif
-#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER /* mutant: a 64-byte size header before large objects */
-	size += LARGE_HEADER;
-#endif
-#ifdef KAS_MUTANT_LARGE_KMALLOC_VMALLOC /* mutant: big kmalloc quietly served by vmalloc */
-	return ref_vmalloc(size, REF_PAGE_SIZE, gfp & ~REF_GFP_COMP);
-#endif
+	if (REF_MUTANT(KMALLOC_MAX_OFF_BY_ONE)) { /* mutant: KMALLOC_MAX_SIZE itself refused */
+		if (size >= REF_KMALLOC_MAX_SIZE)
+			return NULL;
+	}
+	if (REF_MUTANT(LARGE_KMALLOC_UNFIXED)) { /* mutant: kmalloc_large skips kmalloc_fix_flags: no warning, DMA32/HIGHMEM reach the page allocator */
+		gfp |= REF_GFP_COMP;
+		(void)fix_flags;
+	} else {
+		gfp = fix_flags(gfp) | REF_GFP_COMP;
+	}
+	if (REF_MUTANT(KMALLOC_TOO_LARGE_SILENT)) { /* mutant: oversize refused before the page allocator's warning */
+		if (get_order(size) > REF_MAX_PAGE_ORDER)
+			return NULL;
+	}
+	if (REF_MUTANT(LARGE_KMALLOC_HEADER)) { /* mutant: a 64-byte size header before large objects */
+		size += LARGE_HEADER;
+	}
+	if (REF_MUTANT(LARGE_KMALLOC_VMALLOC)) { /* mutant: big kmalloc quietly served by vmalloc */
+		return ref_vmalloc(size, REF_PAGE_SIZE, gfp & ~REF_GFP_COMP);
+	}
 	ref_attempt(REF_ATTEMPT_LARGE_KMALLOC, gfp, get_order(size));
 	int32_t f = ref_pages_alloc(gfp, get_order(size));
 	if (f == REF_NO_FRAME)
@@ -128,10 +126,10 @@ static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 	pg->req = (uint32_t)size;
 	ref_pset(pg, PG_HEAD | PG_LARGE_KMALLOC);
 	char *p = ref_frame_addr(f);
-#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER
-	pg->req = (uint32_t)(size - LARGE_HEADER);
-	return p + LARGE_HEADER;
-#endif
+	if (REF_MUTANT(LARGE_KMALLOC_HEADER)) {
+		pg->req = (uint32_t)(size - LARGE_HEADER);
+		return p + LARGE_HEADER;
+	}
 	if (ref_dbg())
 		ref_dbg_obj_alloc(NULL, p, size, REF_PAGE_SIZE << pg->order, gfp & REF_GFP_ZERO);
 	return p;
@@ -139,26 +137,26 @@ static void *kmalloc_large(size_t size, ref_gfp_t gfp)
 
 void *ref_kmalloc(size_t size, ref_gfp_t gfp)
 {
-#ifdef KAS_MUTANT_KMALLOC_ALIGN_BEFORE_CHECK /* mutant: size rounded to 8 before any check */
-	size = (size + 7) & ~(size_t)7;
-#endif
+	if (REF_MUTANT(KMALLOC_ALIGN_BEFORE_CHECK)) { /* mutant: size rounded to 8 before any check */
+		size = (size + 7) & ~(size_t)7;
+	}
 	ref_attempt(REF_ATTEMPT_KMALLOC, gfp, 0);
 	if (size > REF_KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_large(size, gfp);
-#if defined(KAS_MUTANT_KMALLOC0_NULL)     /* mutant: kmalloc(0) is NULL */
-	if (size == 0)
-		return NULL;
-#elif defined(KAS_MUTANT_KMALLOC0_OBJECT) /* mutant: kmalloc(0) is a real object */
-	if (size == 0)
-		size = 1;
-#else
-	if (size == 0)
-		return REF_ZERO_SIZE_PTR;
-#endif
-#ifdef KAS_MUTANT_KMALLOC_TYPE_RCL_FIRST /* mutant: kmalloc_type tests __GFP_RECLAIMABLE before __GFP_DMA */
-	if ((gfp & REF_GFP_RECLAIMABLE) && (gfp & REF_GFP_DMA))
-		gfp &= ~REF_GFP_DMA;   /* no kmalloc-rcl set here: served by the normal caches */
-#endif
+	if (REF_MUTANT(KMALLOC0_NULL)) { /* mutant: kmalloc(0) is NULL */
+		if (size == 0)
+			return NULL;
+	} else if (REF_MUTANT(KMALLOC0_OBJECT)) { /* mutant: kmalloc(0) is a real object */
+		if (size == 0)
+			size = 1;
+	} else {
+		if (size == 0)
+			return REF_ZERO_SIZE_PTR;
+	}
+	if (REF_MUTANT(KMALLOC_TYPE_RCL_FIRST)) { /* mutant: kmalloc_type tests __GFP_RECLAIMABLE before __GFP_DMA */
+		if ((gfp & REF_GFP_RECLAIMABLE) && (gfp & REF_GFP_DMA))
+			gfp &= ~REF_GFP_DMA;   /* no kmalloc-rcl set here: served by the normal caches */
+	}
 	struct ref_cache *c = &kmalloc_caches[(gfp & REF_GFP_DMA) ? 1 : 0][class_of(size)];
 	return ref_slab_alloc(c, gfp, size);
 }
@@ -166,21 +164,21 @@ void *ref_kmalloc(size_t size, ref_gfp_t gfp)
 void *ref_kmalloc_array(size_t n, size_t size, ref_gfp_t gfp)
 {
 	size_t bytes;
-#ifdef KAS_MUTANT_KMALLOC_ARRAY_OVERFLOW /* mutant: the product wraps unchecked */
-	bytes = n * size;
-#else
-	if (__builtin_mul_overflow(n, size, &bytes))
-		return NULL;
-#endif
+	if (REF_MUTANT(KMALLOC_ARRAY_OVERFLOW)) { /* mutant: the product wraps unchecked */
+		bytes = n * size;
+	} else {
+		if (__builtin_mul_overflow(n, size, &bytes))
+			return NULL;
+	}
 	return ref_kmalloc(bytes, gfp);
 }
 
 /* Large kmalloc head frame of p, or REF_NO_FRAME. */
 static int32_t large_of(const void *p)
 {
-#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER
-	p = (const char *)p - LARGE_HEADER;
-#endif
+	if (REF_MUTANT(LARGE_KMALLOC_HEADER)) {
+		p = (const char *)p - LARGE_HEADER;
+	}
 	int32_t f = ref_addr_frame(p);
 	if (f == REF_NO_FRAME || ref_frame_addr(f) != (const char *)p)
 		return REF_NO_FRAME;
@@ -189,21 +187,21 @@ static int32_t large_of(const void *p)
 
 void ref_kfree(const void *p)
 {
-#ifdef KAS_MUTANT_KFREE_ZSP       /* mutant: only NULL is a no-op, ZERO_SIZE_PTR is "freed" */
-	if (!p)
-		return;
-#else
-	if (REF_ZERO_OR_NULL(p))
-		return;
-#endif
+	if (REF_MUTANT(KFREE_ZSP)) { /* mutant: only NULL is a no-op, ZERO_SIZE_PTR is "freed" */
+		if (!p)
+			return;
+	} else {
+		if (REF_ZERO_OR_NULL(p))
+			return;
+	}
 	int32_t f = ref_slab_of(p);
 	if (f != REF_NO_FRAME) {
-#ifdef KAS_MUTANT_KFREE_CACHE_OBJ_REFUSED /* mutant: kfree only takes kmalloc objects (pre-6.4 SLOB) */
-		if (!ref_page(f)->cache->is_kmalloc) {
-			ref_warn(REF_WARN_BAD_FREE, "kfree: not a kmalloc object");
-			return;
+		if (REF_MUTANT(KFREE_CACHE_OBJ_REFUSED)) { /* mutant: kfree only takes kmalloc objects (pre-6.4 SLOB) */
+			if (!ref_page(f)->cache->is_kmalloc) {
+				ref_warn(REF_WARN_BAD_FREE, "kfree: not a kmalloc object");
+				return;
+			}
 		}
-#endif
 		if (ref_slab_obj_check(f, p, true))
 			ref_slab_free(ref_page(f)->cache, f, (void *)p);
 		return;
@@ -217,21 +215,21 @@ void ref_kfree(const void *p)
 		ref_pages_free(f, pg->order);
 		return;
 	}
-#ifdef KAS_MUTANT_LARGE_KMALLOC_VMALLOC
-	if (ref_is_vmalloc_addr(p)) {
-		ref_vfree(p);
-		return;
+	if (REF_MUTANT(LARGE_KMALLOC_VMALLOC)) {
+		if (ref_is_vmalloc_addr(p)) {
+			ref_vfree(p);
+			return;
+		}
 	}
-#endif
 	ref_warn(REF_WARN_BAD_FREE, "kfree: not a kmalloc allocation");
 }
 
 void ref_kvfree(const void *p)
 {
-#ifdef KAS_MUTANT_KVFREE_ALWAYS_KFREE /* mutant: kvfree is kfree */
-	ref_kfree(p);
-	return;
-#endif
+	if (REF_MUTANT(KVFREE_ALWAYS_KFREE)) { /* mutant: kvfree is kfree */
+		ref_kfree(p);
+		return;
+	}
 	if (ref_is_vmalloc_addr(p))
 		ref_vfree(p);
 	else
@@ -247,17 +245,17 @@ size_t ref_ksize(const void *p)
 		if (!ref_slab_obj_check(f, p, false))
 			return 0;
 		/* debug mode reports the exact size, like KFENCE */
-#ifdef KAS_MUTANT_KSIZE_SMALL     /* mutant: ksize one byte short of the request */
-		if (ref_kmalloc_req_size(p) > 1)
-			return ref_kmalloc_req_size(p) - 1;
-#endif
+		if (REF_MUTANT(KSIZE_SMALL)) { /* mutant: ksize one byte short of the request */
+			if (ref_kmalloc_req_size(p) > 1)
+				return ref_kmalloc_req_size(p) - 1;
+		}
 		return ref_dbg() ? ref_kmalloc_req_size(p) : ref_slab_ksize(ref_page(f)->cache);
 	}
 	f = large_of(p);
-#ifdef KAS_MUTANT_LARGE_KMALLOC_HEADER
-	if (f != REF_NO_FRAME)
-		return (REF_PAGE_SIZE << ref_page(f)->order) - LARGE_HEADER;
-#endif
+	if (REF_MUTANT(LARGE_KMALLOC_HEADER)) {
+		if (f != REF_NO_FRAME)
+			return (REF_PAGE_SIZE << ref_page(f)->order) - LARGE_HEADER;
+	}
 	if (f != REF_NO_FRAME)
 		return ref_dbg() ? ref_page(f)->req : REF_PAGE_SIZE << ref_page(f)->order;
 	return 0;
@@ -271,10 +269,10 @@ size_t ref_kmalloc_req_size(const void *p)
 		return c->is_kmalloc ? *ref_shadow_of(p) : c->object_size;
 	}
 	f = large_of(p);
-#ifdef KAS_MUTANT_LARGE_KMALLOC_VMALLOC
-	if (f == REF_NO_FRAME && ref_is_vmalloc_addr(p))
-		return ref_vmalloc_req_size(p);
-#endif
+	if (REF_MUTANT(LARGE_KMALLOC_VMALLOC)) {
+		if (f == REF_NO_FRAME && ref_is_vmalloc_addr(p))
+			return ref_vmalloc_req_size(p);
+	}
 	return f != REF_NO_FRAME ? ref_page(f)->req : 0;
 }
 
@@ -293,10 +291,10 @@ static void set_req_size(void *p, size_t size)
 
 size_t ref_kmalloc_size_roundup(size_t size)
 {
-#ifdef KAS_MUTANT_ROUNDUP_POW2    /* mutant: roundup ignores the 96/192 buckets */
-	if (size > 64 && size <= 192)
-		return size <= 128 ? 128 : 256;
-#endif
+	if (REF_MUTANT(ROUNDUP_POW2)) { /* mutant: roundup ignores the 96/192 buckets */
+		if (size > 64 && size <= 192)
+			return size <= 128 ? 128 : 256;
+	}
 	if (size && size <= REF_KMALLOC_MAX_CACHE_SIZE)
 		return class_size[class_of(size)];
 	/* 6.1-6.5: no KMALLOC_MAX_SIZE cap, only SIZE_MAX passes through (the
@@ -312,17 +310,17 @@ size_t ref_kmalloc_size_roundup(size_t size)
 
 void *ref_krealloc(const void *p, size_t new_size, ref_gfp_t gfp)
 {
-#ifdef KAS_MUTANT_KREALLOC_NULL_NULL /* mutant: krealloc(NULL, n) returns NULL */
-	if (!p)
-		return NULL;
-#endif
+	if (REF_MUTANT(KREALLOC_NULL_NULL)) { /* mutant: krealloc(NULL, n) returns NULL */
+		if (!p)
+			return NULL;
+	}
 	if (REF_ZERO_OR_NULL(p))
 		return ref_kmalloc(new_size, gfp);
 	if (new_size == 0) {
 		ref_kfree(p);
-#ifdef KAS_MUTANT_KREALLOC_ZERO_NULL /* mutant: krealloc(p, 0) returns NULL */
-		return NULL;
-#endif
+		if (REF_MUTANT(KREALLOC_ZERO_NULL)) { /* mutant: krealloc(p, 0) returns NULL */
+			return NULL;
+		}
 		return REF_ZERO_SIZE_PTR;
 	}
 	size_t ks = ref_ksize(p);
@@ -333,14 +331,11 @@ void *ref_krealloc(const void *p, size_t new_size, ref_gfp_t gfp)
 	size_t orig = ref_kmalloc_req_size(p);
 	/* 6.12+: __GFP_ZERO zeroes what lies beyond the old size */
 	bool zero = (gfp & REF_GFP_ZERO) && ref_kver_ge(6, 12);
-#ifdef KAS_MUTANT_KREALLOC_INPLACE_NO_ZERO /* mutant: an in-place grow skips __GFP_ZERO */
-	zero = false;
-#endif
-#ifdef KAS_MUTANT_KREALLOC_ALWAYS_MOVES /* mutant: krealloc never resizes in place */
-	if (0) {
-#else
-	if (new_size <= ks) {
-#endif
+	if (REF_MUTANT(KREALLOC_INPLACE_NO_ZERO)) { /* mutant: an in-place grow skips __GFP_ZERO */
+		zero = false;
+	}
+	/* mutant: krealloc never resizes in place */
+	if (!REF_MUTANT(KREALLOC_ALWAYS_MOVES) && new_size <= ks) {
 		char *q = (char *)p;
 		if (ref_dbg()) {   /* ks is the requested size: only shrinking fits */
 			int32_t sf = ref_slab_of(q);
@@ -358,16 +353,16 @@ void *ref_krealloc(const void *p, size_t new_size, ref_gfp_t gfp)
 	}
 	void *n = ref_kmalloc(new_size, gfp);
 	if (!n) {
-#ifdef KAS_MUTANT_KREALLOC_FREE_ON_FAIL /* mutant: the old object is freed on failure */
-		ref_kfree(p);
-#endif
+		if (REF_MUTANT(KREALLOC_FREE_ON_FAIL)) { /* mutant: the old object is freed on failure */
+			ref_kfree(p);
+		}
 		return NULL;
 	}
 	/* before 6.12 the whole old bucket was copied (callers could use it) */
-#ifdef KAS_MUTANT_KREALLOC_TAIL   /* mutant: the last 8 bytes of the old contents are lost */
-	orig = orig > 8 ? orig - 8 : orig;
-	ks = orig;
-#endif
+	if (REF_MUTANT(KREALLOC_TAIL)) { /* mutant: the last 8 bytes of the old contents are lost */
+		orig = orig > 8 ? orig - 8 : orig;
+		ks = orig;
+	}
 	memcpy(n, p, ref_kver_ge(6, 12) ? orig : ks);
 	ref_kfree(p);
 	return n;
@@ -391,15 +386,21 @@ void ref_kfree_sensitive(const void *p)
 
 void ref_kfree_bulk(size_t n, void **p)
 {
-#ifdef KAS_MUTANT_KFREE_BULK_SKIP_LAST /* mutant: off by one, the last entry leaks */
-	if (n)
-		n--;
-#endif
+	if (REF_MUTANT(KFREE_BULK_SKIP_LAST)) { /* mutant: off by one, the last entry leaks */
+		if (n)
+			n--;
+	}
 	for (size_t i = 0; i < n; i++) {
+		if (REF_MUTANT(KFREE_BULK_SLAB_ONLY) && !REF_ZERO_OR_NULL(p[i]) &&
+		    ref_slab_of(p[i]) == REF_NO_FRAME) {
+			/* mutant: the bulk path takes slab objects only */
+			ref_warn(REF_WARN_BAD_FREE, "kfree_bulk: not a slab object");
+			continue;
+		}
 		ref_kfree(p[i]);
-#ifdef KAS_MUTANT_BULK_FREE_RESCHED /* mutant: cond_resched() between the objects of a bulk free */
-		if (ref_m.world.may_sleep)
-			ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
-#endif
+		if (REF_MUTANT(BULK_FREE_RESCHED)) { /* mutant: cond_resched() between the objects of a bulk free */
+			if (ref_m.world.may_sleep)
+				ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
+		}
 	}
 }

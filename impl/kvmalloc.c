@@ -15,72 +15,66 @@ static ref_gfp_t kmalloc_gfp_adjust(ref_gfp_t gfp, size_t size)
 {
 	if (size <= REF_PAGE_SIZE)
 		return gfp;
-#ifndef KAS_MUTANT_KVMALLOC_LOUD_ATTEMPT /* mutant: the kmalloc attempt may warn */
-	gfp |= REF_GFP_NOWARN;
-#endif
+	if (!REF_MUTANT(KVMALLOC_LOUD_ATTEMPT)) { /* mutant: the kmalloc attempt may warn */
+		gfp |= REF_GFP_NOWARN;
+	}
 	if (ref_kver_ge(6, 16)) {
 		if (!(gfp & REF_GFP_RETRY_MAYFAIL))
 			gfp &= ~REF_GFP_DIRECT_RECLAIM;
 	} else if (!(gfp & REF_GFP_RETRY_MAYFAIL)) {
-#ifndef KAS_MUTANT_KVMALLOC_KMALLOC_RETRIES /* mutant: the kmalloc attempt may loop and OOM */
-		gfp |= REF_GFP_NORETRY;
-#endif
+		if (!REF_MUTANT(KVMALLOC_KMALLOC_RETRIES)) { /* mutant: the kmalloc attempt may loop and OOM */
+			gfp |= REF_GFP_NORETRY;
+		}
 	}
-#ifndef KAS_MUTANT_KVMALLOC_KEEP_NOFAIL /* mutant: NOFAIL stays on the kmalloc attempt */
-	if (ref_kver_ge(5, 17))
-		gfp &= ~REF_GFP_NOFAIL;
-#endif   /* nofail is implemented by the vmalloc fallback */
+	if (!REF_MUTANT(KVMALLOC_KEEP_NOFAIL)) { /* mutant: NOFAIL stays on the kmalloc attempt */
+		if (ref_kver_ge(5, 17))
+			gfp &= ~REF_GFP_NOFAIL;   /* nofail is implemented by the vmalloc fallback */
+	}
 	return gfp;
 }
 
 void *ref_kvmalloc(size_t size, ref_gfp_t gfp)
 {
-#ifdef KAS_MUTANT_KVMALLOC_SIZE_TRUNC32 /* mutant: the size goes through a 32-bit variable */
-	size = (uint32_t)size;
-#endif
-#ifdef KAS_MUTANT_KVMALLOC_STRIPS_NORETRY /* mutant: the "unsupported" __GFP_NORETRY is cleared for both attempts */
-	gfp &= ~REF_GFP_NORETRY;
-#endif
+	if (REF_MUTANT(KVMALLOC_SIZE_TRUNC32)) { /* mutant: the size goes through a 32-bit variable */
+		size = (uint32_t)size;
+	}
+	if (REF_MUTANT(KVMALLOC_STRIPS_NORETRY)) { /* mutant: the "unsupported" __GFP_NORETRY is cleared for both attempts */
+		gfp &= ~REF_GFP_NORETRY;
+	}
 	/* up to 5.16: flags that are not a superset of GFP_KERNEL never fall
 	 * back and are passed to kmalloc unchanged */
 	if (!ref_kver_ge(5, 17) && (gfp & REF_GFP_KERNEL) != REF_GFP_KERNEL)
 		return ref_kmalloc(size, gfp);
-#ifdef KAS_MUTANT_KVMALLOC_HALF_PAGE_VMALLOC /* mutant: above half a page, straight to vmalloc */
-	if (size > REF_PAGE_SIZE / 2)
-		return ref_vmalloc(size, 1, gfp);
-#endif
+	if (REF_MUTANT(KVMALLOC_HALF_PAGE_VMALLOC)) { /* mutant: above half a page, straight to vmalloc */
+		if (size > REF_PAGE_SIZE / 2)
+			return ref_vmalloc(size, 1, gfp);
+	}
 	void *p = ref_kmalloc(size, kmalloc_gfp_adjust(gfp, size));
 	if (p || size <= REF_PAGE_SIZE)
 		return p;
-#ifdef KAS_MUTANT_KVMALLOC_NO_FALLBACK /* mutant: no vmalloc fallback at all */
-	return NULL;
-#endif
+	if (REF_MUTANT(KVMALLOC_NO_FALLBACK)) { /* mutant: no vmalloc fallback at all */
+		return NULL;
+	}
 	/* 6.1 .. 6.18: non-sleeping allocations are not supported by vmalloc */
-#ifndef KAS_MUTANT_KVMALLOC_ATOMIC_FALLBACK /* mutant: GFP_ATOMIC falls back to vmalloc */
-	if (ref_kver_ge(6, 1) && !ref_kver_ge(6, 19) && !(gfp & REF_GFP_DIRECT_RECLAIM))
-#else
-	if (0)
-#endif
+	/* mutant: GFP_ATOMIC falls back to vmalloc */
+	if (!REF_MUTANT(KVMALLOC_ATOMIC_FALLBACK) && ref_kver_ge(6, 1) && !ref_kver_ge(6, 19) && !(gfp & REF_GFP_DIRECT_RECLAIM))
 		return NULL;
 	if (size > INT_MAX) {
-#ifdef KAS_MUTANT_KVMALLOC_INT_MAX_IGNORES_NOWARN /* mutant: the 5.15 WARN_ON_ONCE kept: __GFP_NOWARN ignored */
-		if (1)
-#else
-		if (!ref_kver_ge(5, 17) || !(gfp & REF_GFP_NOWARN))
-#endif
+		/* mutant: the 5.15 WARN_ON_ONCE kept: __GFP_NOWARN ignored */
+		if (REF_MUTANT(KVMALLOC_INT_MAX_IGNORES_NOWARN) || !ref_kver_ge(5, 17) || !(gfp & REF_GFP_NOWARN))
 			ref_warn(REF_WARN_TOO_LARGE, "kvmalloc: size > INT_MAX");
 		return NULL;
 	}
-#ifdef KAS_MUTANT_KVZALLOC_VMALLOC_DIRTY /* mutant: the fallback forgets __GFP_ZERO */
-	gfp &= ~REF_GFP_ZERO;
-#endif
-#ifdef KAS_MUTANT_KVMALLOC_FALLBACK_WIDENED /* mutant: "vmalloc needs GFP_KERNEL": NOFS/NOIO widened for the fallback */
-	if (gfp & REF_GFP_DIRECT_RECLAIM)
-		gfp |= REF_GFP_FS | REF_GFP_IO;
-#endif
-#ifdef KAS_MUTANT_KVMALLOC_FALLBACK_NO_NOFAIL /* mutant: __GFP_NOFAIL stripped for the fallback too */
-	gfp &= ~REF_GFP_NOFAIL;
-#endif
+	if (REF_MUTANT(KVZALLOC_VMALLOC_DIRTY)) { /* mutant: the fallback forgets __GFP_ZERO */
+		gfp &= ~REF_GFP_ZERO;
+	}
+	if (REF_MUTANT(KVMALLOC_FALLBACK_WIDENED)) { /* mutant: "vmalloc needs GFP_KERNEL": NOFS/NOIO widened for the fallback */
+		if (gfp & REF_GFP_DIRECT_RECLAIM)
+			gfp |= REF_GFP_FS | REF_GFP_IO;
+	}
+	if (REF_MUTANT(KVMALLOC_FALLBACK_NO_NOFAIL)) { /* mutant: __GFP_NOFAIL stripped for the fallback too */
+		gfp &= ~REF_GFP_NOFAIL;
+	}
 	return ref_vmalloc(size, 1, gfp);
 }
 
@@ -101,10 +95,10 @@ void *ref_kvrealloc(const void *p, size_t old_size, size_t new_size, ref_gfp_t g
 		void *n = ref_kvmalloc(new_size, gfp);
 		if (!n)
 			return NULL;
-#ifdef KAS_MUTANT_KVREALLOC_SHORT_COPY /* mutant: only the first page is carried over */
-		if (old_size > REF_PAGE_SIZE)
-			old_size = REF_PAGE_SIZE;
-#endif
+		if (REF_MUTANT(KVREALLOC_SHORT_COPY)) { /* mutant: only the first page is carried over */
+			if (old_size > REF_PAGE_SIZE)
+				old_size = REF_PAGE_SIZE;
+		}
 		if (!REF_ZERO_OR_NULL(p))
 			memcpy(n, p, old_size);
 		ref_kvfree(p);

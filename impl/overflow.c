@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* include/linux/overflow.h helpers: saturate at SIZE_MAX. */
 #include "ref.h"
+#include "ref_mutant.h"
 
 size_t ref_size_mul(size_t a, size_t b)
 {
 	size_t r;
-#ifdef KAS_MUTANT_OVERFLOW_MUL_WRAPS /* mutant: the product wraps instead of saturating */
-	return a * b;
-#endif
+	if (REF_MUTANT(OVERFLOW_MUL_WRAPS)) { /* mutant: the product wraps instead of saturating */
+		return a * b;
+	}
 	return __builtin_mul_overflow(a, b, &r) ? SIZE_MAX : r;
 }
 
@@ -21,11 +22,9 @@ size_t ref_size_add(size_t a, size_t b)
 size_t ref_size_sub(size_t a, size_t b)
 {
 	size_t r;
-#ifdef KAS_MUTANT_OVERFLOW_SUB_NOT_STICKY /* mutant: only a < b saturates */
-	if (__builtin_sub_overflow(a, b, &r))
-#else
-	if (a == SIZE_MAX || b == SIZE_MAX || __builtin_sub_overflow(a, b, &r))
-#endif
+	/* mutant OVERFLOW_SUB_NOT_STICKY: only a < b saturates */
+	bool sticky = !REF_MUTANT(OVERFLOW_SUB_NOT_STICKY);
+	if ((sticky && (a == SIZE_MAX || b == SIZE_MAX)) || __builtin_sub_overflow(a, b, &r))
 		return SIZE_MAX;
 	return r;
 }
@@ -37,8 +36,8 @@ size_t ref_array3_size(size_t a, size_t b, size_t c)
 
 size_t ref_struct_size(size_t header, size_t elem, size_t count)
 {
-#ifdef KAS_MUTANT_STRUCT_SIZE_ADD_WRAPS /* mutant: the header is added with a plain +, so a saturated product wraps */
-	return header + ref_size_mul(count, elem);
-#endif
+	if (REF_MUTANT(STRUCT_SIZE_ADD_WRAPS)) { /* mutant: the header is added with a plain +, so a saturated product wraps */
+		return header + ref_size_mul(count, elem);
+	}
 	return ref_size_add(header, ref_size_mul(count, elem));
 }

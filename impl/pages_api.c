@@ -9,21 +9,21 @@
 void *ref_alloc_pages(ref_gfp_t gfp, unsigned int order)
 {
 	ref_attempt(REF_ATTEMPT_PAGES, gfp, order);
-#ifdef KAS_MUTANT_PAGES_OFF_BY_ONE_PAGE /* mutant: higher orders start one page into a bigger block */
-	if (order > 0 && order < REF_MAX_PAGE_ORDER) {
-		int32_t g = ref_pages_alloc(gfp, order + 1);
-		return g == REF_NO_FRAME ? NULL : ref_frame_addr(g + 1);
+	if (REF_MUTANT(PAGES_OFF_BY_ONE_PAGE)) { /* mutant: higher orders start one page into a bigger block */
+		if (order > 0 && order < REF_MAX_PAGE_ORDER) {
+			int32_t g = ref_pages_alloc(gfp, order + 1);
+			return g == REF_NO_FRAME ? NULL : ref_frame_addr(g + 1);
+		}
 	}
-#endif
 	int32_t f = ref_pages_alloc(gfp, order);
 	return f == REF_NO_FRAME ? NULL : ref_frame_addr(f);
 }
 
 unsigned long ref_get_free_pages(ref_gfp_t gfp, unsigned int order)
 {
-#ifdef KAS_MUTANT_GFP_PAGES_KEEP_HIGHMEM /* mutant: __get_free_pages does not strip __GFP_HIGHMEM */
-	return (unsigned long)(uintptr_t)ref_alloc_pages(gfp, order);
-#endif
+	if (REF_MUTANT(GFP_PAGES_KEEP_HIGHMEM)) { /* mutant: __get_free_pages does not strip __GFP_HIGHMEM */
+		return (unsigned long)(uintptr_t)ref_alloc_pages(gfp, order);
+	}
 	return (unsigned long)(uintptr_t)ref_alloc_pages(gfp & ~REF_GFP_HIGHMEM, order);
 }
 
@@ -64,10 +64,10 @@ void ref_free_pages(unsigned long addr, unsigned int order)
 		up->accounted = 0;
 	}
 	ref_pclear(pg);
-#ifdef KAS_MUTANT_FREE_PAGES_SLEEPS /* mutant: the zone lock taken as a sleeping lock (might_sleep) */
-	if (ref_m.world.may_sleep)
-		ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
-#endif
+	if (REF_MUTANT(FREE_PAGES_SLEEPS)) { /* mutant: the zone lock taken as a sleeping lock (might_sleep) */
+		if (ref_m.world.may_sleep)
+			ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
+	}
 	ref_pages_free(f, order);
 }
 

@@ -23,11 +23,13 @@ struct pcp {
 	void *obj[PCP_CLASSES][PCP_DEPTH];
 };
 
-#ifdef KAS_MUTANT_PCP_SHARED       /* mutant: the "per-thread" magazines are shared, unlocked */
-static struct pcp tl;
-#else
 static __thread struct pcp tl;
-#endif
+static struct pcp tl_shared; /* mutant PCP_SHARED: the "per-thread" magazines are shared, unlocked */
+
+static inline struct pcp *my_pcp(void)
+{
+	return REF_MUTANT(PCP_SHARED) ? &tl_shared : &tl;
+}
 static pthread_key_t exit_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
@@ -88,7 +90,7 @@ static __attribute__((noinline)) void *refill(struct ref_cache *c, ref_gfp_t gfp
  * atomic, no call. */
 void *ref_pcp_alloc(struct ref_cache *c, ref_gfp_t gfp)
 {
-	struct pcp *m = &tl;
+	struct pcp *m = my_pcp();
 	int idx = c->pcp_index;
 	if (__builtin_expect(m->gen != ref_m.gen, 0))
 		renew(m);
@@ -111,7 +113,7 @@ static __attribute__((noinline)) void spill(struct pcp *m, struct ref_cache *c, 
 
 bool ref_pcp_push(struct ref_cache *c, void *obj)
 {
-	struct pcp *m = &tl;
+	struct pcp *m = my_pcp();
 	int idx = c->pcp_index;
 	if ((unsigned)idx >= PCP_CLASSES)
 		return false;
@@ -126,5 +128,5 @@ bool ref_pcp_push(struct ref_cache *c, void *obj)
 
 void ref_pcp_flush_this_thread(void)
 {
-	flush(&tl);
+	flush(my_pcp());
 }

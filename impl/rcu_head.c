@@ -69,10 +69,10 @@ void ref_kvfree_rcu_head(void *p, size_t head_offset)
 {
 	if (!p)
 		return;
-#ifdef KAS_MUTANT_RCU_HEAD_MIGHTSLEEP /* mutant: the head is ignored, the head-less path runs */
-	ref_kvfree_rcu(p);
-	return;
-#endif
+	if (REF_MUTANT(RCU_HEAD_MIGHTSLEEP)) { /* mutant: the head is ignored, the head-less path runs */
+		ref_kvfree_rcu(p);
+		return;
+	}
 	if (!ref_m.world.call_rcu) {
 		/* no grace-period machinery: nothing can be waited for */
 		ref_kvfree(p);

@@ -9,6 +9,10 @@
 
 #include <string.h>
 
+#ifdef REF_MUTANTS_SWITCHED
+enum ref_mutant_id ref_mutant_on;
+#endif
+
 #define DEFAULT_POOL ((size_t)64 << 20)
 #define MIN_POOL ((size_t)1 << 20)
 #define MAX_POOL ((size_t)2 << 30)

@@ -32,6 +32,7 @@
 #define KAS_REF_INTERNAL_H
 
 #include "ref.h"
+#include "ref_mutant.h"
 
 #include <stdatomic.h>
 #include <pthread.h>

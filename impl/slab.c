@@ -65,9 +65,9 @@ static uint32_t pow2_roundup(uint32_t v)
  * of two so that placing objects at stride multiples honours them. */
 static uint32_t calc_align(uint32_t flags, uint32_t align, uint32_t size)
 {
-#ifdef KAS_MUTANT_HWCACHE_IGNORED     /* mutant: SLAB_HWCACHE_ALIGN has no effect */
-	flags &= ~REF_SLAB_HWCACHE_ALIGN;
-#endif
+	if (REF_MUTANT(HWCACHE_IGNORED)) { /* mutant: SLAB_HWCACHE_ALIGN has no effect */
+		flags &= ~REF_SLAB_HWCACHE_ALIGN;
+	}
 	if (flags & REF_SLAB_HWCACHE_ALIGN) {
 		uint32_t ralign = 64;
 		while (size <= ralign / 2)
@@ -75,9 +75,9 @@ static uint32_t calc_align(uint32_t flags, uint32_t align, uint32_t size)
 		if (align < ralign)
 			align = ralign;
 	}
-#ifdef KAS_MUTANT_CACHE_ALIGN_IGNORED /* mutant: the caller's align is dropped */
-	align = (flags & REF_SLAB_HWCACHE_ALIGN) ? align : 0;
-#endif
+	if (REF_MUTANT(CACHE_ALIGN_IGNORED)) { /* mutant: the caller's align is dropped */
+		align = (flags & REF_SLAB_HWCACHE_ALIGN) ? align : 0;
+	}
 	if (align < 8)
 		align = 8;
 	align = (align + 7) & ~7u;
@@ -119,12 +119,12 @@ void ref_cache_setup(struct ref_cache *c, const char *name, unsigned size, unsig
 			break;
 		}
 	}
-#ifdef KAS_MUTANT_DMA_CACHE_NORMAL_ZONE /* mutant: dma caches take Normal pages */
-	flags &= ~REF_SLAB_CACHE_DMA;
-#endif
-#ifdef KAS_MUTANT_CACHE_DMA32_IGNORED /* mutant: calculate_sizes forgets SLAB_CACHE_DMA32 */
-	flags &= ~REF_SLAB_CACHE_DMA32;
-#endif
+	if (REF_MUTANT(DMA_CACHE_NORMAL_ZONE)) { /* mutant: dma caches take Normal pages */
+		flags &= ~REF_SLAB_CACHE_DMA;
+	}
+	if (REF_MUTANT(CACHE_DMA32_IGNORED)) { /* mutant: calculate_sizes forgets SLAB_CACHE_DMA32 */
+		flags &= ~REF_SLAB_CACHE_DMA32;
+	}
 	c->slab_gfp = (flags & REF_SLAB_CACHE_DMA) ? REF_GFP_DMA
 		    : (flags & REF_SLAB_CACHE_DMA32) ? REF_GFP_DMA32 : 0;
 	if (flags & REF_SLAB_RECLAIM_ACCOUNT)
@@ -207,10 +207,8 @@ static int32_t new_slab(struct ref_cache *c, ref_gfp_t gfp)
 		char *obj = base + (size_t)i * c->size;
 		if (c->ctor)
 			c->ctor(obj);
-#ifdef KAS_MUTANT_KZALLOC_RECYCLED /* mutant: fresh slabs are zeroed, so __GFP_ZERO is skipped */
-		else if (!ref_cache_poisons(c) || !ref_dbg())
-			memset(obj, 0, c->size);
-#endif
+		else if (REF_MUTANT(KZALLOC_RECYCLED) && (!ref_cache_poisons(c) || !ref_dbg()))
+			memset(obj, 0, c->size); /* mutant: fresh slabs are zeroed, so __GFP_ZERO is skipped */
 		else if (ref_dbg() && ref_cache_poisons(c))
 			memset(obj, REF_POISON_FREE, ref_slab_ksize(c));
 		memcpy(obj + c->offset, &next, sizeof(next));
@@ -247,11 +245,9 @@ static void discard_slab(struct ref_cache *c, int32_t f)
 	/* SLAB_TYPESAFE_BY_RCU: readers may still look at freed objects, so the
 	 * pages stay out of the page allocator until a grace period (CACHE-6);
 	 * the object memory itself is reused by this cache at once */
-#ifdef KAS_MUTANT_TYPESAFE_SLAB_FREED_AT_ONCE /* mutant: empty SLAB_TYPESAFE_BY_RCU slabs skip the grace period */
-	if (0) {
-#else
-	if ((c->flags & REF_SLAB_TYPESAFE_BY_RCU) && ref_m.world.call_rcu) {
-#endif
+	/* mutant: empty SLAB_TYPESAFE_BY_RCU slabs skip the grace period */
+	if (!REF_MUTANT(TYPESAFE_SLAB_FREED_AT_ONCE) && (c->flags & REF_SLAB_TYPESAFE_BY_RCU) &&
+	    ref_m.world.call_rcu) {
 		ref_m.world.call_rcu(ref_m.world.ctx, free_slab_rcu,
 				     (void *)((uintptr_t)f << 8 | c->order));
 		return;
@@ -325,9 +321,9 @@ void *ref_slab_alloc(struct ref_cache *c, ref_gfp_t gfp, size_t req)
 	void *obj;
 	/* SLAB_ACCOUNT: every object is charged, whatever the gfp */
 	bool acct = (c->flags & REF_SLAB_ACCOUNT) != 0;
-#ifdef KAS_MUTANT_SLAB_ACCOUNT_NEEDS_GFP /* mutant: SLAB_ACCOUNT objects charged only with __GFP_ACCOUNT (&& for ||) */
-	acct = acct && (gfp & REF_GFP_ACCOUNT);
-#endif
+	if (REF_MUTANT(SLAB_ACCOUNT_NEEDS_GFP)) { /* mutant: SLAB_ACCOUNT objects charged only with __GFP_ACCOUNT (&& for ||) */
+		acct = acct && (gfp & REF_GFP_ACCOUNT);
+	}
 	if (acct && !ref_objcg_charge(gfp, c->size))
 		return NULL;
 	if (c->pcp_index >= 0 && !ref_dbg())
@@ -345,27 +341,36 @@ void *ref_slab_alloc(struct ref_cache *c, ref_gfp_t gfp, size_t req)
 		ref_dbg_obj_alloc(c, obj, req, zero, c->offset != 0);
 		zero = req;
 	}
-#ifdef KAS_MUTANT_CTOR_PER_ALLOC   /* mutant: the ctor runs on every allocation */
-	if (c->ctor)
-		c->ctor(obj);
-#endif
-#ifdef KAS_MUTANT_KZALLOC_RECYCLED
-	if (c->ctor)
-#endif
-	if (gfp & REF_GFP_ZERO)
+	if (REF_MUTANT(CTOR_PER_ALLOC)) { /* mutant: the ctor runs on every allocation */
+		if (c->ctor)
+			c->ctor(obj);
+	}
+	/* mutant KZALLOC_RECYCLED: only ctor caches zero on allocation */
+	if ((gfp & REF_GFP_ZERO) && (!REF_MUTANT(KZALLOC_RECYCLED) || c->ctor))
 		memset(obj, 0, zero);
+	if (REF_MUTANT(ALLOC_TAG_BELOW) && (size_t)((char *)obj - ref_frame_addr(ref_slab_of(obj))) >= c->size)
+		((char *)obj)[-1] ^= 0x5A; /* mutant: a one-byte tag written into the end of the slot below */
+	if (REF_MUTANT(KZALLOC_OVERRUN) && (gfp & REF_GFP_ZERO)) {
+		/* mutant: the zeroing runs 8 bytes into the next object of the slab */
+		int32_t f = ref_slab_of(obj);
+		const char *end = ref_frame_addr(f) + (size_t)c->objects * c->size;
+		if ((char *)obj + c->size + 8 <= end)
+			memset((char *)obj + c->size, 0, 8);
+	}
 	return obj;
 }
 
 void ref_slab_free(struct ref_cache *c, int32_t f, void *obj)
 {
-	(void)f;
 	if (ref_dbg())
 		ref_dbg_obj_free(c, obj, c->is_kmalloc ? *ref_shadow_of(obj) : c->object_size,
 				 ref_slab_ksize(c));
 	*ref_shadow_of(obj) = 0;
 	if (c->flags & REF_SLAB_ACCOUNT)
 		ref_objcg_uncharge(c->size);
+	if (REF_MUTANT(FREE_DOUBLE_PUSH) && c->pcp_index >= 0 && !ref_dbg() &&
+	    (char *)obj == ref_frame_addr(f))
+		ref_pcp_push(c, obj); /* mutant: the first object of a slab is freed twice over */
 	if (c->pcp_index >= 0 && !ref_dbg() && ref_pcp_push(c, obj))
 		return;
 	ref_slab_put(c, &obj, 1);
@@ -424,11 +429,8 @@ void ref_shrink_cache(struct ref_cache *c, bool wait)
 	int32_t f = c->partial, freed = REF_NO_FRAME;
 	while (f != REF_NO_FRAME) {
 		int32_t next = ref_page(f)->next;
-#ifdef KAS_MUTANT_OVERLAP_UNDER_PRESSURE /* mutant: reclaim takes slabs with one object left */
-		if (ref_page(f)->inuse <= 1) {
-#else
-		if (ref_page(f)->inuse == 0) {
-#endif
+		/* mutant: reclaim takes slabs with one object left */
+		if (ref_page(f)->inuse <= (REF_MUTANT(OVERLAP_UNDER_PRESSURE) ? 1u : 0u)) {
 			partial_del(c, f);
 			__atomic_store_n(&c->nr_slabs, c->nr_slabs - 1, __ATOMIC_RELAXED);
 			ref_page(f)->next = freed;   /* chain for freeing after unlock */

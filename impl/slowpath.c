@@ -82,9 +82,9 @@ static size_t kswapd_target(const int *zl, int nz, unsigned order)
 
 static void wake_kswapd(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 {
-#ifdef KAS_MUTANT_NORECLAIM_WAKES_KSWAPD /* mutant: kswapd woken whatever the flags */
-	gfp |= REF_GFP_KSWAPD_RECLAIM;
-#endif
+	if (REF_MUTANT(NORECLAIM_WAKES_KSWAPD)) { /* mutant: kswapd woken whatever the flags */
+		gfp |= REF_GFP_KSWAPD_RECLAIM;
+	}
 	if ((gfp & REF_GFP_KSWAPD_RECLAIM) && ref_m.world.wake_kswapd)
 		ref_m.world.wake_kswapd(ref_m.world.ctx, gfp, order, kswapd_target(zl, nz, order));
 }
@@ -127,21 +127,18 @@ static int32_t may_oom(ref_gfp_t gfp, unsigned order, const int *zl, int nz, boo
 	int32_t f = attempt(zl, nz, order, REF_MARK_HIGH, gfp);
 	if (f != REF_NO_FRAME)
 		return f;
-#ifndef KAS_MUTANT_OOM_COSTLY     /* mutant: costly orders retry and OOM-kill like small ones */
-	if (order > PAGE_ALLOC_COSTLY_ORDER)
-		return REF_NO_FRAME;          /* the OOM killer will not help higher orders */
-#endif
-#ifndef KAS_MUTANT_RETRY_MAYFAIL_OOM /* mutant: RETRY_MAYFAIL may OOM-kill */
-	if (gfp & (REF_GFP_RETRY_MAYFAIL | REF_GFP_THISNODE))
-		return REF_NO_FRAME;          /* the caller has a fallback */
-#endif
+	if (!REF_MUTANT(OOM_COSTLY)) { /* mutant: costly orders retry and OOM-kill like small ones */
+		if (order > PAGE_ALLOC_COSTLY_ORDER)
+			return REF_NO_FRAME;          /* the OOM killer will not help higher orders */
+	}
+	if (!REF_MUTANT(RETRY_MAYFAIL_OOM)) { /* mutant: RETRY_MAYFAIL may OOM-kill */
+		if (gfp & (REF_GFP_RETRY_MAYFAIL | REF_GFP_THISNODE))
+			return REF_NO_FRAME;          /* the caller has a fallback */
+	}
 	if (zl[0] < ZONE_NORMAL)
 		return REF_NO_FRAME;          /* no killing for lowmem */
-#ifdef KAS_MUTANT_OOM_NOFS         /* mutant: !__GFP_FS requests OOM-kill */
-	if (0) {
-#else
-	if (!(gfp & REF_GFP_FS)) {
-#endif
+	/* mutant: !__GFP_FS requests OOM-kill */
+	if (!REF_MUTANT(OOM_NOFS) && !(gfp & REF_GFP_FS)) {
 		*progress = true;             /* out_of_memory() returns true, kills nothing */
 		return REF_NO_FRAME;
 	}
@@ -156,73 +153,66 @@ static int32_t may_oom(ref_gfp_t gfp, unsigned order, const int *zl, int nz, boo
 
 int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 {
-#ifdef KAS_MUTANT_NOWAIT_RECLAIMS /* mutant: kswapd-only callers reclaim directly */
-	bool can_reclaim = gfp & (REF_GFP_DIRECT_RECLAIM | REF_GFP_KSWAPD_RECLAIM);
-#else
-	bool can_reclaim = gfp & REF_GFP_DIRECT_RECLAIM;
-#endif
+	if (REF_MUTANT(NOFAIL_FIRST_TRY) && (gfp & REF_GFP_NOFAIL))
+		return REF_NO_FRAME; /* mutant: NOFAIL fails as soon as the fast path does */
+	/* mutant NOWAIT_RECLAIMS: kswapd-only callers reclaim directly */
+	bool can_reclaim = gfp & (REF_MUTANT(NOWAIT_RECLAIMS) ?
+				  REF_GFP_DIRECT_RECLAIM | REF_GFP_KSWAPD_RECLAIM : REF_GFP_DIRECT_RECLAIM);
 	bool costly = order > PAGE_ALLOC_COSTLY_ORDER;
-#if defined(KAS_MUTANT_ATOMIC_NO_RESERVES)  /* mutant: __GFP_HIGH gets no reserves */
-	int kind = REF_MARK_MIN;
-#elif defined(KAS_MUTANT_NOWAIT_RESERVES)   /* mutant: everyone dips into reserves */
-	int kind = REF_MARK_MIN_HALF;
-#else
 	int kind = (gfp & REF_GFP_HIGH) ? REF_MARK_MIN_HALF : REF_MARK_MIN;
-#endif
-#ifdef KAS_MUTANT_MEMALLOC_BEATS_NOMEMALLOC /* mutant: __GFP_NOMEMALLOC is ignored */
-	if ((gfp & REF_GFP_MEMALLOC) || ref_scope_noreclaim())
-#else
-	if (((gfp & REF_GFP_MEMALLOC) || ref_scope_noreclaim()) && !(gfp & REF_GFP_NOMEMALLOC))
-#endif
+	if (REF_MUTANT(ATOMIC_NO_RESERVES))     /* mutant: __GFP_HIGH gets no reserves */
+		kind = REF_MARK_MIN;
+	else if (REF_MUTANT(NOWAIT_RESERVES))   /* mutant: everyone dips into reserves */
+		kind = REF_MARK_MIN_HALF;
+	/* mutant MEMALLOC_BEATS_NOMEMALLOC: __GFP_NOMEMALLOC is ignored */
+	if (((gfp & REF_GFP_MEMALLOC) || ref_scope_noreclaim()) &&
+	    (REF_MUTANT(MEMALLOC_BEATS_NOMEMALLOC) || !(gfp & REF_GFP_NOMEMALLOC)))
 		kind = REF_MARK_NONE;
 	int no_progress = 0;
 	int32_t f;
 
-#ifdef KAS_MUTANT_NOFAIL_MISUSE_SILENT /* mutant: NOFAIL misuse is never reported */
-	if (0) {
-#else
-	if ((gfp & REF_GFP_NOFAIL) && ref_kver_ge(6, 12)) {
-#endif
+	/* mutant: NOFAIL misuse is never reported */
+	if (!REF_MUTANT(NOFAIL_MISUSE_SILENT) && (gfp & REF_GFP_NOFAIL) && ref_kver_ge(6, 12)) {
 		if (order > 1)
 			ref_warn(REF_WARN_NOFAIL_MISUSE, "__GFP_NOFAIL with order > 1");
 		if (!can_reclaim)
 			ref_warn(REF_WARN_NOFAIL_MISUSE, "__GFP_NOFAIL without __GFP_DIRECT_RECLAIM");
 	}
 	for (int round = 0; round < MAX_ROUNDS; round++) {
-#ifdef KAS_MUTANT_SLOWPATH_RESCHED_FIRST /* mutant: cond_resched() before the __GFP_DIRECT_RECLAIM test */
-		may_sleep(gfp);
-#endif
+		if (REF_MUTANT(SLOWPATH_RESCHED_FIRST)) { /* mutant: cond_resched() before the __GFP_DIRECT_RECLAIM test */
+			may_sleep(gfp);
+		}
 		wake_kswapd(gfp, order, zl, nz);
 		f = attempt(zl, nz, order, kind, gfp);
 		if (f != REF_NO_FRAME)
 			return f;
 		/* the caller is not willing to reclaim; PF_MEMALLOC avoids recursion */
-#ifdef KAS_MUTANT_NOMEMALLOC_SCOPE_RECLAIMS /* mutant: PF_MEMALLOC tasks reclaim (recursion) */
-		if (!can_reclaim)
-			goto nopage;
-#else
-		if (!can_reclaim || ref_scope_noreclaim())
-			goto nopage;
-#endif
+		if (REF_MUTANT(NOMEMALLOC_SCOPE_RECLAIMS)) { /* mutant: PF_MEMALLOC tasks reclaim (recursion) */
+			if (!can_reclaim)
+				goto nopage;
+		} else {
+			if (!can_reclaim || ref_scope_noreclaim())
+				goto nopage;
+		}
 		size_t progress = direct_reclaim(gfp, order);
 		f = attempt(zl, nz, order, kind, gfp);
 		if (f != REF_NO_FRAME)
 			return f;
-#ifdef KAS_MUTANT_NORETRY_TWO_ROUNDS /* mutant: NORETRY gives up after two rounds */
-		if ((gfp & REF_GFP_NORETRY) && round >= 1)
-			goto nopage;
-#else
-		if (gfp & REF_GFP_NORETRY)
-			goto nopage;
-#endif
-#ifndef KAS_MUTANT_OOM_COSTLY     /* mutant: costly orders retry and OOM-kill like small ones */
-		if (costly && !(gfp & REF_GFP_RETRY_MAYFAIL))
-			goto nopage;
-#endif
-#ifdef KAS_MUTANT_KERNEL_GIVES_UP /* mutant: one reclaim round for everyone, no retry loop */
-		if (!(gfp & REF_GFP_NOFAIL))
-			goto nopage;
-#endif
+		if (REF_MUTANT(NORETRY_TWO_ROUNDS)) { /* mutant: NORETRY gives up after two rounds */
+			if ((gfp & REF_GFP_NORETRY) && round >= 1)
+				goto nopage;
+		} else {
+			if (gfp & REF_GFP_NORETRY)
+				goto nopage;
+		}
+		if (!REF_MUTANT(OOM_COSTLY)) { /* mutant: costly orders retry and OOM-kill like small ones */
+			if (costly && !(gfp & REF_GFP_RETRY_MAYFAIL))
+				goto nopage;
+		}
+		if (REF_MUTANT(KERNEL_GIVES_UP)) { /* mutant: one reclaim round for everyone, no retry loop */
+			if (!(gfp & REF_GFP_NOFAIL))
+				goto nopage;
+		}
 		/* should_reclaim_retry */
 		if (progress && !costly)
 			no_progress = 0;
@@ -239,15 +229,15 @@ int32_t ref_slowpath(ref_gfp_t gfp, unsigned order, const int *zl, int nz)
 			continue;
 		}
 nopage:
-#ifdef KAS_MUTANT_NOFAIL_NULL     /* mutant: NOFAIL treated like any other request */
-		break;
-#endif
+		if (REF_MUTANT(NOFAIL_NULL)) { /* mutant: NOFAIL treated like any other request */
+			break;
+		}
 		if (!(gfp & REF_GFP_NOFAIL))
 			break;
 		if (!can_reclaim) {
-#ifdef KAS_MUTANT_NOFAIL_MISUSE_SILENT
-			break;
-#endif
+			if (REF_MUTANT(NOFAIL_MISUSE_SILENT)) {
+				break;
+			}
 			if (!ref_kver_ge(6, 12))
 				ref_warn(REF_WARN_NOFAIL_MISUSE,
 					 "__GFP_NOFAIL without __GFP_DIRECT_RECLAIM");
@@ -259,13 +249,10 @@ nopage:
 			return f;
 		may_sleep(gfp);   /* cond_resched(); goto retry */
 	}
-#if defined(KAS_MUTANT_FAILURE_SILENT)       /* mutant: failures are never reported */
-	if (0)
-#elif defined(KAS_MUTANT_WARN_IGNORES_NOWARN) /* mutant: __GFP_NOWARN is ignored */
-	if (1)
-#else
-	if (!(gfp & REF_GFP_NOWARN))
-#endif
+	/* mutants: FAILURE_SILENT never reports a failure, WARN_IGNORES_NOWARN
+	 * ignores __GFP_NOWARN */
+	if (!REF_MUTANT(FAILURE_SILENT) &&
+	    (REF_MUTANT(WARN_IGNORES_NOWARN) || !(gfp & REF_GFP_NOWARN)))
 		ref_warn(REF_WARN_ALLOC_FAILURE, "page allocation failure");
 	return REF_NO_FRAME;
 }

@@ -288,10 +288,10 @@ static void unreserve(size_t s, size_t n)
 void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 {
 	ref_attempt(REF_ATTEMPT_VMALLOC, gfp, 0);
-#ifdef KAS_MUTANT_VMALLOC_MIGHT_SLEEP /* mutant: the pre-6.19 might_sleep() kept for every gfp */
-	if (ref_m.world.may_sleep)
-		ref_m.world.may_sleep(ref_m.world.ctx, gfp);
-#endif
+	if (REF_MUTANT(VMALLOC_MIGHT_SLEEP)) { /* mutant: the pre-6.19 might_sleep() kept for every gfp */
+		if (ref_m.world.may_sleep)
+			ref_m.world.may_sleep(ref_m.world.ctx, gfp);
+	}
 	if (size == 0) {
 		ref_warn(REF_WARN_ZERO_SIZE, "vmalloc(0)");
 		return NULL;
@@ -326,19 +326,19 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 	/* __vmalloc_area_node adds __GFP_HIGHMEM unless GFP_DMA/GFP_DMA32 was
 	 * asked (Normal on 64-bit; Movable only together with __GFP_MOVABLE) */
 	ref_gfp_t pg = gfp | REF_GFP_NOWARN;
-#ifdef KAS_MUTANT_VMALLOC_HIGHMEM_ALWAYS /* mutant: __GFP_HIGHMEM added even to GFP_DMA / GFP_DMA32 requests */
-	pg |= REF_GFP_HIGHMEM;
-#endif
+	if (REF_MUTANT(VMALLOC_HIGHMEM_ALWAYS)) { /* mutant: __GFP_HIGHMEM added even to GFP_DMA / GFP_DMA32 requests */
+		pg |= REF_GFP_HIGHMEM;
+	}
 	if (!(gfp & (REF_GFP_DMA | REF_GFP_DMA32)))
 		pg |= REF_GFP_HIGHMEM;
-#ifdef KAS_MUTANT_VMALLOC_BULK_UNACCOUNTED /* mutant: areas of several pages take them through a bulk path that ignores __GFP_ACCOUNT */
-	if (n > 1)
-		pg &= ~REF_GFP_ACCOUNT;
-#endif
-#ifdef KAS_MUTANT_VMALLOC_PAGES_GFP_KERNEL /* mutant: no nofs/noio scope around the mapping: pages as GFP_KERNEL */
-	if (gfp & REF_GFP_DIRECT_RECLAIM)
-		pg |= REF_GFP_FS | REF_GFP_IO;
-#endif
+	if (REF_MUTANT(VMALLOC_BULK_UNACCOUNTED)) { /* mutant: areas of several pages take them through a bulk path that ignores __GFP_ACCOUNT */
+		if (n > 1)
+			pg &= ~REF_GFP_ACCOUNT;
+	}
+	if (REF_MUTANT(VMALLOC_PAGES_GFP_KERNEL)) { /* mutant: no nofs/noio scope around the mapping: pages as GFP_KERNEL */
+		if (gfp & REF_GFP_DIRECT_RECLAIM)
+			pg |= REF_GFP_FS | REF_GFP_IO;
+	}
 	/* the area is zeroed, not its frames (they are not what the caller
 	 * reads: populate_area) */
 	pg &= ~REF_GFP_ZERO;
@@ -370,10 +370,10 @@ void *ref_vmalloc(size_t size, size_t align, ref_gfp_t gfp)
 	vm.npages[s] = (uint32_t)n;   /* published: vfree/vrealloc may see it now */
 	vm.live_pages += n;
 	pthread_mutex_unlock(&vm_lock);
-#ifdef KAS_MUTANT_VMALLOC_UNALIGNED /* mutant: a 64-byte header before the caller's bytes */
-	if (size <= (n << REF_PAGE_SHIFT) - 64)
-		return addr + 64;
-#endif
+	if (REF_MUTANT(VMALLOC_UNALIGNED)) { /* mutant: a 64-byte header before the caller's bytes */
+		if (size <= (n << REF_PAGE_SHIFT) - 64)
+			return addr + 64;
+	}
 	return addr;
 }
 
@@ -386,9 +386,9 @@ bool ref_is_vmalloc_addr(const void *p)
 /* first page of the area starting at p, or SIZE_MAX */
 static size_t area_of(const void *p)
 {
-#ifdef KAS_MUTANT_VMALLOC_UNALIGNED
-	p = (const void *)((uintptr_t)p & ~(uintptr_t)(REF_PAGE_SIZE - 1));
-#endif
+	if (REF_MUTANT(VMALLOC_UNALIGNED)) {
+		p = (const void *)((uintptr_t)p & ~(uintptr_t)(REF_PAGE_SIZE - 1));
+	}
 	if (!ref_is_vmalloc_addr(p) || ((uintptr_t)p & (REF_PAGE_SIZE - 1)))
 		return SIZE_MAX;
 	size_t i = (size_t)((const char *)p - vm.base) >> REF_PAGE_SHIFT;
@@ -401,12 +401,12 @@ void ref_vfree(const void *p)
 {
 	if (!p)
 		return;
-#ifdef KAS_MUTANT_VFREE_KFREES /* mutant: vfree of a linear-map address quietly kfree()s it */
-	if (!ref_is_vmalloc_addr(p)) {
-		ref_kfree(p);
-		return;
+	if (REF_MUTANT(VFREE_KFREES)) { /* mutant: vfree of a linear-map address quietly kfree()s it */
+		if (!ref_is_vmalloc_addr(p)) {
+			ref_kfree(p);
+			return;
+		}
 	}
-#endif
 	pthread_mutex_lock(&vm_lock);
 	size_t s = area_of(p);
 	if (s == SIZE_MAX) {
@@ -418,10 +418,10 @@ void ref_vfree(const void *p)
 	vm.npages[s] = 0;   /* unpublished: the range stays reserved until unmapped */
 	vm.live_pages -= n;
 	pthread_mutex_unlock(&vm_lock);
-#ifdef KAS_MUTANT_VFREE_NO_IRQ_DEFER /* mutant: no in_interrupt() deferral: unmaps in place and may sleep */
-	if (ref_m.world.may_sleep)
-		ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
-#endif
+	if (REF_MUTANT(VFREE_NO_IRQ_DEFER)) { /* mutant: no in_interrupt() deferral: unmaps in place and may sleep */
+		if (ref_m.world.may_sleep)
+			ref_m.world.may_sleep(ref_m.world.ctx, REF_GFP_KERNEL);
+	}
 	depopulate_area(s, n);
 	release_pages(s, n);
 	unreserve(s, n);

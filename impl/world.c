@@ -29,34 +29,34 @@ void ref_call_enter(ref_gfp_t gfp)
 	ref_gfp_t out = ref_m.world.gfp_context(ref_m.world.ctx, in);
 	scope_clear = in & ~out;
 	scope_set = out & ~in;
-#ifdef KAS_MUTANT_NORECLAIM_SCOPE_IGNORED /* mutant: memalloc_noreclaim_save() has no effect */
-	scope_set &= ~REF_GFP_MEMALLOC;
-#endif
-#ifdef KAS_MUTANT_PIN_SCOPE_IGNORED /* mutant: only the reclaim bits of the answer are applied, not the pin scope's */
-	scope_clear &= ~REF_GFP_MOVABLE;
-#endif
-#ifdef KAS_MUTANT_SCOPE_STICKY /* mutant: FS/IO removal cached per task, never dropped when the scope ends */
-	static __thread ref_gfp_t sticky;
-	static __thread uint32_t sticky_gen;
-	if (sticky_gen != ref_m.gen) {
-		sticky = 0;
-		sticky_gen = ref_m.gen;
+	if (REF_MUTANT(NORECLAIM_SCOPE_IGNORED)) { /* mutant: memalloc_noreclaim_save() has no effect */
+		scope_set &= ~REF_GFP_MEMALLOC;
 	}
-	sticky |= scope_clear & (REF_GFP_FS | REF_GFP_IO);
-	scope_clear |= sticky & in;
-#endif
+	if (REF_MUTANT(PIN_SCOPE_IGNORED)) { /* mutant: only the reclaim bits of the answer are applied, not the pin scope's */
+		scope_clear &= ~REF_GFP_MOVABLE;
+	}
+	if (REF_MUTANT(SCOPE_STICKY)) { /* mutant: FS/IO removal cached per task, never dropped when the scope ends */
+		static __thread ref_gfp_t sticky;
+		static __thread uint32_t sticky_gen;
+		if (sticky_gen != ref_m.gen) {
+			sticky = 0;
+			sticky_gen = ref_m.gen;
+		}
+		sticky |= scope_clear & (REF_GFP_FS | REF_GFP_IO);
+		scope_clear |= sticky & in;
+	}
 }
 
 ref_gfp_t ref_scoped(ref_gfp_t gfp)
 {
-#ifdef KAS_MUTANT_NOFS_SCOPE_IGNORED /* mutant: memalloc_nofs_save() has no effect */
-	if ((scope_clear & REF_GFP_FS) && !(scope_clear & REF_GFP_IO))
-		return (gfp & ~(scope_clear & ~REF_GFP_FS)) | scope_set;
-#endif
-#ifdef KAS_MUTANT_NOIO_NOT_NOFS    /* mutant: memalloc_noio_save() keeps __GFP_FS */
-	if (scope_clear & REF_GFP_IO)
-		return (gfp & ~(scope_clear & ~REF_GFP_FS)) | scope_set;
-#endif
+	if (REF_MUTANT(NOFS_SCOPE_IGNORED)) { /* mutant: memalloc_nofs_save() has no effect */
+		if ((scope_clear & REF_GFP_FS) && !(scope_clear & REF_GFP_IO))
+			return (gfp & ~(scope_clear & ~REF_GFP_FS)) | scope_set;
+	}
+	if (REF_MUTANT(NOIO_NOT_NOFS)) { /* mutant: memalloc_noio_save() keeps __GFP_FS */
+		if (scope_clear & REF_GFP_IO)
+			return (gfp & ~(scope_clear & ~REF_GFP_FS)) | scope_set;
+	}
 	return (gfp & ~scope_clear) | scope_set;
 }
 
@@ -119,20 +119,14 @@ static void rcu_kvfree_cb(void *p) { ref_kvfree(p); }
 
 static void defer_free(void *p, bool kv)
 {
-	if (!p)
+	if (!p || REF_MUTANT(KFREE_RCU_LEAKS)) /* mutant: kfree_rcu never frees */
 		return;
 	struct rcu_rec *r = NULL;
-#ifdef KAS_MUTANT_KFREE_RCU_EARLY  /* mutant: freed at once, no grace period */
-	if (0)
-#else
-	if (ref_m.world.call_rcu)
-#endif
+	/* mutant KFREE_RCU_EARLY: freed at once, no grace period */
+	bool grace = !REF_MUTANT(KFREE_RCU_EARLY) && ref_m.world.call_rcu;
+	if (grace)
 		r = ref_slab_alloc(&rcu_rec_cache, REF_GFP_KERNEL | REF_GFP_NOWARN, sizeof(*r));
-#ifdef KAS_MUTANT_KFREE_RCU_EARLY
-	if (0) {
-#else
-	if (!r && ref_m.world.call_rcu) {
-#endif
+	if (grace && !r) {
 		/* no memory for the record: the kernel waits for a grace period
 		 * (synchronize_rcu) and frees; here the world's grace period runs
 		 * the free, so the pointer still outlives one.  Without a record a
@@ -163,24 +157,24 @@ static void defer_free(void *p, bool kv)
 
 void ref_kfree_rcu(void *p)
 {
-#ifdef KAS_MUTANT_KFREE_RCU_CACHE_REFUSED /* mutant: kfree_rcu takes kmalloc objects only (the pre-6.4 rule) */
-	int32_t f = p ? ref_slab_of(p) : REF_NO_FRAME;
-	if (f != REF_NO_FRAME && !ref_page(f)->cache->is_kmalloc) {
-		ref_warn(REF_WARN_BAD_FREE, "kfree_rcu: not a kmalloc object");
-		return;
+	if (REF_MUTANT(KFREE_RCU_CACHE_REFUSED)) { /* mutant: kfree_rcu takes kmalloc objects only (the pre-6.4 rule) */
+		int32_t f = p ? ref_slab_of(p) : REF_NO_FRAME;
+		if (f != REF_NO_FRAME && !ref_page(f)->cache->is_kmalloc) {
+			ref_warn(REF_WARN_BAD_FREE, "kfree_rcu: not a kmalloc object");
+			return;
+		}
 	}
-#endif
 	defer_free(p, false);
 }
 
 void ref_kvfree_rcu(void *p)
 {
-#ifdef KAS_MUTANT_KVFREE_RCU_SLAB_ONLY /* mutant: kvfree_rcu assumes a slab object: vmalloc and large kmalloc memory refused */
-	if (p && !REF_ZERO_OR_NULL(p) && ref_slab_of(p) == REF_NO_FRAME) {
-		ref_warn(REF_WARN_BAD_FREE, "kvfree_rcu: not a slab object");
-		return;
+	if (REF_MUTANT(KVFREE_RCU_SLAB_ONLY)) { /* mutant: kvfree_rcu assumes a slab object: vmalloc and large kmalloc memory refused */
+		if (p && !REF_ZERO_OR_NULL(p) && ref_slab_of(p) == REF_NO_FRAME) {
+			ref_warn(REF_WARN_BAD_FREE, "kvfree_rcu: not a slab object");
+			return;
+		}
 	}
-#endif
 	defer_free(p, true);
 }
 
@@ -230,14 +224,14 @@ bool ref_usercopy_check(const void *p, size_t n)
 		/* kmalloc caches whitelist the whole object, others their region */
 		size_t uoff = c->is_kmalloc ? 0 : c->useroffset;
 		size_t usize = c->is_kmalloc ? c->object_size : c->usersize;
-#ifdef KAS_MUTANT_USERCOPY_FALLBACK /* mutant: caches without a window allow the whole object */
-		if (!c->is_kmalloc && c->usersize == 0)
+		if (REF_MUTANT(USERCOPY_FALLBACK)) { /* mutant: caches without a window allow the whole object */
+			if (!c->is_kmalloc && c->usersize == 0)
+				usize = c->object_size;
+		}
+		if (REF_MUTANT(USERCOPY_WHOLE_OBJECT)) { /* mutant: the usercopy window is ignored */
+			uoff = 0;
 			usize = c->object_size;
-#endif
-#ifdef KAS_MUTANT_USERCOPY_WHOLE_OBJECT /* mutant: the usercopy window is ignored */
-		uoff = 0;
-		usize = c->object_size;
-#endif
+		}
 		return off >= uoff && off - uoff <= usize && n <= usize - (off - uoff);
 	}
 	f = ref_addr_frame(p);

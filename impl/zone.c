@@ -87,26 +87,26 @@ void ref_zones_layout(size_t frames)
 
 int ref_gfp_highest_zone(ref_gfp_t gfp)
 {
-#ifndef KAS_MUTANT_DMA_WRONG_ZONE  /* mutant: __GFP_DMA served like DMA32 */
-	if (gfp & REF_GFP_DMA)
-		return ZONE_DMA;
-#endif
-#ifdef KAS_MUTANT_DMA32_WRONG_ZONE /* mutant: __GFP_DMA32 served from Normal */
-	if (gfp & REF_GFP_DMA32)
-		return ZONE_NORMAL;
-#endif
-#ifdef KAS_MUTANT_DMA_WRONG_ZONE
-	if (gfp & REF_GFP_DMA)
-		return ZONE_DMA32;
-#endif
+	if (!REF_MUTANT(DMA_WRONG_ZONE)) { /* mutant: __GFP_DMA served like DMA32 */
+		if (gfp & REF_GFP_DMA)
+			return ZONE_DMA;
+	}
+	if (REF_MUTANT(DMA32_WRONG_ZONE)) { /* mutant: __GFP_DMA32 served from Normal */
+		if (gfp & REF_GFP_DMA32)
+			return ZONE_NORMAL;
+	}
+	if (REF_MUTANT(DMA_WRONG_ZONE)) {
+		if (gfp & REF_GFP_DMA)
+			return ZONE_DMA32;
+	}
 	if (gfp & REF_GFP_DMA32)
 		return ZONE_DMA32;
 	/* GFP_ZONE_TABLE: "Movable is valid only if HIGHMEM is set too";
 	 * __GFP_MOVABLE alone (or __GFP_HIGHMEM alone) is Normal on 64-bit */
-#ifdef KAS_MUTANT_MOVABLE_WITHOUT_HIGHMEM /* mutant: __GFP_MOVABLE alone selects ZONE_MOVABLE */
-	if (gfp & REF_GFP_MOVABLE)
-		return ZONE_MOVABLE;
-#endif
+	if (REF_MUTANT(MOVABLE_WITHOUT_HIGHMEM)) { /* mutant: __GFP_MOVABLE alone selects ZONE_MOVABLE */
+		if (gfp & REF_GFP_MOVABLE)
+			return ZONE_MOVABLE;
+	}
 	if ((gfp & (REF_GFP_MOVABLE | REF_GFP_HIGHMEM)) == (REF_GFP_MOVABLE | REF_GFP_HIGHMEM))
 		return ZONE_MOVABLE;
 	return ZONE_NORMAL;

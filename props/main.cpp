@@ -21,7 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern "C" const struct kas_port *kas_props_broken_port(const char *name);
 
 namespace kasprops {
 namespace {
@@ -31,8 +30,8 @@ const char kUsage[] =
 	"                 [--out DIR] [--only NAME,...] [--rule ID,...] [--fork]\n"
 	"                 [--timeout S] [--mem SIZE] [--list]\n"
 	"  --port P      built-in port name or path to a port module (default: ref);\n"
-	"                self-test ports: ref-broken-krealloc, ref-crash-kfree-sensitive,\n"
-	"                ref-hang-ksize (deliberately broken variants of ref)\n"
+	"                planted bugs of ref are the mut-* ports (`kallocspec ports`),\n"
+	"                e.g. mut-krealloc-half-prefix, mut-kfree-sensitive-crash\n"
 	"  --profile P   kernel profile (default: the library default)\n"
 	"  --seed N      rapidcheck seed (default: random, printed)\n"
 	"  --cases N     successful cases per property (default 100; --long 10000)\n"
@@ -150,14 +149,6 @@ int parseArgs(int argc, char **argv, Options &o)
 
 const kas_port *openPort(const std::string &name)
 {
-	if (name.rfind("ref-broken-", 0) == 0 || name.rfind("ref-crash-", 0) == 0 ||
-	    name.rfind("ref-hang-", 0) == 0) {
-		const kas_port *p = kas_props_broken_port(name.c_str());
-		if (!p)
-			fprintf(stderr, "kas-props: no test port '%s' (they need the ref port)\n",
-				name.c_str());
-		return p;
-	}
 	char err[512] = "";
 	const kas_port *p = kas_port_open(name.c_str(), err, sizeof(err));
 	if (!p)
@@ -219,16 +210,6 @@ std::string exeDir()
 	return dir;
 }
 
-// The --port argument `kallocspec replay` needs for this port: the test
-// port built into kas-props is the module next to it.
-std::string replayPortName()
-{
-	const std::string dir = exeDir();
-	if (g_cfg.port_name != "ref-broken-krealloc" || dir.empty())
-		return g_cfg.port_name;
-	return dir + "/kas-port-broken-krealloc.so";
-}
-
 // Failure traces go to --out, else to props-failures/ in the build
 // directory: never loose into whatever directory kas-props was run from
 // (a run from the source tree once left them at its root).
@@ -283,14 +264,9 @@ void reportFailure(const std::string &property)
 	printf("\n== %s: FAIL %s after shrinking to %zu op%s\n%s", property.c_str(), f.rule.c_str(),
 	       f.nops, f.nops == 1 ? "" : "s", f.messages.c_str());
 	printf("---- counterexample (.ktrace) ----\n%s----\n", f.trace.c_str());
-	const bool selfTest = g_cfg.port_name.rfind("ref-crash-", 0) == 0 ||
-			      g_cfg.port_name.rfind("ref-hang-", 0) == 0;
-	if (out && selfTest)
-		printf("written to %s\n(%s is built into kas-props only: no replay module)\n",
-		       path.c_str(), g_cfg.port_name.c_str());
-	else if (out)
+	if (out)
 		printf("written to %s\nreplay:   kallocspec replay %s --port %s\n", path.c_str(),
-		       path.c_str(), replayPortName().c_str());
+		       path.c_str(), g_cfg.port_name.c_str());
 	else
 		printf("kas-props: could not write %s\n", path.c_str());
 }

@@ -7,8 +7,11 @@
  */
 #include <kallocspec/port.h>
 #include "ref.h"
+#include "ref_mutant.h"
 
+#include <signal.h>
 #include <stddef.h>
+#include <string.h>
 
 _Static_assert(__GFP_DMA == REF_GFP_DMA && __GFP_DMA32 == REF_GFP_DMA32 &&
 	       __GFP_ZERO == REF_GFP_ZERO && __GFP_NOWARN == REF_GFP_NOWARN &&
@@ -177,6 +180,14 @@ static void *p_kcalloc(size_t n, size_t size, kas_gfp_t gfp)
 static void *p_krealloc(const void *p, size_t size, kas_gfp_t gfp)
 {
 	ref_call_enter(gfp);
+	if (REF_MUTANT(KREALLOC_HALF_PREFIX)) { /* mutant: the second half of what must survive is lost */
+		size_t old = REF_ZERO_OR_NULL(p) ? 0 : ref_ksize(p);
+		void *q = ref_krealloc(p, size, gfp);
+		size_t keep = old < size ? old : size;
+		if (!REF_ZERO_OR_NULL(q) && keep > 1)
+			memset((char *)q + keep / 2, 0x5A, keep - keep / 2);
+		return q;
+	}
 	return ref_krealloc(p, size, gfp);
 }
 static void *p_krealloc_array(void *p, size_t n, size_t size, kas_gfp_t gfp)
@@ -186,17 +197,35 @@ static void *p_krealloc_array(void *p, size_t n, size_t size, kas_gfp_t gfp)
 }
 static void p_kfree(const void *p) { ref_kfree(p); }
 static void p_kvfree(const void *p) { ref_kvfree(p); }
-static size_t p_ksize(const void *p) { return ref_ksize(p); }
+static size_t p_ksize(const void *p)
+{
+	size_t n = ref_ksize(p);
+	if (REF_MUTANT(KSIZE_HANG)) { /* mutant: ksize of an object above 1 KiB never returns */
+		volatile bool forever = n > 1024;
+		while (forever) {
+		}
+	}
+	return n;
+}
 static size_t p_roundup(size_t size) { return ref_kmalloc_size_roundup(size); }
-static void p_kfree_sensitive(const void *p) { ref_kfree_sensitive(p); }
+static void p_kfree_sensitive(const void *p)
+{
+	if (REF_MUTANT(KFREE_SENSITIVE_CRASH) && !REF_ZERO_OR_NULL(p) && ref_ksize(p) > 64) {
+		/* mutant: a segmentation fault above 64 bytes, raised with the default
+		 * action so that a sanitizer's handler does not turn it into an exit */
+		signal(SIGSEGV, SIG_DFL);
+		raise(SIGSEGV);
+	}
+	ref_kfree_sensitive(p);
+}
 
 static void *p_vmalloc(size_t size)
 {
 	ref_call_enter(REF_GFP_KERNEL);
-#ifdef KAS_MUTANT_VMALLOC0_PAGE /* mutant: vmalloc(0) quietly hands out a page */
-	if (size == 0)
-		size = 1;
-#endif
+	if (REF_MUTANT(VMALLOC0_PAGE)) { /* mutant: vmalloc(0) quietly hands out a page */
+		if (size == 0)
+			size = 1;
+	}
 	return ref_vmalloc(size, 1, REF_GFP_KERNEL);
 }
 static void *p_vzalloc(size_t size)
@@ -217,12 +246,12 @@ static void *p_vmalloc_node_align(size_t size, size_t align, kas_gfp_t gfp)
 static void *p_vrealloc(const void *p, size_t size, kas_gfp_t gfp)
 {
 	ref_call_enter(gfp);
-#ifdef KAS_MUTANT_VREALLOC_ZERO_ZSP /* mutant: vrealloc(p, 0) answers like krealloc */
-	if (size == 0) {
-		ref_vfree(p);
-		return REF_ZERO_SIZE_PTR;
+	if (REF_MUTANT(VREALLOC_ZERO_ZSP)) { /* mutant: vrealloc(p, 0) answers like krealloc */
+		if (size == 0) {
+			ref_vfree(p);
+			return REF_ZERO_SIZE_PTR;
+		}
 	}
-#endif
 	return ref_vrealloc(p, size, gfp);
 }
 static void p_vfree(const void *p) { ref_vfree(p); }
@@ -327,68 +356,94 @@ static void *p_alloc_pages_exact(size_t size, kas_gfp_t gfp)
 }
 static void p_free_pages_exact(void *p, size_t size) { ref_free_pages_exact(p, size); }
 
-const struct kas_port kas_port_ref = {
-	.abi_version = KAS_PORT_ABI_VERSION,
-	.table_size = sizeof(struct kas_port),
-	.name = "ref",
-	.description = "reference allocator: zones, buddy, SLUB-like slabs, vmalloc on a simulated machine",
-	.caps = KAS_CAP_KMALLOC | KAS_CAP_KMALLOC_ARRAY | KAS_CAP_KREALLOC | KAS_CAP_KSIZE |
-		KAS_CAP_ROUNDUP | KAS_CAP_KFREE_SENSITIVE | KAS_CAP_VMALLOC | KAS_CAP_KVMALLOC |
-		KAS_CAP_CACHE | KAS_CAP_CACHE_USERCOPY | KAS_CAP_BULK | KAS_CAP_PAGES |
-		KAS_CAP_OVERFLOW | KAS_CAP_VREALLOC | KAS_CAP_KVREALLOC | KAS_CAP_OBS_PHYS |
-		KAS_CAP_OBS_VMADDR | KAS_CAP_THREADS | KAS_CAP_WORLD | KAS_CAP_RCU |
-		KAS_CAP_USERCOPY | KAS_CAP_OBS_WARN | KAS_CAP_OBS_ZONE | KAS_CAP_RCU_HEAD,
-	.init = p_init,
-	.fini = p_fini,
-	.kmalloc = p_kmalloc,
-	.kzalloc = p_kzalloc,
-	.kmalloc_array = p_kmalloc_array,
-	.kcalloc = p_kcalloc,
-	.krealloc = p_krealloc,
-	.krealloc_array = p_krealloc_array,
-	.kfree = p_kfree,
-	.kvfree = p_kvfree,
-	.ksize = p_ksize,
-	.kmalloc_size_roundup = p_roundup,
-	.kfree_sensitive = p_kfree_sensitive,
-	.vmalloc = p_vmalloc,
-	.vzalloc = p_vzalloc,
-	.vmalloc_gfp = p_vmalloc_gfp,
-	.vmalloc_node_align = p_vmalloc_node_align,
-	.vrealloc = p_vrealloc,
-	.vfree = p_vfree,
-	.kvmalloc = p_kvmalloc,
-	.kvzalloc = p_kvzalloc,
-	.kvmalloc_array = p_kvmalloc_array,
-	.kvcalloc = p_kvcalloc,
-	.kvrealloc = p_kvrealloc,
-	.kmem_cache_create = p_cache_create,
-	.kmem_cache_create_usercopy = p_cache_create_usercopy,
-	.kmem_cache_alloc = p_cache_alloc,
-	.kmem_cache_zalloc = p_cache_zalloc,
-	.kmem_cache_free = p_cache_free,
-	.kmem_cache_destroy = p_cache_destroy,
-	.kmem_cache_alloc_bulk = p_cache_alloc_bulk,
-	.kmem_cache_free_bulk = p_cache_free_bulk,
-	.kfree_bulk = p_kfree_bulk,
-	.alloc_pages = p_alloc_pages,
-	.get_free_pages = p_get_free_pages,
-	.get_zeroed_page = p_get_zeroed_page,
-	.free_pages = p_free_pages,
-	.free_pages_page = p_free_pages_page,
-	.size_mul = p_size_mul,
-	.size_add = p_size_add,
-	.size_sub = p_size_sub,
-	.array_size = p_size_mul,
-	.array3_size = p_array3_size,
-	.struct_size = p_struct_size,
-	.virt_to_phys = p_virt_to_phys,
-	.is_vmalloc_addr = p_is_vmalloc_addr,
-	.kfree_rcu = p_kfree_rcu,
-	.kvfree_rcu = p_kvfree_rcu,
-	.usercopy_check = p_usercopy_check,
-	.page_zone = p_page_zone,
-	.alloc_pages_exact = p_alloc_pages_exact,
-	.free_pages_exact = p_free_pages_exact,
+/* The table without its name and init: the ref port and every mutant port
+ * (ports/mutants/) share it. */
+#define REF_PORT_DESCRIPTION \
+	"reference allocator: zones, buddy, SLUB-like slabs, vmalloc on a simulated machine"
+#define REF_PORT_TABLE \
+	.abi_version = KAS_PORT_ABI_VERSION, \
+	.table_size = sizeof(struct kas_port), \
+	.caps = KAS_CAP_KMALLOC | KAS_CAP_KMALLOC_ARRAY | KAS_CAP_KREALLOC | KAS_CAP_KSIZE | \
+		KAS_CAP_ROUNDUP | KAS_CAP_KFREE_SENSITIVE | KAS_CAP_VMALLOC | KAS_CAP_KVMALLOC | \
+		KAS_CAP_CACHE | KAS_CAP_CACHE_USERCOPY | KAS_CAP_BULK | KAS_CAP_PAGES | \
+		KAS_CAP_OVERFLOW | KAS_CAP_VREALLOC | KAS_CAP_KVREALLOC | KAS_CAP_OBS_PHYS | \
+		KAS_CAP_OBS_VMADDR | KAS_CAP_THREADS | KAS_CAP_WORLD | KAS_CAP_RCU | \
+		KAS_CAP_USERCOPY | KAS_CAP_OBS_WARN | KAS_CAP_OBS_ZONE | KAS_CAP_RCU_HEAD, \
+	.fini = p_fini, \
+	.kmalloc = p_kmalloc, \
+	.kzalloc = p_kzalloc, \
+	.kmalloc_array = p_kmalloc_array, \
+	.kcalloc = p_kcalloc, \
+	.krealloc = p_krealloc, \
+	.krealloc_array = p_krealloc_array, \
+	.kfree = p_kfree, \
+	.kvfree = p_kvfree, \
+	.ksize = p_ksize, \
+	.kmalloc_size_roundup = p_roundup, \
+	.kfree_sensitive = p_kfree_sensitive, \
+	.vmalloc = p_vmalloc, \
+	.vzalloc = p_vzalloc, \
+	.vmalloc_gfp = p_vmalloc_gfp, \
+	.vmalloc_node_align = p_vmalloc_node_align, \
+	.vrealloc = p_vrealloc, \
+	.vfree = p_vfree, \
+	.kvmalloc = p_kvmalloc, \
+	.kvzalloc = p_kvzalloc, \
+	.kvmalloc_array = p_kvmalloc_array, \
+	.kvcalloc = p_kvcalloc, \
+	.kvrealloc = p_kvrealloc, \
+	.kmem_cache_create = p_cache_create, \
+	.kmem_cache_create_usercopy = p_cache_create_usercopy, \
+	.kmem_cache_alloc = p_cache_alloc, \
+	.kmem_cache_zalloc = p_cache_zalloc, \
+	.kmem_cache_free = p_cache_free, \
+	.kmem_cache_destroy = p_cache_destroy, \
+	.kmem_cache_alloc_bulk = p_cache_alloc_bulk, \
+	.kmem_cache_free_bulk = p_cache_free_bulk, \
+	.kfree_bulk = p_kfree_bulk, \
+	.alloc_pages = p_alloc_pages, \
+	.get_free_pages = p_get_free_pages, \
+	.get_zeroed_page = p_get_zeroed_page, \
+	.free_pages = p_free_pages, \
+	.free_pages_page = p_free_pages_page, \
+	.size_mul = p_size_mul, \
+	.size_add = p_size_add, \
+	.size_sub = p_size_sub, \
+	.array_size = p_size_mul, \
+	.array3_size = p_array3_size, \
+	.struct_size = p_struct_size, \
+	.virt_to_phys = p_virt_to_phys, \
+	.is_vmalloc_addr = p_is_vmalloc_addr, \
+	.kfree_rcu = p_kfree_rcu, \
+	.kvfree_rcu = p_kvfree_rcu, \
+	.usercopy_check = p_usercopy_check, \
+	.page_zone = p_page_zone, \
+	.alloc_pages_exact = p_alloc_pages_exact, \
+	.free_pages_exact = p_free_pages_exact, \
 	.kvfree_rcu_arg_2 = p_kvfree_rcu_arg_2,
+
+#ifndef REF_MUTANTS_SWITCHED
+const struct kas_port kas_port_ref = {
+	.name = "ref",
+	.description = REF_PORT_DESCRIPTION,
+	.init = p_init,
+	REF_PORT_TABLE
 };
+#else
+/* One port per planted bug: its init turns the bug on in this copy of the
+ * allocator, then initialises it as ref does.  The list is generated from
+ * ports/mutants/mutants.def. */
+#define REF_MUTANT_PORT(NAME, cname, pname)						\
+	static int p_init_##cname(const struct kas_port_env *env)			\
+	{										\
+		ref_mutant_on = REF_MUT_##NAME;						\
+		return p_init(env);							\
+	}										\
+	const struct kas_port kas_port_##cname = {					\
+		.name = pname,								\
+		.description = "MUTANT " #NAME " of the " REF_PORT_DESCRIPTION,		\
+		.init = p_init_##cname,							\
+		REF_PORT_TABLE								\
+	};
+#include "kas_mutant_ports.h"
+#endif

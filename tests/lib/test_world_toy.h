@@ -4,8 +4,9 @@
  * watermark, one page per kmalloc object, and a slow path that calls the
  * world's hooks the way the kernel's page allocator does (scopes, kswapd,
  * reserves, direct reclaim rounds, OOM, NOFAIL looping, memcg charges,
- * call_rcu, alloc_attempt).  Switches in `toy` make it misbehave for the
- * tests that need a bad port (immediate kfree_rcu, crash, hang).
+ * call_rcu, alloc_attempt).  It is the world's test double: its one switch
+ * (a page handed out twice) tests the world's own ballast bookkeeping; the
+ * tests that need a broken allocator use the mutant ports (ports/mutants/).
  */
 #ifndef KAS_TEST_WORLD_TOY_H
 #define KAS_TEST_WORLD_TOY_H
@@ -25,10 +26,7 @@ static struct {
 	bool charged[TOY_PAGES];
 	unsigned nfree;
 	const struct kas_world_hooks *w;
-	/* misbehaviour switches (set by tests, survive init) */
-	bool rcu_immediate;     /* kfree_rcu frees at once instead of after a grace period */
-	int crash_on_call;      /* raise SIGSEGV on the n-th kmalloc (1-based), 0 = never */
-	bool hang_kmalloc;      /* kmalloc never returns */
+	/* set by tests, survives init */
 	bool hand_out_last;     /* kmalloc returns the page handed out last (once) */
 	void *last_page;
 	/* counters */
@@ -142,12 +140,6 @@ out:
 static void *toy_kmalloc(size_t size, kas_gfp_t gfp)
 {
 	toy.kmalloc_calls++;
-	if (toy.crash_on_call && toy.kmalloc_calls == toy.crash_on_call) {
-		signal(SIGSEGV, SIG_DFL);   /* a sanitizer's handler would exit instead */
-		raise(SIGSEGV);
-	}
-	while (toy.hang_kmalloc)
-		;
 	if (size == 0)
 		return (void *)KAS_ZERO_SIZE_PTR;
 	if (size > TOY_PAGE)
@@ -194,7 +186,7 @@ static void toy_kfree_rcu(void *p)
 {
 	if (!p || (uintptr_t)p <= KAS_ZERO_SIZE_PTR)
 		return;
-	if (toy.rcu_immediate || !TOY_HOOK(call_rcu))
+	if (!TOY_HOOK(call_rcu))
 		toy_put(p);
 	else
 		toy.w->call_rcu(toy.w->ctx, toy_rcu_cb, p);

@@ -3,9 +3,9 @@
 #    and all of them on the other profiles with 200 cases;
 #  - libc-naive: the kmalloc properties must fail, and the kmalloc
 #    alignment failure must shrink to <= 2 ops;
-#  - ref-broken-krealloc (ref with a krealloc that keeps half the prefix):
-#    caught, shrunk to <= 3 ops, and `kallocspec replay` reproduces it;
-#  - ref-crash-kfree-sensitive under --fork: a CRASH, shrunk to <= 2 ops;
+#  - mut-krealloc-half-prefix (ref with a krealloc that keeps half the
+#    prefix): caught, shrunk to <= 3 ops, and `kallocspec replay` reproduces it;
+#  - mut-kfree-sensitive-crash under --fork: a CRASH, shrunk to <= 2 ops;
 #  - the same seed gives the same counterexample; bad input exits 2;
 #  - `kallocspec props` passes its options through to kas-props.
 # kas-props exists only when rapidcheck is installed (props/CMakeLists.txt).
@@ -62,14 +62,14 @@ if(TARGET kas_port_ref)
 
   kas_add_test(NAME props_broken_krealloc_shrinks
     COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
-            "-DARGS=--port;ref-broken-krealloc;--only;krealloc;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
+            "-DARGS=--port;mut-krealloc-half-prefix;--only;krealloc;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
             -DOUT=${KAS_PROPS_TMP}/broken -DMAX_OPS=3 "-DPATTERN=props-failure-krealloc-REALLOC-*.ktrace"
             -DREPLAY=$<TARGET_FILE:kallocspec-cli>
-            -DREPLAY_PORT=$<TARGET_FILE:kas-port-broken-krealloc>
+            -DREPLAY_PORT=mut-krealloc-half-prefix
             -P ${KAS_PROPS_DIR}/expect_failure.cmake)
   kas_add_test(NAME props_same_seed_same_counterexample
     COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
-            "-DARGS=--port;ref-broken-krealloc;--only;krealloc,mixed;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
+            "-DARGS=--port;mut-krealloc-half-prefix;--only;krealloc,mixed;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
             -DOUT=${KAS_PROPS_TMP}/determinism -P ${KAS_PROPS_DIR}/same_output.cmake)
   # The pressure generators reach the slow path's decisions on ref: each
   # reclaim-policy rule judged generated calls and passed (--coverage
@@ -103,7 +103,7 @@ if(TARGET kas_port_ref)
     list(GET entry 1 g)
     list(GET entry 2 r)
     string(REPLACE "-" "_" cm "${m}")
-    if(TARGET kas_port_mut_${cm})
+    if(TARGET kas_port_mutants)
       kas_add_test(NAME props_${g}_kills_mut_${cm}
         COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
                 "-DARGS=--port;mut-${m};--profile;linux-6.12;--only;${g};--rule;${r};--seed;${KAS_PROPS_CI_SEED};--cases;200"
@@ -115,13 +115,13 @@ if(TARGET kas_port_ref)
     endif()
   endforeach()
 
-  # With the mutant ports (KAS_MUTANTS=ON): the pressure group alone kills
+  # The pressure group alone kills
   # the slow-path mutants (ports/mutants/mutants.def).  The counterexample
   # may keep the exhaust's 16 drain lines.
   foreach(m noretry-two-rounds retry-mayfail-oom oom-nofs nowait-reserves
             nomemalloc-scope-reclaims nowait-reclaims noreclaim-wakes-kswapd nofail-null)
     string(REPLACE "-" "_" cm "${m}")
-    if(TARGET kas_port_mut_${cm})
+    if(TARGET kas_port_mutants)
       kas_add_test(NAME props_pressure_kills_mut_${cm}
         COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
                 "-DARGS=--port;mut-${m};--only;pressure;--seed;${KAS_PROPS_CI_SEED};--cases;200"
@@ -136,7 +136,7 @@ if(TARGET kas_port_ref)
   # --fork: a port that crashes is a CRASH failure, shrunk like the others.
   kas_add_test(NAME props_fork_crash_shrinks
     COMMAND ${CMAKE_COMMAND} -DPROPS=${KAS_PROPS_BIN}
-            "-DARGS=--port;ref-crash-kfree-sensitive;--fork;--only;kmalloc;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
+            "-DARGS=--port;mut-kfree-sensitive-crash;--fork;--only;kmalloc;--seed;${KAS_PROPS_CI_SEED};--cases;${KAS_PROPS_CASES}"
             -DOUT=${KAS_PROPS_TMP}/crash -DMAX_OPS=2 "-DPATTERN=props-failure-kmalloc-CRASH.ktrace"
             -P ${KAS_PROPS_DIR}/expect_failure.cmake)
   set_tests_properties(props_fork_crash_shrinks props_broken_krealloc_shrinks
@@ -161,7 +161,7 @@ set_tests_properties(props_libc_naive_align_shrinks props_libc_naive_kmalloc_shr
 if(TARGET kas_port_ref)
   kas_add_test(NAME props_cli_passthrough
     COMMAND ${CMAKE_COMMAND} -DPROPS=$<TARGET_FILE:kallocspec-cli>
-            "-DARGS=props;--port;ref-broken-krealloc;--only;krealloc;--seed;${KAS_PROPS_CI_SEED}"
+            "-DARGS=props;--port;mut-krealloc-half-prefix;--only;krealloc;--seed;${KAS_PROPS_CI_SEED}"
             -DOUT=${KAS_PROPS_TMP}/cli -DMAX_OPS=3 -P ${KAS_PROPS_DIR}/expect_failure.cmake)
   set_tests_properties(props_cli_passthrough PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}")
 endif()

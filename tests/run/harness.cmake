@@ -1,6 +1,6 @@
-# Harness tests (the lead's): observations reach the spec; planted bugs are caught.
+# Harness tests: observations reach the spec; the mutant ports' planted bugs are caught.
 add_executable(test_harness ${CMAKE_CURRENT_LIST_DIR}/test_harness.c)
-target_link_libraries(test_harness PRIVATE kallocspec)
+target_link_libraries(test_harness PRIVATE kallocspec_ports kallocspec)
 kas_add_test(NAME harness COMMAND test_harness)
 
 # concurrent_kmalloc: thread-safe, shared-buffer and scribbling ports, and ref.

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Harness tests: a small malloc-backed port with switchable bugs shows that
- * the harness's observations (zeroing, patterns, overlap, dead handles,
- * teardown) reach the spec and that each planted bug is reported under the
- * rule it breaks — and not reported when the bug is off.
+ * Harness tests: a small malloc-backed port that counts its objects shows
+ * that the harness's observations (zeroing, patterns, overlap, dead
+ * handles, teardown) reach the spec, and the mutant ports (ports/mutants/)
+ * show that each planted bug is reported under the rule it breaks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +15,8 @@
 #include "kas_test.h"
 
 
-/* ---- a toy port: aligned_alloc with a size header, bugs on demand ---- */
-enum bug { BUG_NONE, BUG_NO_ZERO, BUG_SCRIBBLE_NEIGHBOUR, BUG_SAME_POINTER };
-static enum bug bug;
+/* ---- a toy port: aligned_alloc, counting what it hands out ---- */
 static size_t live_allocs, total_frees;
-static void *last_obj;
-static size_t last_size;
 
 static size_t align_for(size_t n)
 {
@@ -36,21 +32,12 @@ static void *toy_kmalloc(size_t n, kas_gfp_t gfp)
 		return (void *)16;
 	if (n > (4u << 20))
 		return NULL;
-	if (bug == BUG_SAME_POINTER && last_obj)
-		return last_obj;
-	if (bug == BUG_SCRIBBLE_NEIGHBOUR && last_obj && last_size)
-		((unsigned char *)last_obj)[last_size - 1] ^= 0xFF;
 	size_t a = align_for(n);
 	void *p = aligned_alloc(a, (n + a - 1) / a * a);
-	if (p && (gfp & __GFP_ZERO) && bug != BUG_NO_ZERO)
+	if (p && (gfp & __GFP_ZERO))
 		memset(p, 0, n);
-	if (p && bug == BUG_NO_ZERO)
-		memset(p, 0xAB, n);
-	if (p) {
+	if (p)
 		live_allocs++;
-		last_obj = p;
-		last_size = n;
-	}
 	return p;
 }
 
@@ -63,8 +50,6 @@ static void toy_kfree(const void *p)
 {
 	if ((uintptr_t)p <= 16)
 		return;
-	if (p == last_obj)
-		last_obj = NULL;
 	live_allocs--;
 	total_frees++;
 	free((void *)p);
@@ -74,7 +59,6 @@ static int toy_init(const struct kas_port_env *env)
 {
 	(void)env;
 	live_allocs = total_frees = 0;
-	last_obj = NULL;
 	return 0;
 }
 
@@ -95,13 +79,27 @@ static struct kas_spec *run(const char *text, struct kas_trace_result *res)
 	return kas_test_run_text(&toy, toy.caps, text, res);
 }
 
+/* Run text on a mutant port: the status of `rule`, and the result. */
+static enum kas_status on_mutant(const char *mutant, const char *text, const char *rule,
+				 struct kas_trace_result *res)
+{
+	char err[256];
+	const struct kas_port *p = kas_port_open(mutant, err, sizeof(err));
+	CHECK(p != NULL, "no port %s: %s", mutant, err);
+	if (!p)
+		return KAS_UNTESTED;
+	struct kas_spec *s = kas_test_run_text(p, kas_port_effective_caps(p), text, res);
+	enum kas_status st = kas_test_status(s, rule);
+	kas_spec_free(s);
+	return st;
+}
+
 int main(void)
 {
 	struct kas_trace_result res;
 	struct kas_spec *s;
 
 	/* clean run: every op executed, nothing fails, teardown frees leftovers */
-	bug = BUG_NONE;
 	s = run("a = kmalloc 64 GFP_KERNEL\nb = kzalloc 100 GFP_KERNEL\nc = kmalloc 0 GFP_KERNEL\nkfree a\n", &res);
 	CHECK(res.fails == 0, "clean run failed %u times", res.fails);
 	CHECK(res.ops_run >= 4, "ops_run %zu", res.ops_run);
@@ -125,25 +123,22 @@ int main(void)
 	      res.ops_skipped, total_frees, res.fails);
 	kas_spec_free(s);
 
-	/* kzalloc that does not zero -> ZERO-4 */
-	bug = BUG_NO_ZERO;
-	s = run("a = kzalloc 64 GFP_KERNEL\n", &res);
-	CHECK(kas_test_status(s, "ZERO-4") == KAS_FAIL, "missing zeroing not caught");
-	CHECK(res.first_fail_op == 0, "first fail op %zu", res.first_fail_op);
-	kas_spec_free(s);
+	/* kzalloc that does not zero a recycled object -> ZERO-4, at that call */
+	CHECK(on_mutant("mut-kzalloc-recycled", "a = kmalloc 64 GFP_KERNEL\nkfree a\n"
+			"b = kzalloc 64 GFP_KERNEL\n", "ZERO-4", &res) == KAS_FAIL,
+	      "missing zeroing not caught");
+	CHECK(res.first_fail_op == 2, "first fail op %zu", res.first_fail_op);
 
-	/* writing into a live neighbour -> INTEGRITY-1 when it is freed */
-	bug = BUG_SCRIBBLE_NEIGHBOUR;
-	s = run("a = kmalloc 64 GFP_KERNEL\nb = kmalloc 64 GFP_KERNEL\nkfree a\nkfree b\n", &res);
-	CHECK(kas_test_status(s, "INTEGRITY-1") == KAS_FAIL, "scribble not caught");
-	kas_spec_free(s);
+	/* zeroing into a live neighbour -> INTEGRITY-1 when it is freed */
+	CHECK(on_mutant("mut-kzalloc-overrun", "a = kmalloc 64 GFP_KERNEL\nb = kmalloc 64 GFP_KERNEL\n"
+			"c = kmalloc 64 GFP_KERNEL\nd = kmalloc 64 GFP_KERNEL\ne = kmalloc 64 GFP_KERNEL\n"
+			"kfree c\nz = kzalloc 64 GFP_KERNEL\nkfree a\nkfree b\nkfree d\nkfree e\n"
+			"kfree z\n", "INTEGRITY-1", &res) == KAS_FAIL, "scribble not caught");
 
-	/* the same pointer twice -> NO-OVERLAP */
-	bug = BUG_SAME_POINTER;
-	s = run("a = kmalloc 64 GFP_KERNEL\nb = kmalloc 64 GFP_KERNEL\n", &res);
-	CHECK(kas_test_status(s, "NO-OVERLAP") == KAS_FAIL, "overlap not caught");
-	kas_spec_free(s);
-	bug = BUG_NONE;
+	/* the same object twice -> NO-OVERLAP */
+	CHECK(on_mutant("mut-free-double-push", "a = kmalloc 64 GFP_KERNEL\nkfree a\n"
+			"b = kmalloc 64 GFP_KERNEL\nc = kmalloc 64 GFP_KERNEL\n", "NO-OVERLAP",
+			&res) == KAS_FAIL, "overlap not caught");
 
 	/* the pattern is a function of the id and offset, distinct per object */
 	CHECK(kas_pattern_byte(1, 0) != kas_pattern_byte(2, 0) ||

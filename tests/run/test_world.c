@@ -190,13 +190,16 @@ static void test_rcu(void)
 	      toy.leaked_at_fini);
 
 	/* a port that frees at once hands the memory back before the grace period */
-	toy.rcu_immediate = true;
+	char err[256];
+	const struct kas_port *early = kas_port_open("mut-kfree-rcu-early", err, sizeof(err));
+	CHECK(early != NULL, "no mut-kfree-rcu-early: %s", err);
+	if (!early)
+		return;
 	run("profile linux-6.12\n"
 	    "a = kmalloc 64 GFP_KERNEL\n"
 	    "kfree_rcu a\n"
 	    "b = kmalloc 64 GFP_KERNEL\n",
-	    &toy_port);
-	toy.rcu_immediate = false;
+	    early);
 	CHECK(W(1)->rcu_queued == 0, "nothing queued");
 	CHECK(W(2)->rcu_early_reuse == 1 && calls[2].ret == calls[0].ret, "early reuse seen");
 }

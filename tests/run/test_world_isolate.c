@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "kallocspec/harness.h"
-#include "test_world_toy.h"
+#include "kallocspec/port.h"
 #include "kas_test.h"
 
 
@@ -39,30 +39,41 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static const char three_kmallocs[] =
+/* The crash is mut-kfree-sensitive-crash's: op 2 frees an object above 64 bytes. */
+static const char crash_at_op_2[] =
 	"profile linux-6.12\n"
 	"a = kmalloc 64 GFP_KERNEL\n"
 	"b = kmalloc 128 GFP_KERNEL\n"
+	"kfree_sensitive b\n"
 	"c = kmalloc 256 GFP_KERNEL\n"
 	"kfree a\n";
 
+static const struct kas_port *open_port(const char *name)
+{
+	char err[256];
+	const struct kas_port *p = kas_port_open(name, err, sizeof(err));
+	CHECK(p != NULL, "no port %s: %s", name, err);
+	return p;
+}
+
 static void test_crash(void)
 {
+	const struct kas_port *ref = open_port("ref"), *crashes = open_port("mut-kfree-sensitive-crash");
+	if (!ref || !crashes)
+		return;
 	struct kas_trace t;
-	parse(&t, three_kmallocs);
-	struct kas_spec *spec = kas_spec_new(t.profile, toy_port.caps);
+	parse(&t, crash_at_op_2);
+	struct kas_spec *spec = kas_spec_new(t.profile, ref->caps);
 	struct kas_trace_result res;
 
 	/* reference: the same trace in-process, without the crash */
-	CHECK(kas_run_trace(&toy_port, spec, &t, NULL, &res) == 0 && res.status == KAS_RUN_OK,
+	CHECK(kas_run_trace(ref, spec, &t, NULL, &res) == 0 && res.status == KAS_RUN_OK,
 	      "in-process run");
 	uint64_t per_trace = exercised_total(spec);
 	CHECK(per_trace > 0, "the spec judged something");
 	kas_spec_clear_tallies(spec);
 
-	toy.crash_on_call = 3;
-	int rc = kas_run_trace_isolated(&toy_port, spec, &t, NULL, &res);
-	toy.crash_on_call = 0;
+	int rc = kas_run_trace_isolated(crashes, spec, &t, NULL, &res);
 	CHECK(rc == 0, "isolated rc %d", rc);
 	CHECK(res.status == KAS_RUN_CRASH, "status %u", res.status);
 	CHECK(res.signal == SIGSEGV && strcmp(res.signal_name, "SIGSEGV") == 0, "signal %d %s",
@@ -73,9 +84,9 @@ static void test_crash(void)
 	      "verdicts of ops 0 and 1 merged: %llu of %llu", (unsigned long long)before_crash,
 	      (unsigned long long)per_trace);
 
-	/* the run continues: the next trace works and adds its verdicts (4 ops
-	 * and 2 teardown frees) */
-	rc = kas_run_trace_isolated(&toy_port, spec, &t, NULL, &res);
+	/* the run continues: the next trace works and adds its verdicts (5 ops
+	 * and 1 teardown free) */
+	rc = kas_run_trace_isolated(ref, spec, &t, NULL, &res);
 	CHECK(rc == 0 && res.status == KAS_RUN_OK && res.ops_run == 6 && res.fault_op == KAS_NOT_FOUND,
 	      "second trace: rc %d status %u ops %zu", rc, res.status, res.ops_run);
 	CHECK(exercised_total(spec) == before_crash + per_trace, "tallies merged");
@@ -95,18 +106,20 @@ static void test_crash(void)
 
 static void test_hang(void)
 {
+	const struct kas_port *hangs = open_port("mut-ksize-hang");
+	if (!hangs)
+		return;
 	struct kas_trace t;
 	parse(&t, "profile linux-6.12\n"
-		  "ballast clean 4\n"
-		  "a = kmalloc 64 GFP_KERNEL\n"
+		  "a = kmalloc 2048 GFP_KERNEL\n"
+		  "ksize a\n"
 		  "kfree a\n");
-	struct kas_spec *spec = kas_spec_new(t.profile, toy_port.caps);
+	struct kas_spec *spec = kas_spec_new(t.profile, hangs->caps);
 	struct kas_harness_opts o = { 0 };
 	o.call_timeout_ms = 300;
 	struct kas_trace_result res;
-	toy.hang_kmalloc = true;
 	double t0 = now_s();
-	int rc = kas_run_trace_isolated(&toy_port, spec, &t, &o, &res);
+	int rc = kas_run_trace_isolated(hangs, spec, &t, &o, &res);
 	double took = now_s() - t0;
 	CHECK(rc == 0 && res.status == KAS_RUN_HANG, "rc %d status %u", rc, res.status);
 	CHECK(res.fault_op == 1, "hung in op %zu", res.fault_op);
@@ -118,14 +131,13 @@ static void test_hang(void)
 	if (pid == 0) {
 		o.watchdog_in_process = true;
 		o.call_timeout_ms = 200;
-		kas_run_trace(&toy_port, spec, &t, &o, &res);
-		_exit(0);   /* not reached while kmalloc hangs */
+		kas_run_trace(hangs, spec, &t, &o, &res);
+		_exit(0);   /* not reached while ksize hangs */
 	}
 	int status = 0;
 	waitpid(pid, &status, 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == KAS_EXIT_HANG, "watchdog status %#x",
 	      status);
-	toy.hang_kmalloc = false;
 	kas_spec_free(spec);
 	kas_trace_free(&t);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ZONE-1..4, 7, 8, ACCOUNT-2/3 and USERCOPY-1 can fail: each case wraps the
- * reference port with one deliberately broken entry (flags lost or added
- * on the way in, a cache flag dropped, a permissive usercopy check) and
- * the rule must FAIL on it, while the same trace on the unmodified ref
+ * ZONE-1..4, 7, 8, ACCOUNT-2/3 and USERCOPY-1 can fail: each case runs on
+ * the mutant port that plants the rule's bug (flags lost or added on the
+ * way in, a cache flag dropped, a permissive usercopy check) and the rule
+ * must FAIL on it, while the same trace on the unmodified ref
  * port exercises and PASSes the rule with no failure anywhere.  Then the
  * witnesses' contrasts are real: GFP_HIGHUSER_MOVABLE does land in
  * ZONE_MOVABLE on ref while __GFP_MOVABLE alone does not, the memcg limit
@@ -51,100 +51,33 @@ static struct kas_spec *run(const struct kas_port *port, const char *profile, co
 	return s;
 }
 
-/* ---- the broken variants: ref with one entry wrapped ---- */
 static const struct kas_port *REF;
 
-static void *kmalloc_strips_quietly(size_t size, kas_gfp_t gfp)
-{
-	return REF->kmalloc(size, gfp & ~(kas_gfp_t)(__GFP_DMA32 | __GFP_HIGHMEM));
-}
-static void *kmalloc_ignores_dma(size_t size, kas_gfp_t gfp)
-{
-	return REF->kmalloc(size, gfp & ~(kas_gfp_t)__GFP_DMA);
-}
-static unsigned long gfp_keeps_highmem(kas_gfp_t gfp, unsigned order)
-{
-	return (unsigned long)(uintptr_t)REF->alloc_pages(gfp, order);
-}
-static void *exact_strips_quietly(size_t size, kas_gfp_t gfp)
-{
-	return REF->alloc_pages_exact(size, gfp & ~(kas_gfp_t)(__GFP_COMP | __GFP_HIGHMEM));
-}
-static void *vmalloc_drops_dma32(size_t size, size_t align, kas_gfp_t gfp)
-{
-	return REF->vmalloc_node_align(size, align, gfp & ~(kas_gfp_t)__GFP_DMA32);
-}
-static void *pages_always_movable(kas_gfp_t gfp, unsigned order)
-{
-	return REF->alloc_pages(gfp | __GFP_MOVABLE | __GFP_HIGHMEM, order);
-}
-static void *cache_drops_dma(const char *name, unsigned size, unsigned align, uint32_t flags,
-			     kas_ctor_fn ctor)
-{
-	return REF->kmem_cache_create(name, size, align,
-				      flags & ~(uint32_t)(KAS_SLAB_CACHE_DMA | KAS_SLAB_CACHE_DMA32), ctor);
-}
-static void *cache_drops_account(const char *name, unsigned size, unsigned align, uint32_t flags,
-				 kas_ctor_fn ctor)
-{
-	return REF->kmem_cache_create(name, size, align, flags & ~(uint32_t)KAS_SLAB_ACCOUNT, ctor);
-}
-static void *vmalloc_drops_account(size_t size, kas_gfp_t gfp)
-{
-	return REF->vmalloc_gfp(size, gfp & ~(kas_gfp_t)__GFP_ACCOUNT);
-}
-static bool usercopy_allows_all(const void *p, size_t n)
-{
-	(void)p;
-	(void)n;
-	return true;
-}
-
-enum bug {
-	B_KMALLOC_QUIET, B_KMALLOC_NO_DMA, B_GFP_HIGHMEM, B_VMALLOC_NO_DMA32, B_PAGES_MOVABLE,
-	B_CACHE_NO_DMA, B_CACHE_NO_ACCOUNT, B_VMALLOC_NO_ACCOUNT, B_USERCOPY_ALL, B_EXACT_QUIET,
-};
-
-static struct kas_port broken(enum bug b)
-{
-	struct kas_port p = *REF;
-	switch (b) {
-	case B_KMALLOC_QUIET: p.kmalloc = kmalloc_strips_quietly; break;
-	case B_KMALLOC_NO_DMA: p.kmalloc = kmalloc_ignores_dma; break;
-	case B_GFP_HIGHMEM: p.get_free_pages = gfp_keeps_highmem; break;
-	case B_VMALLOC_NO_DMA32: p.vmalloc_node_align = vmalloc_drops_dma32; break;
-	case B_PAGES_MOVABLE: p.alloc_pages = pages_always_movable; break;
-	case B_CACHE_NO_DMA: p.kmem_cache_create = cache_drops_dma; break;
-	case B_CACHE_NO_ACCOUNT: p.kmem_cache_create = cache_drops_account; break;
-	case B_VMALLOC_NO_ACCOUNT: p.vmalloc_gfp = vmalloc_drops_account; break;
-	case B_USERCOPY_ALL: p.usercopy_check = usercopy_allows_all; break;
-	case B_EXACT_QUIET: p.alloc_pages_exact = exact_strips_quietly; break;
-	}
-	return p;
-}
-
+/* Each case: a trace, the rule it exercises, and the mutant port
+ * (ports/mutants/mutants.def) whose planted bug that rule must catch. */
 struct bug_case {
-	enum bug bug;
+	const char *mutant;
 	const char *rule;
 	const char *trace;
+	const char *profiles;   /* where the bug shows (NULL: every profile below) */
 };
 
 static const struct bug_case cases[] = {
-	{ B_KMALLOC_QUIET, "ZONE-1", "a = kmalloc 64 GFP_KERNEL|__GFP_DMA32\n" },
-	{ B_KMALLOC_NO_DMA, "ZONE-2", "a = kmalloc 64 GFP_KERNEL|GFP_DMA|__GFP_RECLAIMABLE\n" },
-	{ B_GFP_HIGHMEM, "ZONE-3", "a = __get_free_pages GFP_HIGHUSER 0\n" },
-	{ B_EXACT_QUIET, "ZONE-3", "a = alloc_pages_exact 9000 GFP_KERNEL|__GFP_COMP\n"
-	  "free_pages_exact a 9000\nb = alloc_pages_exact 9000 GFP_KERNEL|__GFP_COMP\n" },
-	{ B_VMALLOC_NO_DMA32, "ZONE-4", "a = __vmalloc_node 8192 4096 GFP_KERNEL|GFP_DMA32\n" },
-	{ B_PAGES_MOVABLE, "ZONE-7", "a = alloc_pages GFP_USER 0\nb = alloc_pages GFP_HIGHUSER 0\n" },
-	{ B_CACHE_NO_DMA, "ZONE-8",
-	  "k = kmem_cache_create d32 200 0 SLAB_CACHE_DMA32\na = kmem_cache_alloc k GFP_KERNEL\n" },
-	{ B_CACHE_NO_ACCOUNT, "ACCOUNT-2",
+	{ "mut-large-kmalloc-unfixed", "ZONE-1", "a = kmalloc 16384 GFP_KERNEL|__GFP_DMA32\n", NULL },
+	{ "mut-kmalloc-type-rcl-first", "ZONE-2", "a = kmalloc 64 GFP_KERNEL|GFP_DMA|__GFP_RECLAIMABLE\n", NULL },
+	{ "mut-gfp-pages-keep-highmem", "ZONE-3", "a = __get_free_pages GFP_HIGHUSER 0\n", NULL },
+	{ "mut-vmalloc-highmem-always", "ZONE-4", "a = __vmalloc_node 8192 4096 GFP_KERNEL|GFP_DMA32\n", NULL },
+	{ "mut-movable-without-highmem", "ZONE-7", "a = alloc_pages GFP_KERNEL|__GFP_MOVABLE 0\n", NULL },
+	{ "mut-cache-dma32-ignored", "ZONE-8",
+	  "k = kmem_cache_create d32 200 0 SLAB_CACHE_DMA32\na = kmem_cache_alloc k GFP_KERNEL\n", NULL },
+	{ "mut-slab-account-needs-gfp", "ACCOUNT-2",
 	  "memcg_limit 3\nk = kmem_cache_create acct 2048 0 SLAB_ACCOUNT\n"
-	  "a = kmem_cache_alloc k GFP_KERNEL\n" },
-	{ B_VMALLOC_NO_ACCOUNT, "ACCOUNT-3", "memcg_limit 16\na = __vmalloc 8192 GFP_KERNEL_ACCOUNT\n" },
-	{ B_USERCOPY_ALL, "USERCOPY-1",
-	  "k = kmem_cache_create plain 128 0 0\na = kmem_cache_alloc k GFP_KERNEL\ncopy_to_user a 0 16\n" },
+	  "a = kmem_cache_alloc k GFP_KERNEL\n", NULL },
+	{ "mut-vmalloc-bulk-unaccounted", "ACCOUNT-3", "memcg_limit 16\na = __vmalloc 8192 GFP_KERNEL_ACCOUNT\n", NULL },
+	/* before 5.16 the usercopy fallback is what the kernel did */
+	{ "mut-usercopy-fallback", "USERCOPY-1",
+	  "k = kmem_cache_create plain 128 0 0\na = kmem_cache_alloc k GFP_KERNEL\ncopy_to_user a 0 16\n",
+	  "linux-6.12 linux-latest" },
 };
 
 static const char *const profiles[] = { "linux-5.15", "linux-6.12", "linux-latest" };
@@ -159,7 +92,8 @@ static void test_bug_cases(void)
 			continue;
 		for (size_t pi = 0; pi < sizeof(profiles) / sizeof(profiles[0]); pi++) {
 			const char *prof = profiles[pi];
-			if (!kas_rule_in_profile(kas_rule_at((size_t)ri), kas_profile_find(prof)))
+			if (!kas_rule_in_profile(kas_rule_at((size_t)ri), kas_profile_find(prof)) ||
+			    (bc->profiles && !strstr(bc->profiles, prof)))
 				continue;
 			struct kas_spec *s = run(REF, prof, bc->trace);
 			if (!s)
@@ -171,16 +105,17 @@ static void test_bug_cases(void)
 				      bc->rule, prof, kas_rule_at(r)->id, kas_spec_tally(s, r)->message);
 			kas_spec_free(s);
 
-			struct kas_port bad = broken(bc->bug);
-			s = run(&bad, prof, bc->trace);
+			char err[256];
+			const struct kas_port *bad = kas_port_open(bc->mutant, err, sizeof(err));
+			CHECK(bad != NULL, "no port %s: %s", bc->mutant, err);
+			s = bad ? run(bad, prof, bc->trace) : NULL;
 			if (!s)
 				continue;
 			const struct kas_tally *ty = kas_spec_tally(s, (size_t)ri);
-			CHECK(kas_spec_status(s, (size_t)ri) == KAS_FAIL, "%s [%s]: broken variant %d "
-			      "not caught: %s", bc->rule, prof, (int)bc->bug,
-			      kas_status_name(kas_spec_status(s, (size_t)ri)));
+			CHECK(kas_spec_status(s, (size_t)ri) == KAS_FAIL, "%s [%s]: %s not caught: %s",
+			      bc->rule, prof, bc->mutant, kas_status_name(kas_spec_status(s, (size_t)ri)));
 			if (getenv("KAS_TEST_VERBOSE"))
-				printf("%-10s [%s] bug %d -> %s: %s\n", bc->rule, prof, (int)bc->bug,
+				printf("%-10s [%s] %s -> %s: %s\n", bc->rule, prof, bc->mutant,
 				       kas_status_name(kas_spec_status(s, (size_t)ri)), ty->message);
 			kas_spec_free(s);
 		}
