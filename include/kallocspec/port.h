@@ -354,11 +354,23 @@ uint32_t kas_port_effective_caps(const struct kas_port *port);
 
 /* ---- what a port module provides ---- */
 
+/* The fields every table starts with, for a designated initializer:
+ *
+ *     static const struct kas_port my_port = {
+ *             KAS_PORT_HEADER("myport", "kmalloc over malloc"),
+ *             .caps = KAS_CAP_KMALLOC,
+ *             .kmalloc = my_kmalloc, ...
+ *     };
+ */
+#define KAS_PORT_HEADER(name_, description_)                                       \
+	.abi_version = KAS_PORT_ABI_VERSION, .table_size = sizeof(struct kas_port), \
+	.name = (name_), .description = (description_)
+
 /* The one symbol a port module exports (KAS_PORT_SYMBOL): its port table.
  * KAS_PORT_EXPORT(table) defines it, visible even in a module built with
  * -fvisibility=hidden:
  *
- *     static const struct kas_port my_port = { .abi_version = ..., ... };
+ *     static const struct kas_port my_port = { KAS_PORT_HEADER(...), ... };
  *     KAS_PORT_EXPORT(my_port)
  */
 const struct kas_port *kallocspec_port(void);
