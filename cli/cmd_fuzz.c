@@ -8,7 +8,9 @@
  *
  *   kallocspec fuzz --engine libfuzzer|afl --target ops --port P --time 10m --jobs N [--out DIR]
  *
- * The script is $KAS_FUZZ_DRIVER if set, else <source dir>/fuzz/kas-fuzz.
+ * The script is $KAS_FUZZ_DRIVER if set, else the installed kit's
+ * (<prefix>/share/kallocspec/fuzz/kas-fuzz, next to an installed command),
+ * else <source dir>/fuzz/kas-fuzz.
  */
 #include "cmd_fuzz.h"
 #include "cli.h"
@@ -30,7 +32,17 @@ int kas_cmd_fuzz(int argc, char **argv)
 	char **args;
 
 	if (!script || !*script) {
-		snprintf(fallback, sizeof(fallback), "%s/fuzz/kas-fuzz", KAS_SOURCE_DIR);
+		/* an installed command runs the installed kit, a built one the
+		 * source tree's driver */
+		char self[2048];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		char *slash = n > 0 ? (self[n] = '\0', strrchr(self, '/')) : NULL;
+		if (slash) {
+			*slash = '\0';
+			snprintf(fallback, sizeof(fallback), "%s/../share/kallocspec/fuzz/kas-fuzz", self);
+		}
+		if (!slash || access(fallback, R_OK) != 0)
+			snprintf(fallback, sizeof(fallback), "%s/fuzz/kas-fuzz", KAS_SOURCE_DIR);
 		script = fallback;
 	}
 	if (access(script, R_OK) != 0) {

@@ -45,6 +45,10 @@ install(EXPORT kallocspecTargets NAMESPACE kallocspec:: DESTINATION ${KAS_INSTAL
 if(TARGET kallocspec-cli)
   install(TARGETS kallocspec-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
+# `kallocspec props` runs the kas-props next to it (built with rapidcheck)
+if(TARGET kas-props)
+  install(TARGETS kas-props RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 get_property(_kas_port_names GLOBAL PROPERTY KAS_BUILTIN_PORT_NAMES)
 foreach(n ${_kas_port_names})
   string(REPLACE "_" "-" _mod kas-port-${n})
@@ -54,6 +58,24 @@ foreach(n ${_kas_port_names})
 endforeach()
 install(DIRECTORY ${KAS_SOURCE_DIR}/corpora/witness/ DESTINATION ${KAS_INSTALL_CORPUSDIR}
   FILES_MATCHING PATTERN "*.ktrace")
+
+# The fuzz kit: `kallocspec fuzz` from an install prefix builds the fuzz
+# targets from share/kallocspec/fuzz/src against this package
+# (fuzz/installed/CMakeLists.txt) and runs the campaign driver installed here.
+if(TARGET fuzz_seeds)
+  set(_kas_fuzz_kit ${CMAKE_INSTALL_DATADIR}/kallocspec/fuzz)
+  install(PROGRAMS ${KAS_SOURCE_DIR}/fuzz/kas-fuzz DESTINATION ${_kas_fuzz_kit})
+  install(FILES ${KAS_SOURCE_DIR}/fuzz/kas_fuzz_plot.py ${KAS_SOURCE_DIR}/fuzz/gfp.dict
+                ${KAS_SOURCE_DIR}/fuzz/trace_parser.dict ${CMAKE_BINARY_DIR}/fuzz/ops.dict
+          DESTINATION ${_kas_fuzz_kit})
+  install(DIRECTORY ${CMAKE_BINARY_DIR}/fuzz/seeds/ DESTINATION ${_kas_fuzz_kit}/seeds
+          PATTERN stamp EXCLUDE)
+  file(GLOB _kas_fuzz_srcs ${KAS_SOURCE_DIR}/fuzz/fuzz_*.c ${KAS_SOURCE_DIR}/fuzz/fuzz_common.h)
+  install(FILES ${_kas_fuzz_srcs} ${KAS_SOURCE_DIR}/fuzz/replay_main.c
+                ${KAS_SOURCE_DIR}/fuzz/triage_main.c ${KAS_SOURCE_DIR}/ports/registry.c
+                ${KAS_SOURCE_DIR}/fuzz/installed/CMakeLists.txt
+          DESTINATION ${_kas_fuzz_kit}/src)
+endif()
 
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/kallocspecConfig.cmake.in
   ${CMAKE_BINARY_DIR}/pkg/kallocspecConfig.cmake

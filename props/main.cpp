@@ -212,11 +212,15 @@ std::string exeDir()
 
 // Failure traces go to --out, else to props-failures/ in the build
 // directory: never loose into whatever directory kas-props was run from
-// (a run from the source tree once left them at its root).
+// (a run from the source tree once left them at its root).  An installed
+// kas-props (no CMakeCache.txt next to it) writes into the directory it is
+// run from: an install prefix's bin/ is no place for them.
 std::string defaultOutDir()
 {
 	const std::string dir = exeDir();
-	return (dir.empty() ? std::string(".") : dir) + "/props-failures";
+	if (dir.empty() || access((dir + "/CMakeCache.txt").c_str(), F_OK) != 0)
+		return "./props-failures";
+	return dir + "/props-failures";
 }
 
 // --coverage: one verdict per rule over every stateful property run.

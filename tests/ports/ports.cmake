@@ -41,10 +41,12 @@ if(TARGET kas_port_btrfs_kerncompat)
             ${KAS_PORTS_TMP}/btrfs "ZERO-1 ALIGN-2 ALIGN-7 ZERO-4 ZERO-6 SIZE-5" "kfree ZERO_SIZE_PTR")
 endif()
 
-# Out-of-tree port against an install of this build (find_package + pkg-config).
+# Out-of-tree port against an install of this build (find_package + pkg-config),
+# the port template, and props and fuzz run from the install prefix.
 kas_add_test(NAME ports_outoftree
   COMMAND sh ${KAS_PORTS_TESTS}/test_outoftree.sh ${CMAKE_COMMAND} ${CMAKE_BINARY_DIR}
-          ${CMAKE_C_COMPILER} ${KAS_PORTS_TMP}/outoftree)
+          ${CMAKE_C_COMPILER} ${KAS_PORTS_TMP}/outoftree ${KAS_SOURCE_DIR})
+set_tests_properties(ports_outoftree PROPERTIES TIMEOUT 900)
 
 # A port that forwards every size to malloc: check stays within the machine
 # size, with and without --mem, and 16 GiB objects cost a bounded sample.

@@ -4,9 +4,12 @@
 # kallocspec_add_port(), build it, and check it with the *installed* CLI.
 # Then the pkg-config route: the same adapter compiled with
 # `pkg-config --cflags kallocspec`, and a program linked with --libs.
-#   test_outoftree.sh CMAKE BUILD-DIR C-COMPILER TMPDIR
+# Then the port template (ports/template/) built the same way, and `props`
+# and `fuzz` run from the install prefix, with no source tree to fall
+# back on.
+#   test_outoftree.sh CMAKE BUILD-DIR C-COMPILER TMPDIR SOURCE-DIR
 set -u
-cmake=$1 build=$2 cc=$3 tmp=$4
+cmake=$1 build=$2 cc=$3 tmp=$4 src=$5
 rm -rf "$tmp"
 mkdir -p "$tmp/myport"
 fails=0
@@ -133,6 +136,59 @@ printf '#include <kallocspec/port.h>\nextern const struct kas_port kas_port_mypo
 	fail "pkg-config: program does not link"
 [ -x "$tmp/uses-core-pc" ] && { "$tmp/uses-core-pc" >/dev/null || fail "pkg-config program failed"; }
 [ -f "$tmp/libmyport-pc.so" ] && check "$tmp/libmyport-pc.so" pkgconfig
+
+# The port template, copied out of the tree and built against the prefix.
+cp -r "$src/ports/template" "$tmp/template"
+"$cmake" -S "$tmp/template" -B "$tmp/template/build" -DCMAKE_PREFIX_PATH="$prefix" \
+	-DCMAKE_C_COMPILER="$cc" >"$tmp/template-configure.log" 2>&1 ||
+	{ cat "$tmp/template-configure.log"; fail "template: configure"; }
+"$cmake" --build "$tmp/template/build" >"$tmp/template-build.log" 2>&1 ||
+	{ cat "$tmp/template-build.log"; fail "template: build"; }
+tso=$tmp/template/build/kas-port-template.so
+if [ -f "$tso" ]; then
+	"$ks" check --port "$tso" --profile linux-6.12 --ops 500 --corpus "$corpus" \
+		>"$tmp/template.out" 2>"$tmp/template.err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "template: check exited $rc, expected 1 (glibc breaks ALIGN-2)"
+	for want in "PASS ZERO-1" "PASS REALLOC-8" "FAIL ALIGN-2" "UNSUPPORTED ALIGN-6"; do
+		grep -q "^$want  " "$tmp/template.out" || fail "template: no '$want' line"
+	done
+else
+	fail "no kas-port-template.so"
+fi
+
+# props and fuzz from the prefix, run from a scratch directory: the source
+# tree's driver and build are out of reach (KAS_FUZZ_DRIVER, KAS_PROPS_BIN
+# unset; the fuzz build goes to XDG_CACHE_HOME).
+mkdir -p "$tmp/run"
+if [ -x "$prefix/bin/kas-props" ]; then
+	(cd "$tmp/run" && env -u KAS_PROPS_BIN "$ks" props --port "$tso" --only kmalloc \
+		--cases 50 --seed 1 >"$tmp/props.out" 2>&1)
+	rc=$?
+	[ "$rc" -eq 1 ] || { cat "$tmp/props.out"; fail "props from the prefix exited $rc, expected 1"; }
+	ls "$tmp/run/props-failures/"*.ktrace >/dev/null 2>&1 ||
+		fail "props from the prefix wrote no failure trace into ./props-failures"
+else
+	echo "note: kas-props not installed (no librapidcheck-dev): props from the prefix not run"
+fi
+# (--flavour plain: CTest caps the test's data size, which ASan's shadow
+# memory cannot live under)
+if command -v clang-14 >/dev/null 2>&1; then
+	(cd "$tmp/run" && env -u KAS_FUZZ_DRIVER XDG_CACHE_HOME="$tmp/cache" timeout 600 \
+		"$ks" fuzz --port "$tso" --flavour plain --time 5 --out "$tmp/fuzz" >"$tmp/fuzz.out" 2>&1)
+	rc=$?
+	[ "$rc" -eq 1 ] || { tail -20 "$tmp/fuzz.out"; fail "fuzz from the prefix exited $rc, expected 1 (findings)"; }
+	grep -q "configuring .* against the kallocspec in $prefix" "$tmp/fuzz.out" ||
+		fail "fuzz did not build its targets against the installed package"
+	ls "$tmp/fuzz/traces/"*.ktrace >/dev/null 2>&1 || fail "fuzz from the prefix kept no finding"
+else
+	# without the compiler it must say which package is missing
+	(cd "$tmp/run" && env -u KAS_FUZZ_DRIVER XDG_CACHE_HOME="$tmp/cache" \
+		"$ks" fuzz --port "$tso" --time 5 --out "$tmp/fuzz" >"$tmp/fuzz.out" 2>&1)
+	rc=$?
+	[ "$rc" -eq 2 ] && grep -q "apt-get install clang-14" "$tmp/fuzz.out" ||
+		fail "fuzz without clang-14: exit $rc, $(cat "$tmp/fuzz.out")"
+fi
 
 [ "$fails" -eq 0 ] && echo "ok: out-of-tree port built with find_package and pkg-config, checked by the installed CLI"
 [ "$fails" -eq 0 ]
