@@ -74,6 +74,9 @@ kas_add_test(NAME cli_bounded
 kas_add_test(NAME cli_readme_sample
   COMMAND sh ${KAS_CLI_TESTS}/test_readme_sample.sh ${KAS_CLI_BIN} ${KAS_SOURCE_DIR}/README.md
           ${KAS_CLI_TMP}/readme)
+# The README's browser set-up for the HTML check, and what it says the check asserts.
+kas_add_test(NAME cli_readme_browser
+  COMMAND sh ${KAS_CLI_TESTS}/test_readme_browser.sh ${KAS_SOURCE_DIR})
 kas_add_test(NAME cli_readme_layout
   COMMAND sh ${KAS_CLI_TESTS}/test_readme_layout.sh ${KAS_SOURCE_DIR})
 # docs/rules.md is `kallocspec rules --format markdown`, regenerated with it.
