@@ -4,10 +4,13 @@
 
 #include <kallocspec/harness.h>
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The port the target was linked against (CMake KAS_FUZZ_PORT). */
@@ -263,4 +266,40 @@ uint64_t kas_fuzz_take(struct kas_fuzz_bytes *b, unsigned nbytes)
 		b->len--;
 	}
 	return v;
+}
+
+/* AFL++ 4.04c rewrites its fuzzer_stats about once a minute and its
+ * plot_data only every few seconds, so a campaign's live count would stand
+ * still: the target counts its own executions into $KAS_FUZZ_EXECS_FILE,
+ * an 8-byte counter mapped shared, so that every process of one engine
+ * instance (the fork server's children inherit or reopen the mapping) adds
+ * to the same number, which fuzz/kas-fuzz reads. */
+void kas_fuzz_count_exec(void)
+{
+	static uint64_t *counter;
+	static bool tried;
+
+	if (!tried) {
+		const char *path = getenv("KAS_FUZZ_EXECS_FILE");
+		struct stat st;
+		int fd;
+
+		tried = true;
+		if (!path || !*path)
+			return;
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return;
+		if (fstat(fd, &st) == 0 && st.st_size < (off_t)sizeof(*counter) &&
+		    ftruncate(fd, sizeof(*counter)) != 0) {
+			close(fd);
+			return;
+		}
+		void *m = mmap(NULL, sizeof(*counter), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		close(fd);
+		if (m != MAP_FAILED)
+			counter = m;
+	}
+	if (counter)
+		__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
 }

@@ -62,6 +62,9 @@ bool kas_fuzz_ignoring_any(void);
 /* KAS_FUZZ_MEM in bytes, and applied to this process where that is how
  * (kas_fuzz_setup_mem: once per process, from the target's set-up). */
 size_t kas_fuzz_mem_bytes(void);
+/* One more execution, for the campaign's live count ($KAS_FUZZ_EXECS_FILE);
+ * every target calls it first thing for each input. */
+void kas_fuzz_count_exec(void);
 void kas_fuzz_setup_mem(void);
 /* A rule failed on the input data[0..size): true when the target must
  * abort (no KAS_FUZZ_FOUND_DIR), false when the input was saved (or the

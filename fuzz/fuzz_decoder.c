@@ -30,6 +30,7 @@ static void mismatch(const char *what, const char *text)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	kas_fuzz_count_exec();
 	const struct kas_profile *p = kas_fuzz_profile();
 	struct kas_trace t, u;
 	struct kas_parse_error err;

@@ -166,6 +166,7 @@ static void check_composites(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	kas_fuzz_count_exec();
 	static bool composites_checked[64];
 	struct kas_fuzz_bytes b = { data, size };
 	size_t pi;

@@ -59,6 +59,7 @@ static bool report_failure(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	kas_fuzz_count_exec();
 	struct kas_harness_opts opts = { 0 };
 	struct kas_trace_result res;
 

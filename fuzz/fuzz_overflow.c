@@ -64,6 +64,7 @@ static void check(const char *rule, const char *expr, size_t got, size_t want)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	kas_fuzz_count_exec();
 	const struct kas_port *port = kas_fuzz_port();
 	struct kas_fuzz_bytes b = { data, size };
 	size_t a, x, c;

@@ -36,6 +36,7 @@ static void mismatch(const char *what, const char *input_text, const char *again
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	kas_fuzz_count_exec();
 	struct kas_trace first, second;
 	struct kas_parse_error err;
 	char *text, *again;

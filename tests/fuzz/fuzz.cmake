@@ -67,3 +67,10 @@ foreach(f ${_fz_regress})
       PASS_REGULAR_EXPRESSION "FAIL ${rule} " TIMEOUT 60)
   endif()
 endforeach()
+
+# An AFL++ campaign from an install of this build: live execution counts,
+# the end time, findings named by whole rule IDs (exit 77: afl++ missing).
+kas_add_test(NAME fuzz_campaign_afl
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/test_campaign_afl.sh ${CMAKE_COMMAND} ${CMAKE_BINARY_DIR}
+          ${CMAKE_CURRENT_BINARY_DIR}/fuzz-campaign-afl)
+set_tests_properties(fuzz_campaign_afl PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77)

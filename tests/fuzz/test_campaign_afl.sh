@@ -1,0 +1,60 @@
+#!/bin/sh
+# An AFL++ campaign as a user runs it (`kallocspec fuzz --engine afl`, from
+# an install of this build, so no flavour build of the tree is needed):
+#  - the status line counts executions live: the count rises between the
+#    status lines 10 s apart (AFL++'s own files lag by a minute);
+#  - the summary's count is at least the last live count;
+#  - the campaign, triage included, ends within a few seconds of --time;
+#  - every finding is named by a whole rule ID, and each kept trace is a
+#    trace v1 naming that rule.
+#   test_campaign_afl.sh CMAKE BUILD-DIR TMPDIR
+set -u
+cmake=$1 build=$2 tmp=$3
+secs=25
+rm -rf "$tmp"
+mkdir -p "$tmp/run"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+command -v afl-clang-fast >/dev/null 2>&1 && command -v afl-fuzz >/dev/null 2>&1 ||
+	{ echo "afl++ not installed (KAS_DEPS_EXTRA=fuzz ci/deps): skipped"; exit 77; }
+"$cmake" --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 ||
+	{ cat "$tmp/install.log"; echo "FAIL: cmake --install"; exit 1; }
+(cd "$tmp/run" && env -u KAS_FUZZ_DRIVER XDG_CACHE_HOME="$tmp/cache" timeout 600 \
+	"$tmp/prefix/bin/kallocspec" fuzz --engine afl --flavour plain --port libc-naive \
+	--time $secs --out "$tmp/out" >"$tmp/fuzz.out" 2>&1)
+rc=$?
+[ "$rc" -eq 1 ] || { tail -30 "$tmp/fuzz.out"; fail "exit $rc, expected 1 (findings)"; }
+tr '\r' '\n' <"$tmp/fuzz.out" >"$tmp/lines"
+
+# live counts: execs of the status lines, in k or plain
+counts=$(sed -n 's/.*  execs \([0-9.]*k\{0,1\}\)  exec.*/\1/p' "$tmp/lines" |
+	awk '{ n = $1; if (n ~ /k$/) { sub(/k$/, "", n); n *= 1000 } printf "%d\n", n }')
+nlines=$(echo "$counts" | grep -c .)
+[ "$nlines" -ge 3 ] || fail "only $nlines status lines in a ${secs} s campaign"
+second=$(echo "$counts" | sed -n 2p) last=$(echo "$counts" | tail -n 1)
+[ -n "$second" ] && [ -n "$last" ] && [ "$last" -gt "$second" ] ||
+	fail "the live count did not rise between status lines ($(echo $counts))"
+total=$(sed -n 's/^executions: \([0-9]*\) .*/\1/p' "$tmp/lines")
+[ -n "$total" ] && [ -n "$last" ] && [ "$total" -ge "$last" ] ||
+	fail "summary executions ($total) below the last live count ($last)"
+
+# the campaign's own wall time, mm:ss
+wall=$(sed -n 's/^campaign: .*, \([0-9][0-9]\):\([0-9][0-9]\)$/\1 \2/p' "$tmp/lines" |
+	awk '{ print $1 * 60 + $2 }')
+[ -n "$wall" ] && [ "$wall" -le $((secs + 5)) ] || fail "the campaign took ${wall:-?} s for --time $secs"
+
+# findings: whole rule IDs, traces that name them
+ids=$(sed -n 's/^kas-fuzz: finding \([^ ]*\) .*/\1/p' "$tmp/lines")
+[ -n "$ids" ] || fail "no finding on libc-naive"
+for id in $ids; do
+	echo "$id" | grep -Eq '^[A-Z][A-Z0-9]*-[0-9]+[A-Z]*$|^(CRASH|HANG|crash|hang)' ||
+		fail "finding named '$id', not a rule ID"
+done
+for t in "$tmp/out/traces/"*.ktrace; do
+	[ -f "$t" ] || continue
+	head -n 1 "$t" | grep -q '^# kallocspec trace v1$' || fail "$t is not a trace v1"
+	rule=$(sed -n 's/^# rule: //p' "$t")
+	case "$(basename "$t")" in "$rule"-*) ;; *) fail "$t names rule '$rule'" ;; esac
+done
+[ "$fails" -eq 0 ] && echo "ok: live counts $(echo $counts), $total executions, $wall s for --time $secs, findings: $(echo $ids)"
+[ "$fails" -eq 0 ]
