@@ -55,6 +55,7 @@ struct check_fault {
 	char signal[16];
 	char name[256];             /* trace file or "random #N" */
 	size_t op;                  /* op in progress, t->nops = teardown, KAS_NOT_FOUND */
+	char blocked[256];          /* the rules charged with it (fault_rules.c) */
 	struct kas_trace trace;
 };
 

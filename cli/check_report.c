@@ -145,6 +145,8 @@ static void report_faults(struct check_run *cr, struct kas_report_fault *out)
 					       "port", cr->port->name, NULL };
 			check_set_meta(cr, shown, meta);
 		}
+		if (f->blocked[0])
+			printf("  fails the rules that op exercises: %s\n", f->blocked);
 		cli_print_trace_indented(stdout, shown ? shown : &f->trace, "    ");
 		out[i].hang = hang;
 		out[i].signal = f->signal;

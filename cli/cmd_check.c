@@ -6,6 +6,7 @@
  * a minimised counterexample.
  */
 #include "check.h"
+#include "fault_rules.h"
 
 #include <kallocspec/harness.h>
 
@@ -77,11 +78,17 @@ static void note_fault(struct check_run *cr, const struct kas_trace *t, const ch
 		       const struct kas_trace_result *res)
 {
 	struct check_fault *f;
+	struct kas_harness_opts opts;
+	char blocked[256] = "";
 
 	if (res->status == KAS_RUN_CRASH)
 		cr->crashes++;
 	else
 		cr->hangs++;
+	/* the rules the op exercises fail (fault_rules.c) */
+	check_harness_opts(cr, &opts);
+	cli_charge_fault(cr->spec, t, res->fault_op, res->status == KAS_RUN_HANG, res->signal_name,
+			 &opts, blocked, sizeof(blocked));
 	cr->progress.faults++;
 	cli_progress_note(&cr->progress, "%s %s%s at op %zu", name,
 			  res->status == KAS_RUN_CRASH ? "CRASH " : "HANG",
@@ -97,6 +104,7 @@ static void note_fault(struct check_run *cr, const struct kas_trace *t, const ch
 	}
 	f->status = res->status;
 	f->op = res->fault_op;
+	snprintf(f->blocked, sizeof(f->blocked), "%s", blocked);
 	snprintf(f->signal, sizeof(f->signal), "%s", res->signal_name);
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	cr->nfaults++;

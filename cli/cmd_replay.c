@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `kallocspec replay`: run text traces on a port and show each failure. */
 #include "cli.h"
+#include "fault_rules.h"
 
 #include <kallocspec/harness.h>
 
@@ -140,6 +141,10 @@ static int replay_one(const char *path, const struct kas_port *port,
 		kas_trace_free(&t);
 		return KAS_EXIT_USAGE;
 	}
+	char blocked[256] = "";
+	if (res.status != KAS_RUN_OK)   /* the rules the op exercises fail (fault_rules.c) */
+		cli_charge_fault(spec, &t, res.fault_op, res.status == KAS_RUN_HANG, res.signal_name,
+				 &opts, blocked, sizeof(blocked));
 	bad = report_failures(spec, path, ro->quiet);
 	if (res.status != KAS_RUN_OK) {
 		char op[256] = "";
@@ -155,6 +160,9 @@ static int replay_one(const char *path, const struct kas_port *port,
 			printf("%s%s\n",
 			       res.fault_op < t.nops ? " at: " :
 			       res.fault_op == t.nops ? " in teardown" : "", op);
+			if (blocked[0])
+				printf("%s: the crash or hang fails the rules that op exercises: %s\n",
+				       path, blocked);
 		}
 	}
 	if (!ro->quiet)

@@ -99,3 +99,8 @@ find_package(Python3 COMPONENTS Interpreter REQUIRED)
 kas_add_test(NAME cli_message_matches_counterexample
   COMMAND ${Python3_EXECUTABLE} ${KAS_CLI_TESTS}/message_matches_cex.py ${KAS_CLI_BIN} libc-naive
           ${KAS_CLI_TMP}/message-cex)
+
+# A crash, hang or exit fails the rules its op exercises (cli/fault_rules.c).
+kas_add_test(NAME cli_fault_fails_rules
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_fault_rules.sh ${KAS_CLI_BIN} ${CMAKE_C_COMPILER}
+          ${KAS_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/fault-rules)

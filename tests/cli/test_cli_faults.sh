@@ -42,7 +42,7 @@ grep -q "^CRASH $tmp/corpus/b-crash.ktrace  the port died of SIGSEGV at: c = kza
 # trace is searched: the port's malloc'd objects may also FAIL ALIGN-2/3
 # (ASan's or glibc's heap layout decides), whose counterexamples print
 # "a = kmalloc 32" too.
-awk '/^CRASH /{f=1;next} f&&/^    /{print;next} {f=0}' "$tmp/out" >"$tmp/crash"
+awk '/^CRASH /{f=1;next} f&&/^  fails the rules/{next} f&&/^    /{print;next} {f=0}' "$tmp/out" >"$tmp/crash"
 grep -q "^    c = kzalloc 8 GFP_KERNEL\$" "$tmp/crash" || fail "crash trace lacks the kzalloc"
 grep -q "^    a = kmalloc 32" "$tmp/crash" && fail "crash trace not minimised"
 grep -q "^    # crashes: SIGSEGV\$" "$tmp/crash" || fail "no '# crashes:' metadata"
