@@ -220,6 +220,14 @@ int check_report(struct check_run *cr, const char *json_path, uint64_t seed)
 		st = kas_spec_status(cr->spec, i);
 		totals[st]++;
 		printf("%s %s  %s\n", kas_status_name(st), r->id, r->title);
+		if (st == KAS_UNSUPPORTED) {
+			/* say which functions or observations it lacks */
+			char why[512];
+			if (kas_port_missing(cr->port, r->caps, why, sizeof(why))) {
+				printf("  why: %s\n", why);
+				msgs[i] = strdup(why);
+			}
+		}
 		if (st != KAS_FAIL && st != KAS_CRASH && st != KAS_HANG)
 			continue;
 		rc = KAS_EXIT_FAIL;

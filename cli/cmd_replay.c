@@ -73,6 +73,24 @@ struct replay_opts {
 	int expect;             /* rule index for --expect, or -1 */
 };
 
+/* Why ops were UNSUPPORTED: what the port lacks for each kind of op the
+ * trace has and the port cannot run (the rules they feed stay unjudged). */
+static void print_unsupported(const char *path, const struct kas_port *port,
+			      const struct kas_trace *t)
+{
+	uint32_t seen = 0;
+
+	for (size_t i = 0; i < t->nops; i++) {
+		uint32_t cap = kas_op_table[t->ops[i].code].cap;
+		char why[512];
+
+		if (!cap || (seen & cap) || !kas_port_missing(port, cap, why, sizeof(why)))
+			continue;
+		seen |= cap;
+		printf("%s: not run (UNSUPPORTED): %s ops: %s\n", path, kas_cap_name(cap), why);
+	}
+}
+
 static int replay_one(const char *path, const struct kas_port *port,
 		      const struct kas_profile *force, const struct replay_opts *ro)
 {
@@ -168,6 +186,8 @@ static int replay_one(const char *path, const struct kas_port *port,
 	if (!ro->quiet)
 		printf("%s: %zu ops run, %zu skipped, %zu unsupported: %s\n", path, res.ops_run,
 		       res.ops_skipped, res.ops_unsupported, bad ? "FAIL" : "no rule failed");
+	if (!ro->quiet && res.ops_unsupported)
+		print_unsupported(path, port, &t);
 	if (!ro->quiet) {
 		uint64_t refused[KAS_CALLER_RULES_MAX];
 

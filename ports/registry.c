@@ -6,6 +6,7 @@
 #include <kallocspec/port.h>
 
 #include <dlfcn.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +77,90 @@ const char *kas_cap_name(uint32_t cap)
 		if (cap_names[i].bit == cap)
 			return cap_names[i].name;
 	return NULL;
+}
+
+/* The functions of each API group, for saying which ones a port lacks. */
+struct group_fn {
+	uint32_t cap;
+	const char *name;
+	size_t off, size;
+};
+#define FN(cap, field) \
+	{ cap, #field, offsetof(struct kas_port, field), sizeof(((struct kas_port *)0)->field) }
+static const struct group_fn group_fns[] = {
+	FN(KAS_CAP_KMALLOC, kmalloc), FN(KAS_CAP_KMALLOC, kzalloc), FN(KAS_CAP_KMALLOC, kfree),
+	FN(KAS_CAP_KMALLOC_ARRAY, kmalloc_array), FN(KAS_CAP_KMALLOC_ARRAY, kcalloc),
+	FN(KAS_CAP_KREALLOC, krealloc), FN(KAS_CAP_KREALLOC, krealloc_array),
+	FN(KAS_CAP_KSIZE, ksize), FN(KAS_CAP_ROUNDUP, kmalloc_size_roundup),
+	FN(KAS_CAP_KFREE_SENSITIVE, kfree_sensitive),
+	FN(KAS_CAP_VMALLOC, vmalloc), FN(KAS_CAP_VMALLOC, vzalloc), FN(KAS_CAP_VMALLOC, vfree),
+	FN(KAS_CAP_VMALLOC, vmalloc_gfp), FN(KAS_CAP_VMALLOC, vmalloc_node_align),
+	FN(KAS_CAP_KVMALLOC, kvmalloc), FN(KAS_CAP_KVMALLOC, kvzalloc),
+	FN(KAS_CAP_KVMALLOC, kvmalloc_array), FN(KAS_CAP_KVMALLOC, kvcalloc),
+	FN(KAS_CAP_KVMALLOC, kvfree),
+	FN(KAS_CAP_CACHE, kmem_cache_create), FN(KAS_CAP_CACHE, kmem_cache_alloc),
+	FN(KAS_CAP_CACHE, kmem_cache_zalloc), FN(KAS_CAP_CACHE, kmem_cache_free),
+	FN(KAS_CAP_CACHE, kmem_cache_destroy),
+	FN(KAS_CAP_CACHE_USERCOPY, kmem_cache_create_usercopy),
+	FN(KAS_CAP_BULK, kmem_cache_alloc_bulk), FN(KAS_CAP_BULK, kmem_cache_free_bulk),
+	FN(KAS_CAP_BULK, kfree_bulk),
+	FN(KAS_CAP_PAGES, alloc_pages), FN(KAS_CAP_PAGES, free_pages_page),
+	FN(KAS_CAP_PAGES, get_free_pages), FN(KAS_CAP_PAGES, get_zeroed_page),
+	FN(KAS_CAP_PAGES, free_pages), FN(KAS_CAP_PAGES, alloc_pages_exact),
+	FN(KAS_CAP_PAGES, free_pages_exact),
+	FN(KAS_CAP_OVERFLOW, size_mul), FN(KAS_CAP_OVERFLOW, size_add), FN(KAS_CAP_OVERFLOW, size_sub),
+	FN(KAS_CAP_OVERFLOW, array_size), FN(KAS_CAP_OVERFLOW, array3_size),
+	FN(KAS_CAP_OVERFLOW, struct_size),
+	FN(KAS_CAP_VREALLOC, vrealloc), FN(KAS_CAP_KVREALLOC, kvrealloc),
+	FN(KAS_CAP_RCU, kfree_rcu), FN(KAS_CAP_RCU, kvfree_rcu),
+	FN(KAS_CAP_USERCOPY, usercopy_check), FN(KAS_CAP_RCU_HEAD, kvfree_rcu_arg_2),
+};
+#undef FN
+
+static bool has_fn(const struct kas_port *p, const struct group_fn *g)
+{
+	void *fn = NULL;
+
+	if (p->table_size < g->off + g->size)
+		return false;
+	memcpy(&fn, (const char *)p + g->off, sizeof(fn));
+	return fn != NULL;
+}
+
+size_t kas_port_missing(const struct kas_port *p, uint32_t caps, char *buf, size_t len)
+{
+	uint32_t miss = p ? caps & ~kas_port_effective_caps(p) : caps;
+	size_t n = 0;
+
+#define OUT(...) (n += (size_t)snprintf(buf + (n < len ? n : len), n < len ? len - n : 0, __VA_ARGS__))
+	if (len)
+		buf[0] = '\0';
+	if (!p || !miss)
+		return 0;
+	bool first = true;
+	uint32_t listed = 0;
+	for (size_t i = 0; i < sizeof(group_fns) / sizeof(group_fns[0]); i++) {
+		const struct group_fn *g = &group_fns[i];
+		if ((miss & g->cap) && !has_fn(p, g)) {
+			OUT("%s%s", first ? "no " : ", ", g->name);
+			first = false;
+			listed |= g->cap;
+		}
+	}
+	/* observations, and groups whose functions are all there but which the
+	 * port does not declare */
+	uint32_t undeclared = miss & ~p->caps & ~listed;
+	first = true;
+	for (unsigned bit = 0; bit < 32; bit++) {
+		uint32_t c = 1u << bit;
+		if (!(undeclared & c))
+			continue;
+		OUT("%s%s", first ? (n ? "; not declared: " : "not declared: ") : ", ",
+		    kas_cap_name(c) ? kas_cap_name(c) : "?");
+		first = false;
+	}
+#undef OUT
+	return n;
 }
 
 size_t kas_caps_format(uint32_t caps, char *buf, size_t len)

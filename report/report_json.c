@@ -61,6 +61,9 @@ static int add_run_rule(struct kas_rep *r, const struct kas_spec *s, size_t i,
 	x->failed = t ? t->failed : 0;
 	if (t && t->failed && !(x->message = strdup(msg_override ? msg_override : t->message)))
 		return -1;
+	/* an UNSUPPORTED rule's message says what the port lacks */
+	if (x->status == KAS_UNSUPPORTED && msg_override && !(x->message = strdup(msg_override)))
+		return -1;
 	/* the counterexample of a failure: the one given (minimised), else the tally's */
 	if (x->status == KAS_FAIL || x->status == KAS_CRASH || x->status == KAS_HANG)
 		x->counterexample = trace_text(cex_override ? cex_override

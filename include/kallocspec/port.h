@@ -73,6 +73,14 @@ enum kas_cap {
 	KAS_CAP_RCU_HEAD       = 1u << 24, /* kvfree_rcu_arg_2 (two-argument kfree_rcu, rcu_head in the object) */
 };
 
+/* The capability bits that stand for functions (API groups), as opposed to
+ * observations and properties (OBS_*, WORLD, THREADS).  A rule that needs
+ * an API group is judged on every call to a function of it the port has: a
+ * port with kmalloc_array but no kcalloc gets REALLOC-8 on its kmalloc_array
+ * calls, and the rule is UNSUPPORTED only when no call could be made. */
+#define KAS_CAP_FUNCTION_GROUPS                                                     \
+	(0x7fffu | KAS_CAP_RCU | KAS_CAP_USERCOPY | KAS_CAP_RCU_HEAD)
+
 /* Memory zones of x86-64 (mm/mmzone.h), as page_zone() reports them. */
 enum kas_zone {
 	KAS_ZONE_DMA = 0,           /* below 16 MiB */
@@ -400,6 +408,10 @@ const struct kas_port *kas_port_load(const char *name_or_path, char *err, size_t
 size_t kas_builtin_port_count(void);
 const struct kas_port *kas_builtin_port_at(size_t i);
 
+/* Why the port lacks the capabilities in `caps`: the missing functions of
+ * each API group ("no kcalloc, kvcalloc") and what it does not declare
+ * ("not declared: obs_warn"), snprintf-style; "" when it has them all. */
+size_t kas_port_missing(const struct kas_port *p, uint32_t caps, char *buf, size_t len);
 /* Short name of one KAS_CAP_* bit ("kmalloc", "obs_vmaddr"), NULL if unknown. */
 const char *kas_cap_name(uint32_t cap);
 /* Comma-separated names of the bits in caps ("none" for 0); snprintf-style

@@ -104,3 +104,9 @@ kas_add_test(NAME cli_message_matches_counterexample
 kas_add_test(NAME cli_fault_fails_rules
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_fault_rules.sh ${KAS_CLI_BIN} ${CMAKE_C_COMPILER}
           ${KAS_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/fault-rules)
+
+# Capabilities per function: a rule is judged on the functions a port has,
+# and every UNSUPPORTED says what is missing.
+kas_add_test(NAME cli_per_function_caps
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_per_function.sh ${KAS_CLI_BIN} ${CMAKE_C_COMPILER}
+          ${KAS_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/per-function)
