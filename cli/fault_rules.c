@@ -4,7 +4,7 @@
  * next to a CRASH line: kfree(ZERO_SIZE_PTR) that segfaults fails ZERO-3.
  *
  * Which rules an op exercises is asked of the reference allocator: the trace
- * up to and including that op runs on ref in this process, and the rules
+ * up to and including that op runs on ref in a child process, and the rules
  * that judged that very call there are the ones the port's call was due to
  * satisfy.  Each is charged one exercised, failed call, with the crash or
  * hang as its message and the trace up to the op as its counterexample.
@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct judged_at {
 	const struct kas_spec *spec;
@@ -37,24 +39,11 @@ static void after_call(void *arg, const struct kas_call *c)
 	}
 }
 
-size_t cli_fault_rules(const struct kas_trace *t, size_t op, const struct kas_harness_opts *base,
-		       bool *judged)
+/* In the child: run the prefix on ref and write judged[] to fd. */
+static void judge_on_ref(const struct kas_port *ref, const struct kas_trace *prefix, size_t op,
+			 const struct kas_harness_opts *base, bool *judged, size_t nrules, int fd)
 {
-	const size_t nrules = kas_rule_count();
-	char err[256];
-	const struct kas_port *ref = kas_port_open("ref", err, sizeof(err));
-	struct kas_trace prefix;
-	size_t n = 0;
-
-	memset(judged, 0, nrules * sizeof(*judged));
-	if (!ref || op >= t->nops)
-		return 0;
-	kas_trace_init(&prefix);
-	if (kas_trace_copy(&prefix, t, op + 1) != 0) {
-		kas_trace_free(&prefix);
-		return 0;
-	}
-	struct kas_spec *spec = kas_spec_new(t->profile, kas_port_effective_caps(ref));
+	struct kas_spec *spec = kas_spec_new(prefix->profile, kas_port_effective_caps(ref));
 	uint64_t *before = calloc(nrules, sizeof(*before));
 	if (spec && before) {
 		struct judged_at j = { spec, op, before, judged, nrules };
@@ -65,13 +54,62 @@ size_t cli_fault_rules(const struct kas_trace *t, size_t op, const struct kas_ha
 		opts.on_call_arg = &j;
 		opts.log = NULL;
 		opts.watchdog_in_process = false;
-		(void)kas_run_trace(ref, spec, &prefix, &opts, &res);
-		for (size_t r = 0; r < nrules; r++)
-			n += judged[r];
+		(void)kas_run_trace(ref, spec, prefix, &opts, &res);
+		size_t off = 0;
+		while (off < nrules * sizeof(*judged)) {
+			ssize_t w = write(fd, (const char *)judged + off, nrules * sizeof(*judged) - off);
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
 	}
-	free(before);
-	kas_spec_free(spec);
+	_exit(0);
+}
+
+size_t cli_fault_rules(const struct kas_trace *t, size_t op, const struct kas_harness_opts *base,
+		       bool *judged)
+{
+	const size_t nrules = kas_rule_count();
+	char err[256];
+	const struct kas_port *ref = kas_port_open("ref", err, sizeof(err));
+	struct kas_trace prefix;
+	size_t n = 0;
+	int fds[2];
+
+	memset(judged, 0, nrules * sizeof(*judged));
+	if (!ref || op >= t->nops)
+		return 0;
+	kas_trace_init(&prefix);
+	if (kas_trace_copy(&prefix, t, op + 1) != 0 || pipe(fds) != 0) {
+		kas_trace_free(&prefix);
+		return 0;
+	}
+	/* ref runs in a child: this process's heap (from which the port's
+	 * next children fork) stays as it was, and ref's pool is not mapped
+	 * here */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		judge_on_ref(ref, &prefix, op, base, judged, nrules, fds[1]);
+	}
+	close(fds[1]);
+	if (pid > 0) {
+		size_t off = 0;
+		while (off < nrules * sizeof(*judged)) {
+			ssize_t r = read(fds[0], (char *)judged + off, nrules * sizeof(*judged) - off);
+			if (r <= 0)
+				break;
+			off += (size_t)r;
+		}
+		if (off < nrules * sizeof(*judged))
+			memset(judged, 0, nrules * sizeof(*judged));
+		waitpid(pid, NULL, 0);
+	}
+	close(fds[0]);
 	kas_trace_free(&prefix);
+	for (size_t r = 0; r < nrules; r++)
+		n += judged[r];
 	return n;
 }
 

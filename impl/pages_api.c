@@ -89,6 +89,10 @@ void *ref_alloc_pages_exact(size_t size, ref_gfp_t gfp)
 		gfp &= ~(REF_GFP_COMP | REF_GFP_HIGHMEM);
 	}
 	size_t pages = size ? (size - 1) / REF_PAGE_SIZE + 1 : 1;
+	/* mutant: one page more, and the caller gets the block from its second
+	 * page (the first leaks): page aligned, not aligned to the order */
+	size_t skip = REF_MUTANT(PAGES_EXACT_ONE_PAGE_IN) ? 1 : 0;
+	pages += skip;
 	unsigned order = 0;
 	while (order <= REF_MAX_PAGE_ORDER && ((size_t)1 << order) < pages)
 		order++;
@@ -110,7 +114,7 @@ void *ref_alloc_pages_exact(size_t size, ref_gfp_t gfp)
 		ref_pclear(ref_page(f + (int32_t)i));
 		ref_pages_free(f + (int32_t)i, 0);
 	}
-	return p;
+	return p + skip * REF_PAGE_SIZE;
 }
 
 void ref_free_pages_exact(void *p, size_t size)

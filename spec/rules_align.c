@@ -26,14 +26,24 @@ enum kas_verdict kas_chk_align_1(struct kas_check *cx, const struct kas_call *c)
 	return KAS_V_PASS;
 }
 
-/* ALIGN-2: power-of-two sizes up to KMALLOC_MAX_CACHE_SIZE are aligned to the size. */
+/* The kvmalloc family is a kmalloc when its result is not vmalloc memory. */
+static bool kmalloc_backed(const struct kas_call *c)
+{
+	if (!(((kas_opmask_t)1 << c->op->code) & KAS_OPS_KVMALLOC))
+		return true;
+	return c->obs.vmaddr_known && !c->obs.is_vmalloc;
+}
+
+/* ALIGN-2: power-of-two sizes up to KMALLOC_MAX_SIZE are aligned to the
+ * size: slab objects up to KMALLOC_MAX_CACHE_SIZE, page-allocator blocks
+ * (naturally aligned buddy blocks) above it, kvmalloc's kmalloc too. */
 KAS_RULE_NEEDS(kas_chk_align_2, KAS_F(OBJECT));
 enum kas_verdict kas_chk_align_2(struct kas_check *cx, const struct kas_call *c)
 {
 	size_t size;
 	if (!kas_got_object(c) || reused_input(c) || !kas_call_request(cx, c, &size))
 		return KAS_V_NA;
-	if (!kas_is_pow2(size) || size > kas_cx_profile(cx)->kmalloc_max_cache_size)
+	if (!kas_is_pow2(size) || size > kas_cx_profile(cx)->kmalloc_max_size || !kmalloc_backed(c))
 		return KAS_V_NA;
 	if (!kas_aligned(c->ret, size))
 		return kas_fail(cx, "%s of power-of-two size %zu returned " PTRF ", not aligned to %zu",
@@ -110,7 +120,10 @@ enum kas_verdict kas_chk_align_6(struct kas_check *cx, const struct kas_call *c)
 	if (!kas_got_object(c))
 		return KAS_V_NA;
 	uint64_t ps = kas_cx_profile(cx)->page_size;
-	unsigned order = c->op->code == KAS_OP_GET_ZEROED_PAGE ? 0 : (unsigned)c->arg[1];
+	/* alloc_pages_exact takes the block of get_order(size) and frees its tail */
+	unsigned order = c->op->code == KAS_OP_GET_ZEROED_PAGE ? 0 :
+			 c->op->code == KAS_OP_ALLOC_PAGES_EXACT ? kas_get_order(c->arg[0]) :
+			 (unsigned)c->arg[1];
 	if (!kas_aligned(c->ret, ps))
 		return kas_fail(cx, "%s returned " PTRF ", not page aligned", kas_opname(c), c->ret);
 	if (c->obs.phys_known && order < 40 && !kas_aligned((uintptr_t)c->obs.phys, ps << order))
@@ -120,11 +133,15 @@ enum kas_verdict kas_chk_align_6(struct kas_check *cx, const struct kas_call *c)
 	return KAS_V_PASS;
 }
 
-/* ALIGN-7: vmalloc areas are page aligned; __vmalloc_node honours align. */
+/* ALIGN-7: vmalloc areas are page aligned; __vmalloc_node honours align;
+ * a kvmalloc served by its vmalloc fallback is a vmalloc area. */
 KAS_RULE_NEEDS(kas_chk_align_7, KAS_F(OBJECT));
 enum kas_verdict kas_chk_align_7(struct kas_check *cx, const struct kas_call *c)
 {
 	if (!kas_got_object(c))
+		return KAS_V_NA;
+	if ((((kas_opmask_t)1 << c->op->code) & KAS_OPS_KVMALLOC) &&
+	    !(c->obs.vmaddr_known && c->obs.is_vmalloc))
 		return KAS_V_NA;
 	uint64_t ps = kas_cx_profile(cx)->page_size;
 	if (!kas_aligned(c->ret, ps))
