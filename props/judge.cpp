@@ -39,6 +39,8 @@ const Group *findGroup(const std::string &name)
 
 static bool ruleSelected(const char *id)
 {
+	if (std::find(g_cfg.set_aside.begin(), g_cfg.set_aside.end(), id) != g_cfg.set_aside.end())
+		return false;
 	if (g_cfg.rules.empty())
 		return true;
 	return std::find(g_cfg.rules.begin(), g_cfg.rules.end(), id) != g_cfg.rules.end();

@@ -232,8 +232,14 @@ void printRuleVerdicts()
 {
 	std::map<std::string, std::pair<uint64_t, std::string>> calls;   // id -> (calls, properties)
 	std::set<std::string> failed;
+	const auto requested = [](const std::string &id) {
+		return g_cfg.rules.empty() ||
+		       std::find(g_cfg.rules.begin(), g_cfg.rules.end(), id) != g_cfg.rules.end();
+	};
 	for (const auto &kv : g_coverage) {
 		for (const auto &r : kv.second.rules) {
+			if (!requested(r.first))   // --rule: only the rules asked for
+				continue;
 			auto &e = calls[r.first];
 			e.first += r.second;
 			e.second += (e.second.empty() ? "" : ",") + kv.first;
@@ -248,8 +254,10 @@ void printRuleVerdicts()
 		printf("rule %-14s %-4s %10llu calls  %s\n", kv.first.c_str(), fail ? "FAIL" : "PASS",
 		       (unsigned long long)kv.second.first, kv.second.second.c_str());
 	}
-	printf("rules: %zu PASS, %zu FAIL, %zu of %zu not reached by these properties\n", pass,
-	       calls.size() - pass, kas_rule_count() - calls.size(), kas_rule_count());
+	const size_t asked = g_cfg.rules.empty() ? kas_rule_count() : g_cfg.rules.size();
+	printf("rules: %zu PASS, %zu FAIL, %zu of %zu %s not reached by these properties\n", pass,
+	       calls.size() - pass, asked - calls.size(), asked,
+	       g_cfg.rules.empty() ? "rules" : "rules asked for (--rule)");
 }
 
 // Print and save the shrunk counterexample of a failed stateful property.
@@ -275,27 +283,48 @@ void reportFailure(const std::string &property)
 		printf("kas-props: could not write %s\n", path.c_str());
 }
 
+// The most rules one stateful property reports in a run.
+constexpr int kMaxRulesPerProperty = 8;
+
 Outcome runGroup(const Group &g)
 {
 	if ((g_cfg.caps & g.needCaps) != g.needCaps && !anyCaps)
 		return Outcome::Unsupported;
 	const std::string name = g.name;
-	const bool ok = rc::check(name, [&g, name] {
-		const GenState s0 = initialState(g);
-		const auto cmds = *rc::state::gen::commands(
-			s0, [&g](const GenState &s) { return genCommand(s, g); });
-		TraceBuilder tb;
-		rc::state::runAll(cmds, s0, tb);
-		Failure f;
-		const std::string text = traceHeader(name) + tb.body;
-		if (!judgeTrace(name, text, &f)) {
-			g_failures[name] = f;
-			RC_FAIL(f.rule + " failed\n" + f.messages + f.trace);
-		}
-	});
-	if (!ok)
+	// A property stops at its first failing rule.  To report every rule a
+	// run breaks, it runs again (same seed) with the rules found so far set
+	// aside, until it passes, crashes or hangs, or kMaxRulesPerProperty are in.
+	const size_t aside = g_cfg.set_aside.size();
+	bool failed = false;
+	for (int round = 0; round < kMaxRulesPerProperty; round++) {
+		const bool ok = rc::check(name, [&g, name] {
+			const GenState s0 = initialState(g);
+			const auto cmds = *rc::state::gen::commands(
+				s0, [&g](const GenState &s) { return genCommand(s, g); });
+			TraceBuilder tb;
+			rc::state::runAll(cmds, s0, tb);
+			Failure f;
+			const std::string text = traceHeader(name) + tb.body;
+			if (!judgeTrace(name, text, &f)) {
+				g_failures[name] = f;
+				RC_FAIL(f.rule + " failed\n" + f.messages + f.trace);
+			}
+		});
+		if (ok)
+			break;
+		failed = true;
 		reportFailure(name);
-	return ok ? Outcome::Pass : Outcome::Fail;
+		auto it = g_failures.find(name);
+		if (it == g_failures.end() || it->second.rule == "CRASH" || it->second.rule == "HANG")
+			break;
+		g_cfg.set_aside.push_back(it->second.rule);
+		g_failures.erase(it);
+		if (round + 1 < kMaxRulesPerProperty)
+			printf("kas-props: %s: looking for other rules it breaks (%s set aside)\n",
+			       name.c_str(), g_cfg.set_aside.back().c_str());
+	}
+	g_cfg.set_aside.resize(aside);
+	return failed ? Outcome::Fail : Outcome::Pass;
 }
 
 // --sample: what the generators produce, without running anything.

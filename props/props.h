@@ -37,6 +37,7 @@ struct Config {
 	uint32_t caps = 0;                   // effective caps of the port
 	std::string out_dir;                 // where failure traces go (main sets it)
 	std::vector<std::string> rules;      // --rule: only these rule IDs count as failures
+	std::vector<std::string> set_aside;  // rules a property already reported: not failures now
 	std::size_t pool_bytes = 0;
 	bool fork = false;                   // --fork: each trace in a child process
 	unsigned timeout_s = 10;             // --timeout: a forked run is a HANG after this

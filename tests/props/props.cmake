@@ -157,6 +157,19 @@ kas_add_test(NAME props_libc_naive_kmalloc_shrinks
 set_tests_properties(props_libc_naive_align_shrinks props_libc_naive_kmalloc_shrinks
                      PROPERTIES LABELS props ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 120)
 
+# A property reports every rule a run breaks, not only its first: the
+# kmalloc group on libc-naive writes a shrunk counterexample for each of
+# ZERO-1, ALIGN-2 and SIZE-5 (at most 2 ops each); and --rule with
+# --coverage lists only the rules asked for.
+kas_add_test(NAME props_reports_every_rule
+  COMMAND sh -c "out=$(\"$0\" --port libc-naive --only kmalloc --seed $1 --cases 200 --out \"$2\") ; for r in ZERO-1 ALIGN-2 SIZE-5; do test -f \"$2/props-failure-kmalloc-$r.ktrace\" || { echo \"no counterexample for $r\"; echo \"$out\" | tail -20; exit 1; }; done; n=$(ls \"$2\" | grep -c '^props-failure-kmalloc-'); echo \"$n rules reported by one property\"; test $n -ge 3"
+          ${KAS_PROPS_BIN} ${KAS_PROPS_CI_SEED} ${KAS_PROPS_TMP}/every-rule)
+kas_add_test(NAME props_rule_coverage_only_asked
+  COMMAND sh -c "out=$(\"$0\" --port ref --only kmalloc --rule ALIGN-2 --seed $1 --cases 50 --coverage --out \"$2\") || exit 1; echo \"$out\" | grep '^rule [A-Z]' ; test \"$(echo \"$out\" | grep '^rule [A-Z]' | grep -vc '^rule ALIGN-2 ')\" -eq 0 && echo \"$out\" | grep -q '^rule ALIGN-2  *PASS'"
+          ${KAS_PROPS_BIN} ${KAS_PROPS_CI_SEED} ${KAS_PROPS_TMP}/coverage-asked)
+set_tests_properties(props_reports_every_rule props_rule_coverage_only_asked PROPERTIES
+                     LABELS props ENVIRONMENT "${KAS_PROPS_ENV}" TIMEOUT 300)
+
 # `kallocspec props` runs the kas-props next to it with the same options.
 if(TARGET kas_port_ref)
   kas_add_test(NAME props_cli_passthrough
