@@ -72,7 +72,9 @@ static int class_of(size_t size)
 {
 	if (size <= 192)
 		return small_index[(size - 1) / 8];
-	unsigned shift = 64 - (unsigned)__builtin_clzl(size - 1);   /* ceil(log2(size)) */
+	/* mutant CLASS_BOUNDARY_OFF_BY_ONE: 2^k + 1 lands in the 2^k class */
+	size_t below = REF_MUTANT(CLASS_BOUNDARY_OFF_BY_ONE) && size > 193 ? size - 2 : size - 1;
+	unsigned shift = 64 - (unsigned)__builtin_clzl(below);      /* ceil(log2(size)) */
 	return (int)shift - 8 + 7;                                    /* 256 -> 7 */
 }
 

@@ -89,6 +89,8 @@ static void *tmpl_krealloc(const void *p, size_t size, kas_gfp_t gfp)
 	}
 	if (zero_or_null(p))        /* REALLOC-1: like kmalloc */
 		return tmpl_kmalloc(size, gfp);
+	/* glibc keeps no requested size: the tail is zeroed from the usable
+	 * size, so stale slack past the old size stays (REALLOC-5 shows it) */
 	size_t old = malloc_usable_size((void *)p);
 	void *q = realloc((void *)p, size);
 	if (q && wants_zero(gfp) && size > old)
