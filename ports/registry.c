@@ -69,6 +69,7 @@ static const struct {
 	{ KAS_CAP_OBS_WARN, "obs_warn" },
 	{ KAS_CAP_OBS_ZONE, "obs_zone" },
 	{ KAS_CAP_RCU_HEAD, "rcu_head" },
+	{ KAS_CAP_WARN_STDERR, "warn_stderr" },
 };
 
 const char *kas_cap_name(uint32_t cap)
@@ -203,6 +204,9 @@ uint32_t kas_port_effective_caps(const struct kas_port *p)
 	if (!p)
 		return 0;
 	caps = p->caps;
+	/* warnings read from stderr are the warn observation */
+	if (caps & KAS_CAP_WARN_STDERR)
+		caps |= KAS_CAP_OBS_WARN;
 #define NEED(cap, cond) do { if (!(cond)) caps &= ~(uint32_t)(cap); } while (0)
 	NEED(KAS_CAP_KMALLOC, p->kmalloc && p->kfree);
 	NEED(KAS_CAP_KMALLOC_ARRAY, p->kmalloc_array && p->kcalloc && p->kfree);

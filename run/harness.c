@@ -67,6 +67,12 @@ static void world_warn(void *ctx, enum kas_warn_kind kind, const char *text)
 		cur_obs->warn_kinds |= 1u << kind;
 }
 
+/* a warning a KAS_CAP_WARN_STDERR port printed (stderr_warn.c) */
+static void printed_warn(enum kas_warn_kind kind, const char *line)
+{
+	world_warn(NULL, kind, line);
+}
+
 struct kas_cache *kas__cache_of(struct run *r, const struct kas_obj *o)
 {
 	return o->family == KAS_FAM_CACHE && o->cache != KAS_NO_OBJ ? kas_model_cache(r->m, o->cache)
@@ -385,9 +391,12 @@ unsigned kas__execute(struct run *r, struct kas_call *c)
 		kas__world_exec(r->w, c);
 	else if (op->code == KAS_OP_CONCURRENT_KMALLOC)
 		kas__run_concurrent(r->port, r->w, r->m, &r->content, c);
-	else
+	else {
+		int saved = (r->port->caps & KAS_CAP_WARN_STDERR) ? kas__stderr_begin() : -1;
 		kas_port_invoke(r->port, c, name, r->ptrs, c->nlist,
 				(op->flags & KAS_OPF_CTOR) ? kas_harness_ctor : NULL);
+		kas__stderr_end(saved, printed_warn);
+	}
 	if (r->timeout_ms)
 		kas__watchdog_disarm();
 	port_leave();

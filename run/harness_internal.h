@@ -121,6 +121,12 @@ struct kas__progress {
 };
 extern struct kas__progress *kas__progress;
 
+/* A KAS_CAP_WARN_STDERR port's stderr during one call (stderr_warn.c):
+ * begin returns the saved fd 2 (or -1), end restores it and passes each
+ * line that is a warning in the kernel's words to warn. */
+int kas__stderr_begin(void);
+void kas__stderr_end(int saved, void (*warn)(enum kas_warn_kind kind, const char *line));
+
 /* The in-process SIGALRM watchdog (watchdog.c). */
 void kas__watchdog_arm(unsigned timeout_ms, size_t op_index);
 void kas__watchdog_disarm(void);

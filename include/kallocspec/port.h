@@ -71,6 +71,9 @@ enum kas_cap {
 	KAS_CAP_OBS_WARN       = 1u << 22, /* reports its WARNs through the warn hook */
 	KAS_CAP_OBS_ZONE       = 1u << 23, /* page_zone observation (zone placement rules) */
 	KAS_CAP_RCU_HEAD       = 1u << 24, /* kvfree_rcu_arg_2 (two-argument kfree_rcu, rcu_head in the object) */
+	KAS_CAP_WARN_STDERR    = 1u << 25, /* prints its warnings on stderr in the kernel's words
+	                                      (a shim's pr_warn/WARN_ON): the harness reads them
+	                                      per call as the warn observation (implies obs_warn) */
 };
 
 /* The capability bits that stand for functions (API groups), as opposed to
@@ -104,6 +107,12 @@ enum kas_warn_kind {
 	KAS_WARN_DOUBLE_FREE,       /* debug mode detection */
 	KAS_WARN__COUNT
 };
+
+/* The kind of allocator warning a line of text is, in the kernel's words
+ * ("page allocation failure", "Slab cache still has objects", "WARNING: ...
+ * kmalloc_large", ...), or -1 for none.  Reads the kernel log and what a
+ * KAS_CAP_WARN_STDERR port prints. */
+int kas_warn_kind_of(const char *line);
 
 /* What a port reports through the world's alloc_attempt hook: the inner
  * allocator it is about to enter (kvmalloc -> KMALLOC then VMALLOC, vmalloc

@@ -110,3 +110,8 @@ kas_add_test(NAME cli_fault_fails_rules
 kas_add_test(NAME cli_per_function_caps
   COMMAND sh ${KAS_CLI_TESTS}/test_cli_per_function.sh ${KAS_CLI_BIN} ${CMAKE_C_COMPILER}
           ${KAS_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/per-function)
+
+# Warnings a shim prints on stderr (KAS_CAP_WARN_STDERR) are the warn observation.
+kas_add_test(NAME cli_warn_stderr
+  COMMAND sh ${KAS_CLI_TESTS}/test_cli_warn_stderr.sh ${KAS_CLI_BIN} ${CMAKE_C_COMPILER}
+          ${KAS_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/warn-stderr)

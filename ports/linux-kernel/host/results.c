@@ -122,35 +122,6 @@ static void parse_result(struct ko_trace_recs *t, char *line)
 	}
 }
 
-/* What kind of warning a kernel log line is, or -1 if it is none. */
-static int warn_kind(const char *msg)
-{
-	if (strstr(msg, "page allocation failure") || strstr(msg, "vmalloc error"))
-		return KAS_WARN_ALLOC_FAILURE;
-	if (strstr(msg, "Unexpected gfp"))
-		return KAS_WARN_BAD_FLAGS;
-	if (strstr(msg, "Objects remaining") || strstr(msg, "still has objects"))
-		return KAS_WARN_DESTROY_LIVE;
-	if (strstr(msg, "Trying to vfree") || strstr(msg, "Invalid free"))
-		return KAS_WARN_BAD_FREE;
-	if (strstr(msg, "double free") || strstr(msg, "Double free"))
-		return KAS_WARN_DOUBLE_FREE;
-	if (!strncmp(msg, "WARNING:", 8)) {
-		if (strstr(msg, "__vmalloc_node_range"))
-			return KAS_WARN_ZERO_SIZE;      /* 6.1: WARN_ON_ONCE(!size) */
-		if (strstr(msg, "kvmalloc_node") || strstr(msg, " __alloc_pages+") ||
-		    strstr(msg, "kmalloc_large"))
-			return KAS_WARN_TOO_LARGE;
-		if (strstr(msg, "__alloc_pages_slowpath"))
-			return KAS_WARN_NOFAIL_MISUSE;
-		return KAS_WARN_OTHER;
-	}
-	if (!strncmp(msg, "BUG ", 4) || !strncmp(msg, "BUG:", 4) ||
-	    !strncmp(msg, "kernel BUG", 10))
-		return KAS_WARN_OTHER;
-	return -1;
-}
-
 static void parse_dmesg(struct ko_results *r, char *line, struct ko_rec **cur)
 {
 	char *msg = line;
@@ -174,7 +145,7 @@ static void parse_dmesg(struct ko_results *r, char *line, struct ko_rec **cur)
 		*cur = NULL;
 		return;
 	}
-	int k = warn_kind(msg);
+	int k = kas_warn_kind_of(msg);   /* lang/warn_text.c */
 	if (k < 0 || !*cur)
 		return;
 	(*cur)->warns++;
