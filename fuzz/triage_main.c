@@ -4,6 +4,7 @@
  *
  *   kas-fuzz-triage [--port P] [--profile P] [--max-ops N] [--text]
  *                   [--minimize --rules ID,... --out-dir DIR [--found-by TEXT]]
+ *                   [--crash KEY --out-dir DIR [--found-by TEXT]]
  *                   INPUT
  *
  * Decodes INPUT exactly as the target does (binary, at most --max-ops ops;
@@ -14,6 +15,9 @@
  * checked to still fail after printing and re-parsing, and written to
  * DIR/<RULE-ID>-<hash>.ktrace with `# port:`, `# rule:` and `# found-by:`
  * header lines; a line "WROTE <RULE-ID> <path>" reports each file.
+ * With --crash, INPUT crashes the port: it is not run here but shrunk to
+ * the smallest trace that still crashes (every candidate in a child
+ * process) and written to DIR/<KEY>-<hash>.ktrace with `# crashes: yes`.
  * Exit: 0 no rule failed, 1 a rule failed, 2 usage or set-up error.
  */
 #include <errno.h>
@@ -39,6 +43,7 @@ struct triage {
 	const char *rules;       /* comma list, NULL = every failing rule */
 	const char *out_dir;
 	const char *found_by;
+	const char *crash_key;   /* --crash: the finding's key */
 	size_t pool;             /* pool-bytes the runs use (0 = port default) */
 };
 
@@ -259,9 +264,56 @@ out:
 	return rc;
 }
 
+/* --crash: the smallest trace that still crashes the port, written with
+ * its key.  Every candidate runs in a child: the input crashes. */
+#define TRIAGE_CRASH_MS 20000u
+static int write_crash(const struct triage *tr, const struct kas_trace *t)
+{
+	struct kas_minimize_opts mo = { .pool_bytes = tr->pool, .isolate = true,
+					.time_limit_ms = TRIAGE_CRASH_MS };
+	struct kas_minimize_stats st = { 0 };
+	struct kas_trace small;
+	const struct kas_trace *best = t;
+	char path[4096];
+	int rc = -1;
+
+	if (kas_minimize(tr->port, t->profile, t, KAS_MINIMIZE_CRASH, &mo, &small, &st) == 0)
+		best = &small;
+	char *text = with_meta(best, tr, tr->crash_key);
+	if (text) {
+		const char *nl = strchr(text, '\n');
+		size_t head = nl ? (size_t)(nl - text) + 1 : 0, need = strlen(text) + 32;
+		char *noted = malloc(need);
+		if (noted) {
+			snprintf(noted, need, "%.*s# crashes: yes\n%s", (int)head, text, text + head);
+			free(text);
+			text = noted;
+		}
+	}
+	if (text) {
+		mkdir(tr->out_dir, 0777);
+		snprintf(path, sizeof(path), "%s/%s-%012llx.ktrace", tr->out_dir, tr->crash_key,
+			 (unsigned long long)(fnv1a(text) & 0xffffffffffffull));
+		FILE *f = fopen(path, "w");
+		if (f && fputs(text, f) >= 0 && fclose(f) == 0) {
+			printf("WROTE %s %s ops=%zu->%zu runs=%zu\n", tr->crash_key, path, t->nops,
+			       best->nops, st.runs);
+			rc = 0;
+		} else {
+			fprintf(stderr, "kas-fuzz-triage: %s: %s\n", path, strerror(errno));
+			if (f)
+				fclose(f);
+		}
+	}
+	free(text);
+	kas_trace_free(&small);
+	return rc;
+}
+
 static const char usage[] =
 	"usage: kas-fuzz-triage [--port P] [--profile P] [--max-ops N] [--text]\n"
-	"                       [--minimize --rules ID,... --out-dir DIR [--found-by TEXT]] INPUT\n";
+	"                       [--minimize --rules ID,... --out-dir DIR [--found-by TEXT]]\n"
+	"                       [--crash KEY --out-dir DIR [--found-by TEXT]] INPUT\n";
 
 int main(int argc, char **argv)
 {
@@ -274,6 +326,7 @@ int main(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "out-dir", required_argument, NULL, 'o' },
 		{ "found-by", required_argument, NULL, 'f' },
+		{ "crash", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -303,11 +356,12 @@ int main(int argc, char **argv)
 		case 'r': tr.rules = optarg; break;
 		case 'o': tr.out_dir = optarg; break;
 		case 'f': tr.found_by = optarg; break;
+		case 'c': tr.crash_key = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (optind + 1 != argc || (tr.minimize && !tr.out_dir)) {
+	if (optind + 1 != argc || ((tr.minimize || tr.crash_key) && !tr.out_dir)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -338,6 +392,11 @@ int main(int argc, char **argv)
 	/* a text trace brings its own machine size (`# pool-bytes:`), a
 	 * binary input runs as the fuzz target ran it */
 	tr.pool = tr.text ? 0 : kas_fuzz_pool_bytes();
+	if (tr.crash_key) {
+		rc = write_crash(&tr, &t) == 0 ? 1 : 2;
+		kas_trace_free(&t);
+		return rc;
+	}
 	if (!(spec = run(&tr, &t))) {
 		kas_trace_free(&t);
 		return 2;

@@ -1,13 +1,17 @@
 #!/bin/sh
-# An AFL++ campaign as a user runs it (`kallocspec fuzz --engine afl`, from
-# an install of this build, so no flavour build of the tree is needed):
+# Fuzz campaigns as a user runs them, from an install of this build (so no
+# flavour build of the tree is needed).  An AFL++ campaign
+# (`kallocspec fuzz --engine afl`):
 #  - the status line counts executions live: the count rises between the
 #    status lines 10 s apart (AFL++'s own files lag by a minute);
 #  - the summary's count is at least the last live count;
 #  - the campaign, triage included, ends within a few seconds of --time;
 #  - every finding is named by a whole rule ID, and each kept trace is a
 #    trace v1 naming that rule.
-#   test_campaign_afl.sh CMAKE BUILD-DIR TMPDIR
+# A libFuzzer campaign on malloc-passthrough, which crashes on
+# ZERO_SIZE_PTR: each crash finding is kept as a trace shrunk to the op
+# that crashes (at most 2 ops), marked '# crashes: yes'.
+#   test_campaign.sh CMAKE BUILD-DIR TMPDIR
 set -u
 cmake=$1 build=$2 tmp=$3
 secs=25
@@ -57,5 +61,18 @@ for t in "$tmp/out/traces/"*.ktrace; do
 	rule=$(sed -n 's/^# rule: //p' "$t")
 	case "$(basename "$t")" in "$rule"-*) ;; *) fail "$t names rule '$rule'" ;; esac
 done
-[ "$fails" -eq 0 ] && echo "ok: live counts $(echo $counts), $total executions, $wall s for --time $secs, findings: $(echo $ids)"
+# crash findings are shrunk at the trace level
+(cd "$tmp/run" && env -u KAS_FUZZ_DRIVER XDG_CACHE_HOME="$tmp/cache" timeout 600 \
+	"$tmp/prefix/bin/kallocspec" fuzz --engine libfuzzer --flavour plain --port malloc-passthrough \
+	--time 10 --out "$tmp/lf" >"$tmp/lf.out" 2>&1)
+ncrash=0
+for t in "$tmp/lf/traces/"CRASH-*.ktrace; do
+	[ -f "$t" ] || continue
+	ncrash=$((ncrash + 1))
+	grep -q '^# crashes: yes$' "$t" || fail "$(basename "$t") lacks '# crashes: yes'"
+	ops=$(grep -cv '^#\|^profile \|^$' "$t")
+	[ "$ops" -le 2 ] || fail "$(basename "$t") has $ops ops: the crash was not shrunk"
+done
+[ "$ncrash" -ge 1 ] || { tail -20 "$tmp/lf.out"; fail "no crash finding on malloc-passthrough"; }
+[ "$fails" -eq 0 ] && echo "ok: live counts $(echo $counts), $total executions, $wall s for --time $secs, findings: $(echo $ids); $ncrash crash findings shrunk"
 [ "$fails" -eq 0 ]
