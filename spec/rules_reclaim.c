@@ -360,3 +360,16 @@ enum kas_verdict kas_chk_reclaim_16(struct kas_check *cx, const struct kas_call 
 				"memory reserves", kas_opname(c), c->gfp);
 	return KAS_V_PASS;
 }
+
+/* RECLAIM-17: an allocation returns, NULL when it cannot serve.  A call
+ * that came back is judged PASS here; the failures are calls that never
+ * came back -- a crash, exit or hang, charged to this rule by the rules its
+ * op exercises (cli/fault_rules.c). */
+KAS_RULE_NEEDS(kas_chk_reclaim_17, 0);
+enum kas_verdict kas_chk_reclaim_17(struct kas_check *cx, const struct kas_call *c)
+{
+	(void)cx;
+	if (!kas_done(c) || (c->gfp & __GFP_NOFAIL))
+		return KAS_V_NA;
+	return KAS_V_PASS;
+}

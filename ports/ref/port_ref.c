@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 _Static_assert(__GFP_DMA == REF_GFP_DMA && __GFP_DMA32 == REF_GFP_DMA32 &&
@@ -161,7 +162,14 @@ static void p_fini(void)
 	world = NULL;
 }
 
-static void *p_kmalloc(size_t size, kas_gfp_t gfp) { ref_call_enter(gfp); return ref_kmalloc(size, gfp); }
+static void *p_kmalloc(size_t size, kas_gfp_t gfp)
+{
+	ref_call_enter(gfp);
+	void *p = ref_kmalloc(size, gfp);
+	if (REF_MUTANT(FAILURE_EXITS) && !p) /* mutant: a shim that gives up the program */
+		exit(1);
+	return p;
+}
 static void *p_kzalloc(size_t size, kas_gfp_t gfp)
 {
 	ref_call_enter(gfp | REF_GFP_ZERO);

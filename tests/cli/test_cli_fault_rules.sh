@@ -4,7 +4,8 @@
 #  - kfree(ZERO_SIZE_PTR) that crashes (malloc-passthrough hands it to
 #    free()) fails ZERO-3;
 #  - ksize that never returns (mut-ksize-hang) fails SIZE-1;
-#  - a port that calls exit(1) instead of returning NULL fails SIZE-5;
+#  - a port that calls exit(1) instead of returning NULL fails SIZE-5 and
+#    RECLAIM-17 (an allocation that cannot be served returns NULL);
 #  - check lists the charged rules under the CRASH line and reports them FAIL.
 #   test_cli_fault_rules.sh KALLOCSPEC C-COMPILER SOURCE-DIR TMPDIR
 set -u
@@ -55,7 +56,7 @@ SRC
 printf 'a = kmalloc 200000000 GFP_KERNEL|__GFP_NOWARN\n' >"$tmp/big.ktrace"
 "$ks" replay "$tmp/big.ktrace" --port "$tmp/exiter.so" --profile linux-6.12 >"$tmp/exit.out" 2>&1
 [ $? -eq 1 ] || fail "replay of the exiting kmalloc did not exit 1"
-expect "$tmp/exit.out" "FAIL SIZE-5" "the port crashed (exit 1) in op 1"
+expect "$tmp/exit.out" "FAIL SIZE-5" "FAIL RECLAIM-17" "the port crashed (exit 1) in op 1"
 
 mkdir -p "$tmp/corpus"
 cp "$tmp/zsp.ktrace" "$tmp/corpus/"
