@@ -161,26 +161,31 @@ static void report_faults(struct check_run *cr, struct kas_report_fault *out)
 
 /* The failure message of the minimised trace itself (the tally's message
  * comes from the first failure of the whole run, which may be a different
- * call).  Runs isolated: the port may crash.  False if it did not fail. */
+ * call).  Runs isolated: the port may crash.  A failure that depends on the
+ * heap is asked again with the heap laid out each way the minimiser tried
+ * (kas_run_trace_padded).  False if it did not fail in any. */
 static bool message_of(const struct check_run *cr, const struct kas_trace *t, size_t rule,
 		       char *msg, size_t len)
 {
-	struct kas_spec *s = kas_spec_new(cr->profile, kas_port_effective_caps(cr->port));
 	struct kas_harness_opts opts;
-	struct kas_trace_result res;
 	bool ok = false;
 
-	if (!s)
-		return false;
 	check_harness_opts(cr, &opts);
-	if (kas_run_trace_isolated(cr->port, s, t, &opts, &res) == 0) {
-		const struct kas_tally *tl = kas_spec_tally(s, rule);
-		if (tl && tl->failed && tl->message[0]) {
-			snprintf(msg, len, "%s", tl->message);
-			ok = true;
+	for (unsigned k = 0; k < KAS_MINIMIZE_ATTEMPTS && !ok; k++) {
+		struct kas_spec *s = kas_spec_new(cr->profile, kas_port_effective_caps(cr->port));
+		struct kas_trace_result res;
+
+		if (!s)
+			return false;
+		if (kas_run_trace_padded(cr->port, s, t, &opts, &res, k) == 0) {
+			const struct kas_tally *tl = kas_spec_tally(s, rule);
+			if (tl && tl->failed && tl->message[0]) {
+				snprintf(msg, len, "%s", tl->message);
+				ok = true;
+			}
 		}
+		kas_spec_free(s);
 	}
-	kas_spec_free(s);
 	return ok;
 }
 

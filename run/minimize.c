@@ -383,7 +383,7 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 			m.deadline = now_s() + opts->time_limit_ms / 1000.0;
 	}
 	m.max_runs = opts && opts->max_runs ? opts->max_runs : 5000;
-	m.attempts = opts && opts->attempts ? opts->attempts : 12;
+	m.attempts = opts && opts->attempts ? opts->attempts : KAS_MINIMIZE_ATTEMPTS;
 	if (opts && !m.crash_mode) {
 		m.confirm = opts->confirm;
 		m.confirm_arg = opts->confirm_arg;

@@ -164,3 +164,14 @@ unsigned kas__min_count_fails(struct minimizer *m, const struct kas_trace *t)
 	return n;
 }
 
+int kas_run_trace_padded(const struct kas_port *port, struct kas_spec *spec,
+			 const struct kas_trace *t, const struct kas_harness_opts *opts,
+			 struct kas_trace_result *res, unsigned k)
+{
+	struct heap_pad pad;
+
+	pad_heap(&pad, t, k);
+	int rc = kas_run_trace_isolated(port, spec, t, opts, res);
+	unpad_heap(&pad);
+	return rc;
+}

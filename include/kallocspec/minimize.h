@@ -89,6 +89,18 @@ int kas_minimize(const struct kas_port *port, const struct kas_profile *profile,
 		 const struct kas_trace *t, size_t rule, const struct kas_minimize_opts *opts,
 		 struct kas_trace *out, struct kas_minimize_stats *stats);
 
+/* Runs t isolated (kas_run_trace_isolated) with this process's heap laid
+ * out the way the minimiser's k-th attempt lays it out: a failure that
+ * depends on the heap, which the minimiser kept, is seen again by trying
+ * k = 0, 1, ... (KAS_MINIMIZE_ATTEMPTS of them). */
+#define KAS_MINIMIZE_ATTEMPTS 12u
+struct kas_spec;
+struct kas_harness_opts;
+struct kas_trace_result;
+int kas_run_trace_padded(const struct kas_port *port, struct kas_spec *spec,
+			 const struct kas_trace *t, const struct kas_harness_opts *opts,
+			 struct kas_trace_result *res, unsigned k);
+
 #ifdef __cplusplus
 }
 #endif

@@ -39,7 +39,8 @@ second=$(echo "$counts" | sed -n 2p) last=$(echo "$counts" | tail -n 1)
 [ -n "$second" ] && [ -n "$last" ] && [ "$last" -gt "$second" ] ||
 	fail "the live count did not rise between status lines ($(echo $counts))"
 total=$(sed -n 's/^executions: \([0-9]*\) .*/\1/p' "$tmp/lines")
-[ -n "$total" ] && [ -n "$last" ] && [ "$total" -ge "$last" ] ||
+# the status line rounds to 3 digits (89.8k for 89797): 1 % of slack
+[ -n "$total" ] && [ -n "$last" ] && [ "$((total * 100))" -ge "$((last * 99))" ] ||
 	fail "summary executions ($total) below the last live count ($last)"
 
 # the campaign's own wall time, mm:ss
