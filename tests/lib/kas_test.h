@@ -46,4 +46,23 @@ static inline uint64_t kas_test_rng(uint64_t *state)
 	return x * 0x2545F4914F6CDD1Dull;
 }
 
+#ifdef KAS_WITNESS_DIR
+/* The text of corpora/witness/<name> (static storage, one at a time), or
+ * NULL after a failed CHECK. */
+static inline const char *kas_test_witness(const char *name)
+{
+	static char text[16384];
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", KAS_WITNESS_DIR, name);
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL, "no witness %s", path);
+	if (!f)
+		return NULL;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return text;
+}
+#endif
+
 #endif

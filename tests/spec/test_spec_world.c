@@ -103,22 +103,6 @@ static const struct bug_case cases[] = {
 	{ "mut-dma32-wrong-zone", "ZONE-6", "linux-6.12", "ZONE-6" },
 };
 
-/* The text of witness `name`.ktrace (static storage, one at a time). */
-static const char *witness(const char *name)
-{
-	static char text[16384];
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s.ktrace", KAS_WITNESS_DIR, name);
-	FILE *f = fopen(path, "rb");
-	CHECK(f != NULL, "no witness %s", path);
-	if (!f)
-		return NULL;
-	size_t n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	return text;
-}
-
 static void test_bug_cases(void)
 {
 	const struct kas_port *ref = open_port("ref");
@@ -128,7 +112,9 @@ static void test_bug_cases(void)
 		CHECK(ri >= 0, "unknown rule %s", bc->rule);
 		if (ri < 0)
 			continue;
-		const char *text = witness(bc->witness);
+		char file[128];
+		snprintf(file, sizeof(file), "%s.ktrace", bc->witness);
+		const char *text = kas_test_witness(file);
 		struct kas_spec *s = ref && text ? run(ref, bc->profile, text, 0) : NULL;
 		if (!s)
 			continue;

@@ -122,28 +122,13 @@ static void test_bug_cases(void)
 	}
 }
 
-static char *slurp(const char *name)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", KAS_WITNESS_DIR, name);
-	FILE *f = fopen(path, "rb");
-	CHECK(f != NULL, "no witness %s", path);
-	if (!f)
-		return NULL;
-	static char text[8192];
-	size_t n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	return text;
-}
-
 /* The witnesses show what their rules are about on ref, in every profile. */
 static void test_witness_contrasts(void)
 {
 	const uint8_t movable = 1u << KAS_ZONE_MOVABLE;
 	for (size_t pi = 0; pi < kas_profile_count(); pi++) {
 		const char *prof = kas_profile_at(pi)->name;
-		const char *text = slurp("ZONE-7.ktrace");
+		const char *text = kas_test_witness("ZONE-7.ktrace");
 		struct kas_spec *s = text ? run(REF, prof, text) : NULL;
 		if (s) {
 			/* a = GFP_HIGHUSER_MOVABLE, d = GFP_KERNEL|__GFP_MOVABLE, e = __get_free_pages */
@@ -155,7 +140,7 @@ static void test_witness_contrasts(void)
 			      "[%s] __get_free_pages reached ZONE_MOVABLE", prof);
 			kas_spec_free(s);
 		}
-		text = slurp("ACCOUNT-2.ktrace");
+		text = kas_test_witness("ACCOUNT-2.ktrace");
 		s = text ? run(REF, prof, text) : NULL;
 		if (s) {
 			/* ops 2..7 fill the 3-page memcg (two 2048-byte objects a page), op 8 is refused */
@@ -166,7 +151,7 @@ static void test_witness_contrasts(void)
 			CHECK(calls[12].ret != 0, "[%s] freed objects did not make room", prof);
 			kas_spec_free(s);
 		}
-		text = slurp("ACCOUNT-3.ktrace");
+		text = kas_test_witness("ACCOUNT-3.ktrace");
 		s = text ? run(REF, prof, text) : NULL;
 		if (s) {
 			CHECK(calls[4].ret == 0 && calls[4].world.memcg_charge_fails,
@@ -174,7 +159,7 @@ static void test_witness_contrasts(void)
 			CHECK(calls[6].ret != 0, "[%s] vfree did not uncharge", prof);
 			kas_spec_free(s);
 		}
-		text = slurp("ZONE-1.ktrace");
+		text = kas_test_witness("ZONE-1.ktrace");
 		s = text ? run(REF, prof, text) : NULL;
 		if (s) {
 			CHECK(calls[0].obs.warn_kinds & (1u << KAS_WARN_BAD_FLAGS),
